@@ -1,0 +1,36 @@
+# The README's two commands: `make serve` and `make test`. Each sets up what it needs first.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: serve test lint check bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-deps: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+serve: $(VENV)/.run-deps
+	$(BIN)/aula serve
+
+check: $(VENV)/.run-deps
+	$(BIN)/aula check
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(VENV)/.dev-deps lint
+	scripts/ensure-chromium
+	$(BIN)/pytest
+
+bench: $(VENV)/.run-deps
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
