@@ -1,0 +1,23 @@
+"""The store: the only place in Aula that speaks SQL.
+
+SQLite (WAL, one writer, fsync on commit) by default, PostgreSQL by URL, one schema for both,
+migrated automatically when opened. See ``docs/store.md``.
+"""
+
+from .database import Store
+from .location import database_url, database_url_from_env, default_sqlite_path
+from .migration import SchemaVersionError
+from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+
+__all__ = [
+    "AnswerRecord",
+    "ItemKind",
+    "ReviewCardRecord",
+    "ReviewLogRecord",
+    "SchemaVersionError",
+    "SlideViewRecord",
+    "Store",
+    "database_url",
+    "database_url_from_env",
+    "default_sqlite_path",
+]

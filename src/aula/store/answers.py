@@ -1,0 +1,85 @@
+"""Every answer a learner gives, numbered per question."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from .records import AnswerRecord
+from .schema import answers
+
+
+def record(
+    connection: Connection,
+    learner_id: str,
+    lesson_id: str,
+    node_id: str,
+    question_id: str,
+    choice_ids: tuple[str, ...],
+    correct: bool,
+    at: datetime,
+) -> AnswerRecord:
+    """Insert the answer as the next attempt at its question.
+
+    The caller holds the learner's write lock, so reading the last attempt and inserting the
+    next one cannot interleave with another writer for the same learner.
+    """
+    same_question = (
+        answers.c.learner_id == learner_id,
+        answers.c.lesson_id == lesson_id,
+        answers.c.node_id == node_id,
+        answers.c.question_id == question_id,
+    )
+    last = connection.execute(sa.select(sa.func.max(answers.c.attempt)).where(*same_question))
+    attempt = (last.scalar_one() or 0) + 1
+    values = {
+        "learner_id": learner_id,
+        "lesson_id": lesson_id,
+        "node_id": node_id,
+        "question_id": question_id,
+        "choice_ids": json.dumps(choice_ids, ensure_ascii=False),
+        "correct": correct,
+        "attempt": attempt,
+        "answered_at": at,
+    }
+    result = connection.execute(sa.insert(answers).values(values))
+    (answer_id,) = result.inserted_primary_key or (None,)
+    if not isinstance(answer_id, int):
+        raise RuntimeError("the database did not return the new answer's id")
+    return AnswerRecord(
+        id=answer_id,
+        learner_id=learner_id,
+        lesson_id=lesson_id,
+        node_id=node_id,
+        question_id=question_id,
+        choice_ids=choice_ids,
+        correct=correct,
+        attempt=attempt,
+        answered_at=at,
+    )
+
+
+def listing(connection: Connection, learner_id: str, lesson_id: str | None) -> list[AnswerRecord]:
+    """The learner's answers (in one lesson, or all), oldest first; ties in recording order."""
+    query = sa.select(answers).where(answers.c.learner_id == learner_id)
+    if lesson_id is not None:
+        query = query.where(answers.c.lesson_id == lesson_id)
+    query = query.order_by(answers.c.answered_at, answers.c.id)
+    return [_answer(row) for row in connection.execute(query)]
+
+
+def _answer(row: Row[tuple[object, ...]]) -> AnswerRecord:
+    return AnswerRecord(
+        id=row.id,
+        learner_id=row.learner_id,
+        lesson_id=row.lesson_id,
+        node_id=row.node_id,
+        question_id=row.question_id,
+        choice_ids=tuple(json.loads(row.choice_ids)),
+        correct=bool(row.correct),
+        attempt=row.attempt,
+        answered_at=row.answered_at,
+    )

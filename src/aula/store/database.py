@@ -1,0 +1,256 @@
+"""``Store``: the one object through which Aula reads and writes learners' data.
+
+Methods are synchronous and thread-safe; the web layer calls them from a thread pool.
+Every write is one transaction, committed (and on SQLite fsynced) before the method returns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.engine import Connection, Engine
+
+from . import answers, learners, progress, reviews
+from .engine import WRITE, Synchronous, create_engine, display_url, normalize_url
+from .migration import upgrade
+from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .validation import (
+    check_bool,
+    check_card_json,
+    check_choice_ids,
+    check_id,
+    check_instant,
+    check_int,
+    check_item_kind,
+    check_rating,
+    check_slide_number,
+    instant_or_now,
+)
+
+
+class Store:
+    """Learners' progress, answers and review schedules, in SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an engine whose database is already migrated; use ``Store.open`` instead."""
+        self._engine = engine
+        # Datasette's habit: one writer at a time. SQLite allows a single writer anyway;
+        # queuing here is cheaper than spinning on busy_timeout. PostgreSQL locks per learner.
+        sqlite = engine.dialect.name == "sqlite"
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if sqlite else nullcontext()
+        )
+
+    @classmethod
+    def open(cls, url: str, *, synchronous: Synchronous = "FULL") -> Store:
+        """Open (and migrate to the newest schema) a SQLite file path, ``sqlite:///…`` or
+        ``postgresql://…`` URL. ``synchronous`` is for SQLite only; ``NORMAL`` may lose the
+        last answers on power loss and exists for benchmarks."""
+        engine = create_engine(normalize_url(url), synchronous=synchronous)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The database URL for display, password masked."""
+        return display_url(self._engine.url)
+
+    @property
+    def engine_name(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or ``None`` on PostgreSQL."""
+        database = self._engine.url.database
+        return Path(database) if self.engine_name == "sqlite" and database else None
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self._write_lock, self._engine.connect() as connection:
+            connection.execution_options(**{WRITE: True})
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self._engine.connect() as connection, connection.begin():
+            yield connection
+
+    # Learners
+
+    def ensure_learner(self, learner_id: str) -> None:
+        """Create the learner if new. Writes do this themselves; this is for sign-up."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, instant_or_now("at", None))
+
+    def reset_learner(self, learner_id: str) -> bool:
+        """Erase everything stored about the learner; ``False`` if there was nothing."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._writing() as connection:
+            return learners.erase(connection, learner_id)
+
+    # Progress
+
+    def record_slide_view(
+        self,
+        learner_id: str,
+        lesson_id: str,
+        slide_id: str,
+        slide_number: int,
+        at: datetime | None = None,
+    ) -> None:
+        """Mark the slide seen and make it the learner's current slide in the lesson."""
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        slide_id = check_id("slide_id", slide_id)
+        slide_number = check_slide_number(slide_number)
+        when = instant_or_now("at", at)
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, when)
+            progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
+
+    def position(self, learner_id: str, lesson_id: str) -> int | None:
+        """The number of the slide the learner was last on in the lesson, if any."""
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        with self._reading() as connection:
+            return progress.position(connection, learner_id, lesson_id)
+
+    def slides_seen(self, learner_id: str, lesson_id: str) -> frozenset[str]:
+        return frozenset(view.slide_id for view in self.slide_views(learner_id, lesson_id))
+
+    def slide_views(self, learner_id: str, lesson_id: str) -> list[SlideViewRecord]:
+        """The slides seen in the lesson with when, in the order first seen."""
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        with self._reading() as connection:
+            return progress.views(connection, learner_id, lesson_id)
+
+    # Answers
+
+    def record_answer(
+        self,
+        learner_id: str,
+        lesson_id: str,
+        node_id: str,
+        question_id: str,
+        choice_ids: Collection[str],
+        correct: bool,
+        at: datetime | None = None,
+    ) -> AnswerRecord:
+        """Store the answer as the next attempt at the question; durable when this returns."""
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        node_id = check_id("node_id", node_id)
+        question_id = check_id("question_id", question_id)
+        chosen = check_choice_ids(choice_ids)
+        correct = check_bool("correct", correct)
+        when = instant_or_now("at", at)
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, when)
+            return answers.record(
+                connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
+            )
+
+    def answers(self, learner_id: str, lesson_id: str | None = None) -> list[AnswerRecord]:
+        """The learner's answers, in one lesson or all, oldest first."""
+        learner_id = check_id("learner_id", learner_id)
+        if lesson_id is not None:
+            lesson_id = check_id("lesson_id", lesson_id)
+        with self._reading() as connection:
+            return answers.listing(connection, learner_id, lesson_id)
+
+    # Reviews
+
+    def review_card(
+        self, learner_id: str, item_kind: ItemKind, item_id: str
+    ) -> ReviewCardRecord | None:
+        learner_id = check_id("learner_id", learner_id)
+        item_kind = check_item_kind(item_kind)
+        item_id = check_id("item_id", item_id)
+        with self._reading() as connection:
+            return reviews.card(connection, learner_id, item_kind, item_id)
+
+    def save_review_card(
+        self, learner_id: str, item_kind: ItemKind, item_id: str, card_json: str, due: datetime
+    ) -> None:
+        """Create or replace the learner's card for the item."""
+        learner_id = check_id("learner_id", learner_id)
+        item_kind = check_item_kind(item_kind)
+        item_id = check_id("item_id", item_id)
+        card_json = check_card_json(card_json)
+        due = check_instant("due", due)
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, instant_or_now("at", None))
+            reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
+
+    def due_reviews(
+        self, learner_id: str, now: datetime, limit: int | None = None
+    ) -> list[ReviewCardRecord]:
+        """Cards due at ``now`` or before, most overdue first (at most ``limit``)."""
+        learner_id = check_id("learner_id", learner_id)
+        now = check_instant("now", now)
+        if limit is not None:
+            limit = check_int("limit", limit, range(1, 2**31))
+        with self._reading() as connection:
+            return reviews.due(connection, learner_id, now, limit)
+
+    def review_cards(self, learner_id: str) -> list[ReviewCardRecord]:
+        """All the learner's cards, soonest due first."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return reviews.cards(connection, learner_id)
+
+    def log_review(
+        self,
+        learner_id: str,
+        item_kind: ItemKind,
+        item_id: str,
+        rating: int,
+        at: datetime | None = None,
+    ) -> None:
+        """Record that the learner reviewed the item, rated 1 (Again) to 4 (Easy)."""
+        learner_id = check_id("learner_id", learner_id)
+        item_kind = check_item_kind(item_kind)
+        item_id = check_id("item_id", item_id)
+        rating = check_rating(rating)
+        when = instant_or_now("at", at)
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, when)
+            reviews.log(connection, learner_id, item_kind, item_id, rating, when)
+
+    def review_logs(self, learner_id: str) -> list[ReviewLogRecord]:
+        """The learner's reviews, oldest first."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return reviews.logs(connection, learner_id)

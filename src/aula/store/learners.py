@@ -1,0 +1,38 @@
+"""Learner rows: created on first write, locked while a learner's data changes, erasable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .dialect import insert_missing
+from .schema import LEARNER_TABLES, learners
+
+
+def claim(connection: Connection, learner_id: str, at: datetime) -> None:
+    """Create the learner if new, then hold their row until the transaction ends."""
+    insert_missing(connection, learners, {"id": learner_id, "created_at": at}, key=["id"])
+    lock(connection, learner_id)
+
+
+def lock(connection: Connection, learner_id: str) -> bool:
+    """Serialise writers of one learner; ``False`` if the learner does not exist.
+
+    On PostgreSQL this is a row lock (``FOR UPDATE``), so two servers cannot hand out the same
+    attempt number. SQLite ignores ``FOR UPDATE``: its ``BEGIN IMMEDIATE`` already locks
+    the whole database for the writer.
+    """
+    query = sa.select(learners.c.id).where(learners.c.id == learner_id).with_for_update()
+    return connection.execute(query).first() is not None
+
+
+def erase(connection: Connection, learner_id: str) -> bool:
+    """Delete everything stored about the learner; ``False`` if nothing was."""
+    if not lock(connection, learner_id):
+        return False
+    for table in LEARNER_TABLES:
+        connection.execute(sa.delete(table).where(table.c.learner_id == learner_id))
+    connection.execute(sa.delete(learners).where(learners.c.id == learner_id))
+    return True

@@ -1,0 +1,141 @@
+"""The tables Aula keeps, as SQLAlchemy Core metadata shared by SQLite and PostgreSQL.
+
+The migrations in ``migrations/versions`` must build exactly these tables; a test compares them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+ID_LENGTH = 128
+"""Longest id the store accepts (learners, lessons, slides, nodes, questions, choices, items)."""
+
+# Deterministic constraint names, so both engines and the migrations agree on them.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """An instant in UTC: aware ``datetime`` in Python on every engine.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so the value is stored as naive
+    UTC text (fixed width, so text order is time order) and marked UTC again when read.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; pass a timezone-aware datetime")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _id(name: str, *, primary_key: bool = False) -> sa.Column[str]:
+    return sa.Column(name, sa.String(ID_LENGTH), nullable=False, primary_key=primary_key)
+
+
+def _learner() -> sa.Column[str]:
+    return sa.Column(
+        "learner_id", sa.String(ID_LENGTH), sa.ForeignKey("learners.id"), nullable=False
+    )
+
+
+def _at(name: str) -> sa.Column[datetime]:
+    return sa.Column(name, UTCDateTime(), nullable=False)
+
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+learners = sa.Table(
+    "learners",
+    metadata,
+    _id("id", primary_key=True),
+    _at("created_at"),
+)
+
+slide_views = sa.Table(
+    "slide_views",
+    metadata,
+    _learner(),
+    _id("lesson_id"),
+    _id("slide_id"),
+    _at("first_seen_at"),
+    _at("last_seen_at"),
+    sa.PrimaryKeyConstraint("learner_id", "lesson_id", "slide_id"),
+)
+
+positions = sa.Table(
+    "positions",
+    metadata,
+    _learner(),
+    _id("lesson_id"),
+    sa.Column("slide_number", sa.Integer, nullable=False),
+    _at("updated_at"),
+    sa.PrimaryKeyConstraint("learner_id", "lesson_id"),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _learner(),
+    _id("lesson_id"),
+    _id("node_id"),
+    _id("question_id"),
+    sa.Column("choice_ids", sa.Text, nullable=False),  # JSON list of ids, sorted
+    sa.Column("correct", sa.Boolean, nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),  # 1 for the first answer to the question
+    _at("answered_at"),
+    # Two answers can never claim the same attempt, even if a writer races.
+    sa.UniqueConstraint("learner_id", "lesson_id", "node_id", "question_id", "attempt"),
+    sa.Index(None, "learner_id", "lesson_id", "answered_at"),
+)
+
+review_cards = sa.Table(
+    "review_cards",
+    metadata,
+    _learner(),
+    _id("item_kind"),
+    _id("item_id"),
+    sa.Column("card", sa.Text, nullable=False),  # fsrs Card.to_dict() as JSON, opaque here
+    _at("due"),
+    sa.PrimaryKeyConstraint("learner_id", "item_kind", "item_id"),
+    sa.CheckConstraint("item_kind IN ('term', 'node')", name="item_kind"),
+    sa.Index(None, "learner_id", "due"),
+)
+
+review_logs = sa.Table(
+    "review_logs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _learner(),
+    _id("item_kind"),
+    _id("item_id"),
+    sa.Column("rating", sa.Integer, nullable=False),  # fsrs Rating: 1 Again … 4 Easy
+    _at("reviewed_at"),
+    sa.CheckConstraint("item_kind IN ('term', 'node')", name="item_kind"),
+    sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
+    sa.Index(None, "learner_id", "reviewed_at"),
+)
+
+LEARNER_TABLES = (answers, slide_views, positions, review_cards, review_logs)
+"""Every table holding a learner's data, children of ``learners``."""
