@@ -35,7 +35,10 @@ class CourseFile(Strict):
     description: Text
     lessons: list[Slug] = Field(min_length=1, description="lesson folder names, in order")
     mastery_threshold: float = Field(
-        0.95, gt=0.5, lt=1.0, description="probability of knowing a node at which it counts as mastered"
+        0.95,
+        gt=0.5,
+        lt=1.0,
+        description="probability of knowing a node at which it counts as mastered",
     )
     instructor: Text = Field("AI Instructor", description="how the instructor voice is labelled")
 
@@ -55,7 +58,7 @@ class SourcesFile(Strict):
 
 
 class CodeEntry(Strict):
-    """A code pane or snippet: shown as code, and when ``run`` is true, run for its Terminal view."""
+    """A code pane or snippet, shown as code; with ``run: true`` also run for its Terminal view."""
 
     file: Text = Field(description="the name on the editor tab, e.g. 'models_comparison.py'")
     path: str | None = Field(None, description="a file holding the code, relative to this file")

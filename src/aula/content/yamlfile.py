@@ -123,9 +123,9 @@ def _read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
 
 
-def validate(model: type[M], doc: Document, context: dict[str, Any] | None = None) -> (
-    tuple[M | None, list[Finding]]
-):
+def validate(
+    model: type[M], doc: Document, context: dict[str, Any] | None = None
+) -> tuple[M | None, list[Finding]]:
     """Validate a document against a pydantic model, each error mapped to its line."""
     data = doc.data if doc.data is not None else {}
     try:
@@ -146,6 +146,8 @@ def _finding(model: type[BaseModel], doc: Document, err: Any) -> Finding:
         hint = did_you_mean(name, _field_names(model, loc[:-1]))
         return Finding(doc.file, doc.line_of(loc), f"unknown field '{where}'{hint}")
     message = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "string_type" and isinstance(err.get("input"), bool | int | float):
+        message += " (YAML read a bare yes/no/on/off/number here: put it in quotes)"
     prefix = f"{where}: " if where else ""
     return Finding(doc.file, doc.line_of(loc), f"{prefix}{message}")
 

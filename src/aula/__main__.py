@@ -1,0 +1,3 @@
+from aula.cli.main import run
+
+run()

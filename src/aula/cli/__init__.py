@@ -1,0 +1,1 @@
+"""The ``aula`` command line: ``serve`` (the default), ``check``, ``ask``, ``lab``."""

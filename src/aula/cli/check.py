@@ -1,0 +1,50 @@
+"""``aula check``: validate a course folder and report every problem as ``file:line: message``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from aula.content import check_course
+from aula.content.loader import CheckReport
+
+
+def _summary(report: CheckReport) -> str:
+    assert report.course is not None
+    counts = report.course.counts()
+    parts = ", ".join(f"{n} {name if n != 1 else name.rstrip('s')}" for name, n in counts.items())
+    ran = f"; {report.snippets_run} snippet(s) run" if report.snippets_run else ""
+    return f"ok: {report.course.id}: {parts}{ran}"
+
+
+@click.command(name="check")
+@click.argument(
+    "path", required=False, type=click.Path(path_type=Path, file_okay=False, exists=False)
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--no-run", is_flag=True, help="Do not run runnable code (skips its checks).")
+@click.option("--rerun", is_flag=True, help="Ignore cached snippet output and run again.")
+def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool) -> None:
+    """Validate a course folder (default: the built-in course)."""
+    report = check_course(path, run_snippets=not no_run, use_cache=not rerun)
+    if as_json:
+        data = {
+            "ok": report.ok,
+            "counts": report.course.counts() if report.course else None,
+            "snippets_run": report.snippets_run,
+            "findings": [f.as_dict() for f in report.findings],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            label = "" if finding.severity == "error" else "warning: "
+            click.echo(f"{finding.file}:{finding.line}: {label}{finding.message}", err=True)
+        if report.ok:
+            click.echo(_summary(report))
+        else:
+            n = len(report.errors)
+            click.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
+    if not report.ok:
+        raise SystemExit(1)

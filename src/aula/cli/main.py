@@ -1,0 +1,34 @@
+"""Entry point of the ``aula`` command. User errors are one-line messages, never tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from aula import __version__
+from aula.cli.check import check
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aula")
+def main() -> None:
+    """Aula: interactive lessons, self-hosted and offline by default."""
+
+
+main.add_command(check)
+
+
+def run() -> None:
+    """Run the CLI; an unexpected error prints one line (``AULA_DEBUG=1`` shows the traceback)."""
+    try:
+        main(standalone_mode=True)
+    except Exception as exc:  # the last line of defence: users see a message, not a traceback
+        if os.environ.get("AULA_DEBUG"):
+            raise
+        click.echo(f"aula: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(
+            "Run again with AULA_DEBUG=1 to see the details, and please report it.", err=True
+        )
+        sys.exit(70)
