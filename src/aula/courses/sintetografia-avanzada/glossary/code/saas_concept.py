@@ -1,0 +1,23 @@
+# concept.py: SaaS means renting. The bill never ends, and you never own the model.
+# Midjourney plans in USD (midjourney-plans, checked 2026-11-01; prices change).
+# ($30 a month is the Standard plan; Pro costs $60.)
+subscription = {"plan": "Standard", "cost": 30, "gpu_time": "fast", "fast_hours": 15}
+PLANS = {  # plan: (monthly billing, per month when billed yearly)
+    "Basic": (10, 8),
+    "Standard": (30, 24),
+    "Pro": (60, 48),
+    "Mega": (120, 96),
+}
+
+monthly, yearly = PLANS[subscription["plan"]]
+assert monthly == subscription["cost"]  # keep the dict and the price table in step
+print(f"{subscription['plan']} plan: ${monthly}/month, {subscription['fast_hours']} h of fast GPU time")
+print(f"a year, billed monthly: ${monthly * 12:,}")
+print(f"a year, billed yearly:  ${yearly * 12:,}")
+
+print("\nbilled monthly, over " + "  ".join(f"{f'{y} year' + 's' * (y > 1):>9}" for y in (1, 3, 5)))
+for plan, (per_month, _) in PLANS.items():
+    bills = "  ".join(f"{f'${per_month * 12 * years:,}':>9}" for years in (1, 3, 5))
+    print(f"  {plan:<18} {bills}")
+print("\nRequires monthly fee forever: stop paying and access stops.")
+print("You rented access; the model was never yours.")
