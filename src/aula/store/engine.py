@@ -33,7 +33,7 @@ def normalize_url(url: str) -> URL:
         return _sqlite_url(text)
     try:
         parsed = sa.make_url(text)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise ValueError(f"not a database URL: {_masked(text)}") from None
     if parsed.drivername in _POSTGRES_NAMES:
         return parsed.set(drivername="postgresql+psycopg")
@@ -57,7 +57,7 @@ def _sqlite_url(path_text: str, query: Any = None) -> URL:
 def _masked(text: str) -> str:
     try:
         return sa.make_url(text).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return "<unparseable>"
 
 
