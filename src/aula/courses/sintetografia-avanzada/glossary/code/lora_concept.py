@@ -17,5 +17,5 @@ strength = 0.8  # like a LoRA weight slider in an image app
 W_styled = W + strength * delta  # "merging" the LoRA
 x = rng.standard_normal(d)  # some input to the layer
 shift = np.linalg.norm(W_styled @ x - W @ x) / np.linalg.norm(W @ x)
-print(f"output changed by {shift:.0%}; remove the LoRA and the layer is back: "
-      f"{np.allclose(W_styled - strength * delta, W)}")
+restored = np.allclose(W_styled - strength * delta, W)  # "unmerging" the LoRA
+print(f"output changed by {shift:.0%}; remove the LoRA and the layer is back: {restored}")

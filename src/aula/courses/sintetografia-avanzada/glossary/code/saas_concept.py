@@ -11,7 +11,8 @@ PLANS = {  # plan: (monthly billing, per month when billed yearly)
 
 monthly, yearly = PLANS[subscription["plan"]]
 assert monthly == subscription["cost"]  # keep the dict and the price table in step
-print(f"{subscription['plan']} plan: ${monthly}/month, {subscription['fast_hours']} h of fast GPU time")
+plan, hours = subscription["plan"], subscription["fast_hours"]
+print(f"{plan} plan: ${monthly}/month, {hours} h of fast GPU time")
 print(f"a year, billed monthly: ${monthly * 12:,}")
 print(f"a year, billed yearly:  ${yearly * 12:,}")
 

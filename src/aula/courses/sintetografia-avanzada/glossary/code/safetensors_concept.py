@@ -23,4 +23,4 @@ with open("broken.safetensors", "wb") as f:
 try:
     load_file("broken.safetensors")
 except Exception as err:  # safetensors raises its own SafetensorError
-    print(f"broken file refused: {type(err).__name__}: {err}")
+    print(f"broken file refused:\n  {type(err).__name__}: {err}")

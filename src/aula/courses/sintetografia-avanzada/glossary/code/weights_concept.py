@@ -39,4 +39,5 @@ print(f"one header entry: {json.dumps(entry)}")
 # The real thing: SDXL base 1.0 has 3.5B parameters (sdxl-paper); its fp16 file is
 # 6.94 GB (sdxl-model-card). Same layout, same header: just a lot more numbers.
 sdxl_params = 3.5e9
-print(f"SDXL base: {sdxl_params / 1e9}B x 2 bytes = {sdxl_params * 2 / 1e9:.1f} GB; real file 6.94 GB")
+estimate = sdxl_params * 2 / 1e9  # GB at 2 bytes per parameter
+print(f"SDXL base: 3.5B parameters x 2 bytes = {estimate:.1f} GB; the real file: 6.94 GB")

@@ -12,7 +12,8 @@ OPEN_MODELS = [  # (name, parameters, download, licence, source id)
 print(f"{'model':<17} {'params':<10} {'download':<13} licence")
 for name, params, download, licence, _source in OPEN_MODELS:
     print(f"{name:<17} {params:<10} {download:<13} {licence}")
-print("(D) derived from its parts. FLUX.1 also needs a T5 text encoder: 4.76B, 9.52 GB.")  # flux-dev-model-card
+print("(D) derived from its parts.")
+print("FLUX.1 also needs a T5 text encoder: 4.76B, 9.52 GB.")  # flux-dev-model-card
 
 print("\nOpen weights still come with terms:")
 print("  Stability Community: free under $1M yearly revenue")  # sd35-blog

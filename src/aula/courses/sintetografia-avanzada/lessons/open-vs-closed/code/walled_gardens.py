@@ -18,7 +18,8 @@ print("Midjourney  monthly  yearly*  fast GPU  $/fast h  private")
 for plan, monthly, yearly, hours, stealth in MIDJOURNEY:
     private = "Stealth" if stealth else "no"
     per_hour = monthly / hours  # derived: what one hour of fast GPU time costs you
-    print(f"{plan:<10} {f'${monthly}':>7}  {f'${yearly}':>7}  {hours:>6} h  {per_hour:>8.2f}  {private}")
+    prices = f"{f'${monthly}':>7}  {f'${yearly}':>7}"
+    print(f"{plan:<10} {prices}  {hours:>6} h  {per_hour:>8.2f}  {private}")
 print("* per month, billed yearly")
 
 print("\nDALL-E 3 API, per image")
