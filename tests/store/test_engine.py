@@ -57,6 +57,7 @@ def test_the_display_url_hides_the_password() -> None:
         ("sqlite://", "in-memory"),
         ("sqlite:///:memory:", "in-memory"),
         (":memory:", "in-memory"),
+        ("sqlite:///file:x?mode=memory&uri=true", "in-memory"),
         ("/no/such/folder/aula.db", "folder does not exist"),
         ("no scheme://x", "not a database URL"),
         ("postgresql://u:pw@host:port/db", "not a database URL"),

@@ -6,6 +6,7 @@ Everything engine-specific about *connecting* lives here; engine-specific SQL li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,14 +45,15 @@ def normalize_url(url: str) -> URL:
     )
 
 
-def _sqlite_url(path_text: str, query: Any = None) -> URL:
-    if path_text in ("", ":memory:") or "mode=memory" in path_text:
+def _sqlite_url(path_text: str, query: Mapping[str, Any] | None = None) -> URL:
+    query = query or {}
+    if path_text in ("", ":memory:") or query.get("mode") == "memory":
         # Each pooled connection would see its own empty database; nothing would persist.
         raise ValueError("an in-memory SQLite database cannot be used; give a file path")
     path = Path(path_text).expanduser().resolve()
     if not path.parent.is_dir():
         raise ValueError(f"database folder does not exist: {path.parent}")
-    return URL.create("sqlite+pysqlite", database=str(path), query=query or {})
+    return URL.create("sqlite+pysqlite", database=str(path), query=query)
 
 
 def _masked(text: str) -> str:
