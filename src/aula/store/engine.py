@@ -1,7 +1,8 @@
 """Engines for both back ends: URL normalisation, SQLite pragmas and transaction control.
 
-Everything engine-specific about *connecting* lives here; engine-specific SQL lives in
-``dialect.py``. Nothing else in the store looks at which engine it runs on.
+Everything engine-specific about *connecting* lives here and engine-specific SQL lives in
+``dialect.py``. Elsewhere only two things ask which engine they run on: ``UTCDateTime`` in
+``schema.py`` (SQLite has no time zones) and ``Store``'s one-writer lock (SQLite only).
 """
 
 from __future__ import annotations
