@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def aula(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -20,7 +22,10 @@ def aula(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_valid_course_prints_one_summary_line(mini_course: Path) -> None:
+def test_valid_course_prints_one_summary_line(
+    mini_course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AULA_CACHE_DIR", str(tmp_path / "empty-cache"))
     result = aula("check", str(mini_course))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [

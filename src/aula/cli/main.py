@@ -9,15 +9,23 @@ import click
 
 from aula import __version__
 from aula.cli.check import check
+from aula.cli.serve import serve
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="aula")
-def main() -> None:
-    """Aula: interactive lessons, self-hosted and offline by default."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Aula: interactive lessons, self-hosted and offline by default.
+
+    With no command, ``aula`` runs ``aula serve``.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
 
 
 main.add_command(check)
+main.add_command(serve)
 
 
 def run() -> None:

@@ -41,16 +41,17 @@ def _parser() -> MarkdownIt:
 
 def highlight_block(code: str, lang: str, _attrs: str = "") -> str:
     """HTML for a fenced code block, highlighted by Pygments when the language is known."""
-    try:
-        lexer = get_lexer_by_name(lang or "text")
-    except ClassNotFound:
-        lexer = get_lexer_by_name("text")
-    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
-    return f'<pre class="highlight"><code>{body}</code></pre>'
+    return f'<pre class="highlight"><code>{highlight_code(code, lang)}</code></pre>'
 
 
 def highlight_code(code: str, language: str) -> str:
-    return highlight_block(code, language)
+    """Highlighted code as ``<span>``s, without the ``<pre>`` around it."""
+    try:
+        lexer = get_lexer_by_name(language or "text")
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    html: str = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return html
 
 
 def sanitise(raw_html: str) -> str:

@@ -42,7 +42,7 @@ class Code:
     file: str
     language: str
     source: str
-    html: str
+    html: str  # the source highlighted, as <span>s to place inside <pre><code>
     run: bool
     output: RunResult | None = None
 

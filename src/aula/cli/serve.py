@@ -1,0 +1,103 @@
+"""``aula serve``: check the course, open the database, and serve the lessons with granian."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from aula.content import check_course
+from aula.store import Store
+from aula.web.asgi import OVERRIDES_VARIABLE, data_dir, database_url
+from aula.web.settings import SettingsError, describe, load_settings
+
+
+def _help_settings(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    for name, default, help_text in describe():
+        click.echo(f"{name:16} {help_text} (default {default}; env AULA_{name.upper()})")
+    ctx.exit()
+
+
+@click.command(name="serve")
+@click.argument("course_path", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--host", help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.option("--db", "db", help="SQLite file or postgresql://… URL (or set AULA_DATABASE_URL).")
+@click.option(
+    "--setting",
+    "-s",
+    "extra",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Any setting; see --help-settings.",
+)
+@click.option(
+    "--help-settings",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_help_settings,
+    help="List every setting with its default.",
+)
+@click.option("--reload", is_flag=True, help="Development: restart on code changes (uvicorn).")
+def serve(
+    course_path: Path | None,
+    host: str | None,
+    port: int | None,
+    db: str | None,
+    extra: tuple[tuple[str, str], ...],
+    reload: bool,
+) -> None:
+    """Serve a course (default: the built-in one) at http://127.0.0.1:8000."""
+    overrides = dict(extra)
+    for name, value in (
+        ("course", course_path),
+        ("host", host),
+        ("port", port),
+        ("database_url", db),
+    ):
+        if value is not None:
+            overrides[name] = str(value)
+    try:
+        settings = load_settings(overrides, os.environ)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = check_course(settings.course)
+    for finding in report.findings:
+        click.echo(str(finding), err=True)
+    if not report.ok or report.course is None:
+        raise click.ClickException("the course has problems; fix them and start again")
+    with Store.open(database_url(settings)) as store:  # migrates before any worker starts
+        where = store.sqlite_path or store.url
+        click.echo(f"Progress is saved in {where} ({store.engine_name})")
+    data_dir(settings)
+    url = f"http://{settings.host}:{settings.port}/"
+    click.echo(f"Serving “{report.course.title}” at {url}  (Ctrl+C to stop)")
+    os.environ[OVERRIDES_VARIABLE] = json.dumps(overrides)
+    _run(settings.host, settings.port, settings.workers, reload)
+
+
+def _run(host: str, port: int, workers: int, reload: bool) -> None:
+    target = "aula.web.asgi:app_from_environment"
+    if reload:
+        import uvicorn
+
+        uvicorn.run(target, factory=True, host=host, port=port, reload=True)
+        return
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        target,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        log_access=False,
+    ).serve()

@@ -1,0 +1,148 @@
+"""The one application object (Datasette's habit): settings, course, store, templates.
+
+``create_app`` builds the Starlette app around an ``Aula``; routes reach it through
+``request.app.state.aula``. Everything that does not depend on the learner is computed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from aula.content.model import Course
+from aula.store import Store
+from aula.web.errors import http_error, server_error
+from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.settings import Settings
+
+HERE = Path(__file__).parent
+
+
+def remote_host(url: str | None) -> str | None:
+    """The host a URL points at, unless it is this machine (loopback)."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return None
+    try:
+        return None if ipaddress.ip_address(host).is_loopback else host
+    except ValueError:
+        return host
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class Aula:
+    """What every request handler needs, built once at start."""
+
+    settings: Settings
+    course: Course
+    store: Store
+    identity: Identity
+    env: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["static"] = self.static_url
+        self.env.globals["course"] = self.course
+
+    @cached_property
+    def _static_versions(self) -> dict[str, str]:
+        # A content hash in each asset URL lets browsers cache assets for a year.
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+            for p in (HERE / "static").iterdir()
+            if p.is_file()
+        }
+
+    def static_url(self, name: str) -> str:
+        return f"/static/{name}?v={self._static_versions.get(name, '0')}"
+
+    @cached_property
+    def nav(self) -> list[tuple[str, str]]:
+        first = self.course.lessons[0].id if self.course.lessons else ""
+        return [("/", "Course"), (f"/lessons/{first}", "Lesson"), ("/glossary", "Glossary")]
+
+    @cached_property
+    def privacy_note(self) -> str:
+        host = remote_host(self.settings.llm_url)
+        if host:
+            return (
+                f"Runs on this server. The operator has set the instructor to send questions "
+                f"to {host}; everything else stays here."
+            )
+        return "Runs entirely on this server: nothing you read, answer or ask leaves it."
+
+    def learner(self, request: Request) -> str:
+        learner_id: str = request.state.learner_id
+        return learner_id
+
+    def render(
+        self, request: Request, template: str, context: dict[str, Any], status_code: int = 200
+    ) -> HTMLResponse:
+        learner_id = self.learner(request)
+        page = {
+            "request": request,
+            "nav": self.nav,
+            "privacy_note": self.privacy_note,
+            "path": request.url.path,
+            "csrf_token": self.identity.csrf_token(learner_id),
+            **context,
+        }
+        html = self.env.get_template(template).render(page)
+        return HTMLResponse(html, status_code=status_code)
+
+    async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a (blocking) store call off the event loop."""
+        return await run_in_threadpool(fn, *args, **kwargs)
+
+
+def create_app(aula: Aula) -> Starlette:
+    from aula.web.routes import all_routes  # routes import views, which import this module
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        aula.store.close()
+
+    routes: list[BaseRoute] = [
+        *all_routes(),
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(LearnerMiddleware, identity=aula.identity),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.aula = aula
+    return app

@@ -1,0 +1,43 @@
+"""Building the app from settings: what ``aula serve`` runs in each server process."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from aula.content import load_course
+from aula.store import Store, default_sqlite_path
+from aula.web.app import Aula, create_app
+from aula.web.identity import Identity, load_or_create_secret
+from aula.web.settings import Settings, load_settings
+
+OVERRIDES_VARIABLE = "AULA_SETTINGS_JSON"
+
+
+def data_dir(settings: Settings) -> Path:
+    if settings.data_dir is not None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return settings.data_dir
+    return default_sqlite_path().parent
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or str(data_dir(settings) / "aula.db")
+
+
+def build_app(settings: Settings) -> Starlette:
+    """Load the course (snippet output from the cache), open the store, make the app."""
+    course = load_course(settings.course)
+    store = Store.open(database_url(settings))
+    secret = settings.secret_key or load_or_create_secret(data_dir(settings))
+    identity = Identity(secret, secure_cookie=settings.cookie_secure)
+    return create_app(Aula(settings, course, store, identity))
+
+
+def app_from_environment() -> Starlette:
+    """The factory granian calls in each worker: settings come from the serving command."""
+    overrides = json.loads(os.environ.get(OVERRIDES_VARIABLE, "{}"))
+    return build_app(load_settings(overrides, os.environ))

@@ -1,0 +1,245 @@
+"""The JSON twins of the pages, and the JSON way to answer. Documented at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from aula.learning import Grade
+from aula.web.app import Aula
+from aula.web.forms import header_csrf, read_json
+from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
+from aula.web.progress import lesson_state
+from aula.web.routes.answers import record_answer
+from aula.web.routes.pages import search_terms
+from aula.web.views import (
+    course_data,
+    lesson_data,
+    node_data,
+    question_data,
+    rich,
+    slide_data,
+    term_data,
+)
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question_id: Id
+    choice_ids: list[Id] = Field(max_length=32)
+
+
+class SlideViewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lesson_id: Id
+    slide: int = Field(ge=1, le=10_000)
+
+
+def _aula(request: Request) -> Aula:
+    aula: Aula = request.app.state.aula
+    return aula
+
+
+def grade_data(result: Grade) -> dict[str, Any]:
+    return {
+        "correct": result.correct,
+        "chosen": list(result.chosen),
+        "feedback": [
+            {
+                "choice_id": f.choice_id,
+                "verdict": f.verdict,
+                "text": rich(f.text),
+                "feedback": rich(f.feedback),
+            }
+            for f in result.feedback
+        ],
+        "explanation": rich(result.explanation),
+    }
+
+
+async def session(request: Request) -> Response:
+    """
+    summary: The learner's session and the CSRF token to send with state-changing requests.
+    responses:
+      200: {description: "`{learner: 'anonymous', new: bool, csrf_token: str}`"}
+    """
+    aula = _aula(request)
+    learner = aula.learner(request)
+    token = aula.identity.csrf_token(learner)
+    return JSONResponse(
+        {"learner": "anonymous", "new": request.state.new_learner, "csrf_token": token}
+    )
+
+
+async def course(request: Request) -> Response:
+    """
+    summary: The course, its lessons and glossary index (twin of `/`).
+    responses:
+      200: {description: The course.}
+    """
+    return JSONResponse(course_data(_aula(request).course))
+
+
+async def lesson(request: Request) -> Response:
+    """
+    summary: A lesson with its slides (code and terminal output), questions without answers,
+      sections, skill tree and glossary.
+    parameters:
+      - {name: lesson_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200: {description: The lesson.}
+      404: {description: No such lesson.}
+    """
+    aula = _aula(request)
+    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    return JSONResponse(lesson_data(aula.course, found))
+
+
+async def slide(request: Request) -> Response:
+    """
+    summary: One slide (twin of `/lessons/{lesson_id}/slides/{number}`).
+    parameters:
+      - {name: lesson_id, in: path, required: true, schema: {type: string}}
+      - {name: number, in: path, required: true, schema: {type: integer, minimum: 1}}
+    responses:
+      200: {description: The slide.}
+      404: {description: No such lesson or slide.}
+    """
+    aula = _aula(request)
+    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    one = slide_or_404(found, int(request.path_params["number"]))
+    return JSONResponse(slide_data(found, one))
+
+
+async def node(request: Request) -> Response:
+    """
+    summary: A skill-tree node with its questions (without answers) and the learner's state.
+    parameters:
+      - {name: lesson_id, in: path, required: true, schema: {type: string}}
+      - {name: node_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200: {description: The node.}
+      404: {description: No such lesson or node.}
+    """
+    aula = _aula(request)
+    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    one = node_or_404(found, path_param(request, "node_id"))
+    state = await aula.db(
+        lesson_state, aula.store, aula.learner(request), found, aula.course.mastery_threshold
+    )
+    data = node_data(found, one)
+    data["questions"] = [question_data(found, q) for q in one.questions]
+    data["progress"] = next(n for n in state.to_dict()["nodes"] if n["id"] == one.id)
+    return JSONResponse(data)
+
+
+async def glossary(request: Request) -> Response:
+    """
+    summary: Glossary terms, optionally filtered (twin of `/glossary`).
+    parameters:
+      - {name: q, in: query, required: false, schema: {type: string}}
+    responses:
+      200: {description: The matching terms.}
+    """
+    aula = _aula(request)
+    query = request.query_params.get("q", "")[:200]
+    terms = search_terms(aula.course.glossary, query)
+    return JSONResponse({"q": query, "terms": [term_data(t) for t in terms]})
+
+
+async def progress(request: Request) -> Response:
+    """
+    summary: The learner's progress in every lesson.
+    responses:
+      200: {description: "`{lessons: [...]}`"}
+    """
+    aula = _aula(request)
+    learner = aula.learner(request)
+    threshold = aula.course.mastery_threshold
+    lessons = [
+        (await aula.db(lesson_state, aula.store, learner, one, threshold)).to_dict()
+        for one in aula.course.lessons
+    ]
+    return JSONResponse({"lessons": lessons})
+
+
+async def answer(request: Request) -> Response:
+    """
+    summary: Answer a question. Needs the X-CSRF-Token header (see /api/session).
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [question_id, choice_ids]
+            properties:
+              question_id: {type: string}
+              choice_ids: {type: array, items: {type: string}}
+    responses:
+      200: {description: "`{correct, chosen, feedback, explanation, answer_id, attempt, progress}`"}
+      400: {description: The body is not JSON.}
+      403: {description: Missing or wrong CSRF token.}
+      404: {description: No such question.}
+      422: {description: Invalid fields or an answer the question cannot take.}
+    """
+    aula = _aula(request)
+    header_csrf(request)
+    body = await read_json(request, AnswerIn)
+    question = question_or_404(aula.course, body.question_id)
+    learner = aula.learner(request)
+    record, result = await record_answer(aula, learner, question, body.choice_ids)
+    found = lesson_or_404(aula.course, question.lesson)
+    state = await aula.db(lesson_state, aula.store, learner, found, aula.course.mastery_threshold)
+    data = grade_data(result)
+    data.update(answer_id=record.id, attempt=record.attempt, progress=state.to_dict())
+    return JSONResponse(data)
+
+
+async def slide_view(request: Request) -> Response:
+    """
+    summary: Record that the learner saw a slide (and make it their current one).
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [lesson_id, slide]
+            properties:
+              lesson_id: {type: string}
+              slide: {type: integer, minimum: 1}
+    responses:
+      200: {description: The learner's progress in the lesson.}
+      403: {description: Missing or wrong CSRF token.}
+      404: {description: No such lesson or slide.}
+    """
+    aula = _aula(request)
+    header_csrf(request)
+    body = await read_json(request, SlideViewIn)
+    found = lesson_or_404(aula.course, body.lesson_id)
+    one = slide_or_404(found, body.slide)
+    learner = aula.learner(request)
+    await aula.db(aula.store.record_slide_view, learner, found.id, one.id, one.number)
+    state = await aula.db(lesson_state, aula.store, learner, found, aula.course.mastery_threshold)
+    return JSONResponse(state.to_dict())
+
+
+routes = [
+    Route("/api/session", session, methods=["GET"]),
+    Route("/api/course", course, methods=["GET"]),
+    Route("/api/lessons/{lesson_id}", lesson, methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, methods=["GET"]),
+    Route("/api/glossary", glossary, methods=["GET"]),
+    Route("/api/progress", progress, methods=["GET"]),
+    Route("/api/answers", answer, methods=["POST"]),
+    Route("/api/progress/slides", slide_view, methods=["POST"]),
+]

@@ -1,0 +1,212 @@
+"""HTML pages: the course home, the slide player, a skill node, the glossary, about."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from aula.content.model import Lesson, Node, Question, Term
+from aula.learning import grade
+from aula.store import AnswerRecord
+from aula.web.app import Aula
+from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
+from aula.web.progress import LessonState, lesson_state
+from aula.web.views import slide_url, sources_data
+
+LAB_TITLES = {
+    "weights": "weights inspector",
+    "vram": "VRAM planner",
+    "cost": "cost calculator",
+    "compare": "model comparison",
+}
+
+
+def _aula(request: Request) -> Aula:
+    aula: Aula = request.app.state.aula
+    return aula
+
+
+def _view(request: Request) -> str:
+    return "terminal" if request.query_params.get("view") == "terminal" else "code"
+
+
+async def _state(aula: Aula, request: Request, lesson: Lesson) -> LessonState:
+    threshold = aula.course.mastery_threshold
+    return await aula.db(lesson_state, aula.store, aula.learner(request), lesson, threshold)
+
+
+async def home(request: Request) -> Response:
+    aula = _aula(request)
+    lessons = []
+    for lesson in aula.course.lessons:
+        state = await _state(aula, request, lesson)
+        lessons.append(
+            {
+                "lesson": lesson,
+                "url": f"/lessons/{lesson.id}",
+                "position": state.position,
+                "progress": state.summary,
+                "nodes": list(state.nodes.values()),
+            }
+        )
+    return aula.render(request, "home.html", {"title": "Home", "lessons": lessons})
+
+
+async def lesson_start(request: Request) -> Response:
+    aula = _aula(request)
+    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    position = await aula.db(aula.store.position, aula.learner(request), lesson.id)
+    return RedirectResponse(slide_url(lesson.id, position or 1), status_code=303)
+
+
+def _answer_param(request: Request, state: LessonState) -> AnswerRecord | None:
+    raw = request.query_params.get("answer", "")
+    if not raw.isdigit():
+        return None
+    return next((a for a in state.answers if a.id == int(raw)), None)
+
+
+def _correct_ids(state: LessonState) -> set[str]:
+    return {a.question_id for a in state.answers if a.correct}
+
+
+def pick_question(
+    request: Request, node: Node, state: LessonState
+) -> tuple[Question | None, Any, Question | None]:
+    """The question to show for a node: the one just answered (with its result), one asked
+    for by ``?question=``, or the first not yet answered right."""
+    done = _correct_ids(state)
+    pending = [q for q in node.questions if q.id not in done]
+    record = _answer_param(request, state)
+    question = next((q for q in node.questions if record and q.id == record.question_id), None)
+    result = grade(question, record.choice_ids) if question and record else None
+    if question is None:
+        wanted = request.query_params.get("question")
+        question = next((q for q in node.questions if q.id == wanted), None)
+    if question is None:
+        question = pending[0] if pending else None
+    following = next((q for q in pending if question is None or q.id != question.id), None)
+    return question, result, following
+
+
+async def slide_page(request: Request) -> Response:
+    aula = _aula(request)
+    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    slide = slide_or_404(lesson, int(request.path_params["number"]))
+    learner = aula.learner(request)
+    await aula.db(aula.store.record_slide_view, learner, lesson.id, slide.id, slide.number)
+    state = await _state(aula, request, lesson)
+    node_id = state.node_of_slide(slide.id)
+    node = lesson.skill_tree.node(node_id) if node_id else None
+    question, result, following = pick_question(request, node, state) if node else (None,) * 3
+    total = len(lesson.slides)
+    context = {
+        "title": f"{slide.title} ({slide.number}/{total})",
+        "lesson": lesson,
+        "slide": slide,
+        "slide_url": slide_url(lesson.id, slide.number),
+        "prev_url": slide_url(lesson.id, slide.number - 1) if slide.number > 1 else None,
+        "next_url": slide_url(lesson.id, slide.number + 1) if slide.number < total else None,
+        "view": _view(request),
+        "seen": state.seen,
+        "progress": state.summary,
+        "node": node,
+        "node_progress": state.nodes.get(node.id) if node else None,
+        "question": question,
+        "result": result,
+        "next_question": following,
+        "slide_terms": [t for t in aula.course.glossary if t.id in slide.terms],
+        "slide_sources": sources_data(aula.course, slide.sources),
+    }
+    return aula.render(request, "lesson.html", context)
+
+
+async def node_page(request: Request) -> Response:
+    aula = _aula(request)
+    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    node = node_or_404(lesson, path_param(request, "node_id"))
+    state = await _state(aula, request, lesson)
+    latest = {a.question_id: a for a in state.answers}  # answers come oldest first
+    results = {
+        qid: grade(q, latest[qid].choice_ids) for q in node.questions if (qid := q.id) in latest
+    }
+    slides = [s for s in lesson.slides if s.id in node.slides]
+    context = {
+        "title": node.title,
+        "lesson": lesson,
+        "node": node,
+        "node_progress": state.nodes.get(node.id),
+        "slides": slides,
+        "results": results,
+        "node_path": f"/lessons/{lesson.id}/nodes/{node.id}",
+    }
+    return aula.render(request, "node.html", context)
+
+
+def _fold(text: str) -> str:
+    # Accent- and case-insensitive, so "inferencia" finds "Inferencia" and "DALL·E" finds "dall".
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def term_search_text(term: Term) -> str:
+    return _fold(" ".join([term.term, *term.aliases, term.definition.text]))
+
+
+def search_terms(terms: tuple[Term, ...], query: str) -> list[Term]:
+    """Terms containing every word of the query; those named by it come first."""
+    words = _fold(query).split()
+    found = [t for t in terms if all(w in term_search_text(t) for w in words)]
+    named = [t for t in found if all(w in _fold(" ".join([t.term, *t.aliases])) for w in words)]
+    return named + [t for t in found if t not in named]
+
+
+async def glossary_page(request: Request) -> Response:
+    aula = _aula(request)
+    query = request.query_params.get("q", "")[:200]
+    matches = {t.id for t in search_terms(aula.course.glossary, query)}
+    items = [
+        {
+            "id": t.id,
+            "term": t,
+            "match": t.id in matches,
+            "search": term_search_text(t),
+            "sources": sources_data(aula.course, t.sources),
+            "lab_title": LAB_TITLES.get(t.lab or "", t.lab),
+        }
+        for t in aula.course.glossary
+    ]
+    first = aula.course.lessons[0] if aula.course.lessons else None
+    context = {
+        "title": "Glossary",
+        "glossary_title": first.glossary_title if first else "Glossary",
+        "terms": items,
+        "matches": len(matches),
+        "q": query,
+        "view": _view(request),
+    }
+    return aula.render(request, "glossary.html", context)
+
+
+async def about_page(request: Request) -> Response:
+    aula = _aula(request)
+    context = {
+        "title": "About",
+        "database": aula.store.engine_name,
+        "counts": aula.course.counts(),
+    }
+    return aula.render(request, "about.html", context)
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/lessons/{lesson_id}", lesson_start, name="lesson"),
+    Route("/lessons/{lesson_id}/slides/{number:int}", slide_page, name="slide"),
+    Route("/lessons/{lesson_id}/nodes/{node_id}", node_page, name="node"),
+    Route("/glossary", glossary_page, name="glossary"),
+    Route("/about", about_page, name="about"),
+]

@@ -1,0 +1,42 @@
+"""An in-process app on the built-in course with a real database, and a client that keeps
+its learner cookie like a browser does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from aula.content import Course, load_course
+from aula.store import Store
+from aula.web.app import Aula, create_app
+from aula.web.identity import Identity
+from aula.web.settings import Settings
+
+SECRET = "test-secret-key"
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return load_course()
+
+
+@pytest.fixture
+def app(course: Course, database_url: str) -> Iterator[Starlette]:
+    store = Store.open(database_url)
+    yield create_app(Aula(Settings(), course, store, Identity(SECRET)))
+    store.close()
+
+
+@pytest.fixture
+def client(app: Starlette) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://aula.test", follow_redirects=False) as c:
+        c.headers["accept"] = "text/html"
+        yield c
+
+
+def csrf_token(client: TestClient) -> str:
+    token: str = client.get("/api/session").json()["csrf_token"]
+    return token
