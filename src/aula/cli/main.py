@@ -9,6 +9,7 @@ import click
 
 from aula import __version__
 from aula.cli.check import check
+from aula.cli.schema import schema_command
 from aula.cli.serve import serve
 
 
@@ -26,6 +27,7 @@ def main(ctx: click.Context) -> None:
 
 main.add_command(check)
 main.add_command(serve)
+main.add_command(schema_command)
 
 
 def run() -> None:

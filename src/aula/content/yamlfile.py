@@ -75,6 +75,8 @@ class _Builder:
 
 def parse_yaml(text: str, file: str, offset: int = 0) -> tuple[Document, list[Finding]]:
     """Parse YAML text; ``offset`` is how many lines precede it in its file."""
+    # The pure-Python parser, not libyaml: its messages are clearer ("expected ',' or ']', but
+    # got ':'") and the same on every machine. A warm course load stays near 0.1 s.
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
