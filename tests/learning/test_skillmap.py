@@ -46,6 +46,7 @@ def test_layout_geometry(le: Lesson, width: float, per_row: int) -> None:
     for b in lay.boxes:
         rows[b.row] = rows.get(b.row, 0) + 1
     assert max(rows.values()) <= per_row
+    assert all(b.w >= 100 for b in lay.boxes)  # readable, even if that means fewer a row
     pairs = {(p, n.id) for n in le.skill_tree.nodes for p in n.prerequisites}
     assert {(e.source, e.target) for e in lay.edges} == pairs
     for e in lay.edges:

@@ -29,7 +29,11 @@ LINE_HEIGHT = 16.0
 STATE_HEIGHT = 18.0
 MAX_LINES = 4
 CHAR_WIDTH = 0.6 * FONT_SIZE  # a generous average for proportional sans-serif text
+STATE_FONT_SIZE = 12.0
+STATE_CHAR_WIDTH = 0.55 * STATE_FONT_SIZE
+ICON_SPACE = 21.0  # the state icon (16 px) and a gap, before the state's words
 LANE_CLEARANCE = 2.0
+MIN_BOX_WIDTH = 100.0
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,13 @@ def layout(tree: SkillTree, width: float = PHONE_WIDTH, max_per_row: int = 3) ->
         raise ValueError("max_per_row must be at least 1")
     edges_in = {n.id: n.prerequisites for n in tree.nodes}
     titles = {n.id: n.title for n in tree.nodes}
+    # fewer boxes a row than asked when the width would make them too narrow to read
+    fit = int((width - 2 * MARGIN + GAP_X) // (MIN_BOX_WIDTH + GAP_X))
+    per_row = max(1, min(max_per_row, fit))
     rows: list[tuple[int, list[str]]] = [
-        (depth, layer[i : i + max_per_row])
+        (depth, layer[i : i + per_row])
         for depth, layer in enumerate(layers(edges_in))
-        for i in range(0, len(layer), max_per_row)
+        for i in range(0, len(layer), per_row)
     ]
     cols = max((len(r) for _, r in rows), default=1)
     box_w = max(1.0, (width - 2 * MARGIN - (cols - 1) * GAP_X) / cols)
@@ -312,10 +319,13 @@ def _node(
     )
     words = STATE_LABEL[state]
     if progress is not None and state == "in_progress":
-        words += f" · {progress.percent}%"
+        # the percentage when it fits; the bar and the label carry it anyway
+        longer = f"{words} · {progress.percent}%"
+        if len(longer) * STATE_CHAR_WIDTH <= w - 2 * PAD - ICON_SPACE:
+            words = longer
     parts.append(
-        f'<text class="node-state" x="{text_x + 21:.1f}" y="{state_y + 13:.1f}" '
-        f'font-size="12" fill="currentColor">{escape(words)}</text>'
+        f'<text class="node-state" x="{text_x + ICON_SPACE:.1f}" y="{state_y + 13:.1f}" '
+        f'font-size="{STATE_FONT_SIZE:g}" fill="currentColor">{escape(words)}</text>'
     )
     if progress is not None and state == "in_progress":
         bar = (w - 2 * PAD) * progress.percent / 100
