@@ -18,7 +18,6 @@ as none resident. fp32 doubles the working memory. GB here are 2³⁰ bytes (as 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -339,72 +338,118 @@ def plan_vram(
     )
 
 
+@dataclass(frozen=True)
+class _Change:
+    label: str
+    kind: str  # one change of each kind at most: precision, slicing, batch, offload, size
+    settings: Settings
+    cost: str
+    penalty: int  # how much it costs the learner (speed, quality), to rank suggestions
+
+
 def _suggest(
     model: ModelSpec, settings: Settings, budget: float, catalog: Catalog | None
 ) -> tuple[Suggestion, ...]:
-    """The cheapest single changes that fit (and pairs when no single one does)."""
-    single = [c for c in _changes(settings) if c[1] != settings]
-    tried = [(label, s, cost, estimate(model, s).peak_gb) for label, s, cost in single]
-    out = [
-        Suggestion(label, s, model.name, peak, True, cost)
-        for label, s, cost, peak in tried
-        if peak <= budget
+    """The least costly changes, alone or in pairs, that bring the peak under ``budget``."""
+    singles = _changes(settings)
+    fitting_singles = {c.label for c in singles if estimate(model, c.settings).peak_gb <= budget}
+    options: list[tuple[int, str, Settings, str]] = [
+        (c.penalty, c.label, c.settings, c.cost) for c in singles if c.label in fitting_singles
     ]
-    if not out:
-        for label, s, cost in single:
-            for label2, s2, cost2 in _changes(s):
-                peak = estimate(model, s2).peak_gb
-                if s2 != s and peak <= budget and label2 != label:
-                    out.append(
-                        Suggestion(
-                            f"{label} and {label2}", s2, model.name, peak, True, f"{cost}; {cost2}"
-                        )
+    for first in singles:
+        if first.label in fitting_singles:
+            continue
+        for second in _changes(first.settings):
+            if second.kind == first.kind or second.label in fitting_singles:
+                continue
+            if estimate(model, second.settings).peak_gb <= budget:
+                options.append(
+                    (
+                        first.penalty + second.penalty,
+                        f"{first.label} and {second.label}",
+                        second.settings,
+                        f"{first.cost}; {second.cost}",
                     )
-                    break
-            if len(out) >= 3:
-                break
+                )
+    options.sort(key=lambda o: o[0])
+    out, seen = [], set()
+    for _, label, changed, cost in options:
+        if changed in seen:  # the same settings reached in another order
+            continue
+        seen.add(changed)
+        out.append(
+            Suggestion(label, changed, model.name, estimate(model, changed).peak_gb, True, cost)
+        )
+    out = out[:4]
     if catalog is not None:
-        out += _smaller_models(model, budget, catalog)
-    return tuple(out[:6])
+        out += _smaller_models(model, settings, budget, catalog)
+    return tuple(out)
 
 
-def _changes(settings: Settings) -> Sequence[tuple[str, Settings, str]]:
-    out: list[tuple[str, Settings, str]] = []
+def _changes(settings: Settings) -> list[_Change]:
+    out: list[_Change] = []
     order = PRECISIONS.index(settings.precision)
-    for lower in ("fp16", "fp8", "nf4"):
+    steps: tuple[tuple[Precision, int], ...] = (("fp16", 1), ("fp8", 2), ("nf4", 3))
+    for lower, penalty in steps:
         if PRECISIONS.index(lower) > order:
             cost = "little visible quality loss" if lower == "fp16" else "some quality loss"
-            out.append((f"use {lower}", replace(settings, precision=lower), cost))
+            out.append(
+                _Change(
+                    f"use {lower}", "precision", replace(settings, precision=lower), cost, penalty
+                )
+            )
     if settings.batch > 1 and not settings.slicing:
-        out.append(("enable VAE slicing", replace(settings, slicing=True), "a little slower"))
+        out.append(
+            _Change(
+                "enable VAE slicing",
+                "slicing",
+                replace(settings, slicing=True),
+                "a little slower",
+                1,
+            )
+        )
     if settings.batch > 1:
-        out.append(("generate one image at a time", replace(settings, batch=1), "slower batches"))
+        out.append(
+            _Change(
+                "generate one image at a time",
+                "batch",
+                replace(settings, batch=1),
+                "slower batches",
+                2,
+            )
+        )
     if settings.offload == "none":
         out.append(
-            (
+            _Change(
                 "offload with enable_model_cpu_offload()",
+                "offload",
                 replace(settings, offload="model"),
                 "slower: parts move to the GPU in turn",
+                2,
             )
         )
     if settings.offload != "sequential":
         out.append(
-            (
+            _Change(
                 "offload with enable_sequential_cpu_offload()",
+                "offload",
                 replace(settings, offload="sequential"),
                 "extremely slow (diffusers' words)",
+                5,
             )
         )
     side = max(settings.width, settings.height)
-    for smaller in (768, 512):
+    for smaller, penalty in ((768, 3), (512, 4)):
         if smaller < side:
             ratio = smaller / side
             w, h = (_round8(settings.width * ratio), _round8(settings.height * ratio))
             out.append(
-                (
+                _Change(
                     f"generate at {w}×{h}",
+                    "size",
                     replace(settings, width=w, height=h),
                     "fewer pixels; upscale afterwards",
+                    penalty,
                 )
             )
     return out
@@ -414,13 +459,18 @@ def _round8(value: float) -> int:
     return max(8, int(math.floor(value / 8) * 8))
 
 
-def _smaller_models(model: ModelSpec, budget: float, catalog: Catalog) -> list[Suggestion]:
+def _smaller_models(
+    model: ModelSpec, wanted: Settings, budget: float, catalog: Catalog
+) -> list[Suggestion]:
     out = []
     for entry in catalog.models:
         if entry.id == model.id or not entry.components or entry.family is None:
             continue
         other = spec_from_catalog(entry)
-        settings = Settings(other.precision, width=other.resolution, height=other.resolution)
+        side = other.resolution
+        settings = replace(
+            wanted, precision=other.precision, width=side, height=side, offload="none", without=()
+        )
         peak = estimate(other, settings).peak_gb
         if peak <= budget:
             out.append(
