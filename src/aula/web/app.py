@@ -87,7 +87,13 @@ class Aula:
     @cached_property
     def nav(self) -> list[tuple[str, str]]:
         first = self.course.lessons[0].id if self.course.lessons else ""
-        return [("/", "Course"), (f"/lessons/{first}", "Lesson"), ("/glossary", "Glossary")]
+        return [
+            ("/", "Course"),
+            (f"/lessons/{first}", "Lesson"),
+            ("/skills", "Skill tree"),
+            ("/review", "Review"),
+            ("/glossary", "Glossary"),
+        ]
 
     @cached_property
     def privacy_note(self) -> str:

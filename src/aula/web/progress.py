@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aula.content.model import Lesson
-from aula.learning import Attempt, LessonProgress, NodeProgress, lesson_progress, skill_states
+from aula.learning import Attempt, LessonProgress, NodeProgress, skill_states, summarise_lesson
 from aula.store import AnswerRecord, Store
 
 STATE_LABELS = {
@@ -52,6 +52,11 @@ class LessonState:
     position: int | None
     nodes: dict[str, NodeView]
     summary: LessonProgress
+    history: list[Attempt]
+
+    @property
+    def states(self) -> dict[str, NodeProgress]:
+        return {node_id: view.progress for node_id, view in self.nodes.items()}
 
     def node_of_slide(self, slide_id: str) -> str | None:
         return next((n.id for n in self.lesson.skill_tree.nodes if slide_id in n.slides), None)
@@ -77,7 +82,10 @@ class LessonState:
                     "answered": n.progress.mastery.answered,
                     "questions": n.progress.mastery.questions,
                     "missing_prerequisites": list(n.progress.missing),
+                    "percent": n.progress.percent,
                     "rule": n.rule,
+                    "next_step": n.progress.next_step,
+                    "refresh": list(n.progress.refresh),
                 }
                 for n in self.nodes.values()
             ],
@@ -95,18 +103,17 @@ def lesson_state(store: Store, learner_id: str, lesson: Lesson, threshold: float
     position = store.position(learner_id, lesson.id)
     history = attempts(records)
     states = skill_states(lesson, history, threshold)
-    titles = {n.id: n.title for n in lesson.skill_tree.nodes}
     nodes = {
         node_id: NodeView(
             node_id=node_id,
-            title=titles[node_id],
+            title=p.title,
             state=p.state,
             state_label=STATE_LABELS[p.state],
             rule=p.rule,
-            missing_titles=tuple(titles.get(m, m) for m in p.missing),
+            missing_titles=p.missing,
             progress=p,
         )
         for node_id, p in states.items()
     }
-    summary = lesson_progress(lesson, history, seen, threshold)
-    return LessonState(lesson, records, seen, position, nodes, summary)
+    summary = summarise_lesson(lesson, states, seen)
+    return LessonState(lesson, records, seen, position, nodes, summary, history)

@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 
 def all_routes() -> list[BaseRoute]:
-    from aula.web.routes import answers, api, openapi, pages
+    from aula.web.routes import answers, api, openapi, pages, review, skills
 
-    return [*pages.routes, *answers.routes, *api.routes, *openapi.routes]
+    modules = (pages, answers, skills, review, api, openapi)
+    return [route for module in modules for route in module.routes]

@@ -14,6 +14,7 @@ from aula.web.app import Aula
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
 from aula.web.progress import lesson_state
+from aula.web.reviews import state_and_cards
 from aula.web.routes.answers import record_answer
 from aula.web.routes.pages import search_terms
 from aula.web.views import (
@@ -196,8 +197,7 @@ async def answer(request: Request) -> Response:
     question = question_or_404(aula.course, body.question_id)
     learner = aula.learner(request)
     record, result = await record_answer(aula, learner, question, body.choice_ids)
-    found = lesson_or_404(aula.course, question.lesson)
-    state = await aula.db(lesson_state, aula.store, learner, found, aula.course.mastery_threshold)
+    state = await aula.db(state_and_cards, aula.store, learner, aula.course, question.lesson)
     data = grade_data(result)
     data.update(answer_id=record.id, attempt=record.attempt, progress=state.to_dict())
     return JSONResponse(data)

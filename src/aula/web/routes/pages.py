@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Lesson, Node, Question, Term
-from aula.learning import grade
+from aula.content.model import Node, Question, Term
+from aula.learning import Grade, grade, review_question
 from aula.store import AnswerRecord
 from aula.web.app import Aula
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
-from aula.web.progress import LessonState, lesson_state
+from aula.web.progress import LessonState
+from aula.web.reviews import due_items, state_and_cards
 from aula.web.views import slide_url, sources_data
 
 LAB_TITLES = {
@@ -34,16 +35,12 @@ def _view(request: Request) -> str:
     return "terminal" if request.query_params.get("view") == "terminal" else "code"
 
 
-async def _state(aula: Aula, request: Request, lesson: Lesson) -> LessonState:
-    threshold = aula.course.mastery_threshold
-    return await aula.db(lesson_state, aula.store, aula.learner(request), lesson, threshold)
-
-
 async def home(request: Request) -> Response:
     aula = _aula(request)
+    learner = aula.learner(request)
     lessons = []
     for lesson in aula.course.lessons:
-        state = await _state(aula, request, lesson)
+        state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
         lessons.append(
             {
                 "lesson": lesson,
@@ -53,7 +50,9 @@ async def home(request: Request) -> Response:
                 "nodes": list(state.nodes.values()),
             }
         )
-    return aula.render(request, "home.html", {"title": "Home", "lessons": lessons})
+    due = await aula.db(due_items, aula.store, learner, aula.course)
+    context = {"title": "Home", "lessons": lessons, "reviews_due": len(due)}
+    return aula.render(request, "home.html", context)
 
 
 async def lesson_start(request: Request) -> Response:
@@ -74,13 +73,25 @@ def _correct_ids(state: LessonState) -> set[str]:
     return {a.question_id for a in state.answers if a.correct}
 
 
-def pick_question(
-    request: Request, node: Node, state: LessonState
-) -> tuple[Question | None, Any, Question | None]:
+@dataclass(frozen=True)
+class Check:
+    """What a page's knowledge check shows for a node."""
+
+    question: Question | None
+    result: Grade | None = None
+    following: Question | None = None
+    practice: bool = False  # every question was answered right once, yet not mastered
+
+
+def pick_question(request: Request, node: Node, state: LessonState) -> Check:
     """The question to show for a node: the one just answered (with its result), one asked
-    for by ``?question=``, or the first not yet answered right."""
+    for by ``?question=``, the first not yet answered right, or, while the node is not
+    mastered, the one answered longest ago for practice."""
     done = _correct_ids(state)
     pending = [q for q in node.questions if q.id not in done]
+    view = state.nodes.get(node.id)
+    mastered = view is not None and view.state == "mastered"
+    practice = None if mastered or pending else review_question(node, state.history)
     record = _answer_param(request, state)
     question = next((q for q in node.questions if record and q.id == record.question_id), None)
     result = grade(question, record.choice_ids) if question and record else None
@@ -88,9 +99,11 @@ def pick_question(
         wanted = request.query_params.get("question")
         question = next((q for q in node.questions if q.id == wanted), None)
     if question is None:
-        question = pending[0] if pending else None
+        question = pending[0] if pending else practice
     following = next((q for q in pending if question is None or q.id != question.id), None)
-    return question, result, following
+    if following is None and practice is not None and practice != question:
+        following = practice
+    return Check(question, result, following, practice=not pending and not mastered)
 
 
 async def slide_page(request: Request) -> Response:
@@ -99,10 +112,10 @@ async def slide_page(request: Request) -> Response:
     slide = slide_or_404(lesson, int(request.path_params["number"]))
     learner = aula.learner(request)
     await aula.db(aula.store.record_slide_view, learner, lesson.id, slide.id, slide.number)
-    state = await _state(aula, request, lesson)
+    state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
     node_id = state.node_of_slide(slide.id)
     node = lesson.skill_tree.node(node_id) if node_id else None
-    question, result, following = pick_question(request, node, state) if node else (None,) * 3
+    check = pick_question(request, node, state) if node else Check(None)
     total = len(lesson.slides)
     context = {
         "title": f"{slide.title} ({slide.number}/{total})",
@@ -116,9 +129,7 @@ async def slide_page(request: Request) -> Response:
         "progress": state.summary,
         "node": node,
         "node_progress": state.nodes.get(node.id) if node else None,
-        "question": question,
-        "result": result,
-        "next_question": following,
+        "check": check,
         "slide_terms": [t for t in aula.course.glossary if t.id in slide.terms],
         "slide_sources": sources_data(aula.course, slide.sources),
     }
@@ -129,7 +140,8 @@ async def node_page(request: Request) -> Response:
     aula = _aula(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
-    state = await _state(aula, request, lesson)
+    learner = aula.learner(request)
+    state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
     latest = {a.question_id: a for a in state.answers}  # answers come oldest first
     results = {
         qid: grade(q, latest[qid].choice_ids) for q in node.questions if (qid := q.id) in latest

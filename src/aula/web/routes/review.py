@@ -1,0 +1,222 @@
+"""Spaced review: what is due, a glossary card or a question, and rescheduling with FSRS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from aula.content.model import Course, Node, Question
+from aula.learning import Grade, Rating, grade, rate, rating_from_answer, review_question
+from aula.store import AnswerRecord, ItemKind, Store
+from aula.web.app import Aula
+from aula.web.forms import form_csrf, header_csrf, read_form, read_json
+from aula.web.lookup import question_or_404
+from aula.web.progress import lesson_state
+from aula.web.reviews import DueItem, due_items, now_utc, state_and_cards, upcoming
+from aula.web.routes.answers import record_answer
+from aula.web.routes.api import grade_data
+from aula.web.views import rich
+
+RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
+
+
+def _aula(request: Request) -> Aula:
+    aula: Aula = request.app.state.aula
+    return aula
+
+
+def reschedule(store: Store, learner: str, kind: ItemKind, item_id: str, rating: Rating) -> None:
+    """Rate the learner's card for the item now, save its new schedule and log the review."""
+    card = store.review_card(learner, kind, item_id)
+    if card is None:
+        raise HTTPException(404, f"There is nothing to review for {kind} '{item_id}'.")
+    card_json, due = rate(card.card_json, rating, now_utc())
+    store.save_review_card(learner, kind, item_id, card_json, due)
+    store.log_review(learner, kind, item_id, int(rating))
+
+
+def question_for(
+    store: Store, learner: str, course: Course, node: Node, lesson_id: str
+) -> Question | None:
+    lesson = course.lesson(lesson_id)
+    assert lesson is not None
+    state = lesson_state(store, learner, lesson, course.mastery_threshold)
+    return review_question(node, state.history)
+
+
+async def _due(aula: Aula, learner: str) -> list[DueItem]:
+    return await aula.db(due_items, aula.store, learner, aula.course)
+
+
+def item_data(item: DueItem) -> dict[str, Any]:
+    return {
+        "kind": item.card.item_kind,
+        "id": item.card.item_id,
+        "title": item.title,
+        "due": item.card.due.isoformat(),
+    }
+
+
+async def review_page(request: Request) -> Response:
+    aula = _aula(request)
+    learner = aula.learner(request)
+    for lesson in aula.course.lessons:
+        await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
+    due = await _due(aula, learner)
+    current = due[0] if due else None
+    question = None
+    if current is not None and current.node is not None and current.lesson_id is not None:
+        question = await aula.db(
+            question_for, aula.store, learner, aula.course, current.node, current.lesson_id
+        )
+    result, answered = await _answered(aula, request, learner)
+    soon = [] if due else (await aula.db(upcoming, aula.store, learner, aula.course))[:5]
+    context = {
+        "title": "Review",
+        "due": due,
+        "current": current,
+        "question": question,
+        "result": result,
+        "answered": answered,
+        "upcoming": soon,
+    }
+    return aula.render(request, "review.html", context)
+
+
+async def _answered(
+    aula: Aula, request: Request, learner: str
+) -> tuple[Grade | None, Question | None]:
+    raw = request.query_params.get("answer", "")
+    if not raw.isdigit():
+        return None, None
+    records: list[AnswerRecord] = await aula.db(aula.store.answers, learner)
+    record = next((a for a in records if a.id == int(raw)), None)
+    question = aula.course.question(record.question_id) if record else None
+    if record is None or question is None:
+        return None, None
+    return grade(question, record.choice_ids), question
+
+
+async def review_term(request: Request) -> Response:
+    aula = _aula(request)
+    form = await read_form(request)
+    form_csrf(request, form)
+    rating = RATINGS.get(str(form.get("rating", "")))
+    if rating is None:
+        raise HTTPException(422, "Rate how well you remembered it: again, hard, good or easy.")
+    term_id = request.path_params["term_id"]
+    await aula.db(reschedule, aula.store, aula.learner(request), "term", term_id, rating)
+    return RedirectResponse("/review", status_code=303)
+
+
+async def review_node(request: Request) -> Response:
+    aula = _aula(request)
+    form = await read_form(request)
+    form_csrf(request, form)
+    question = question_or_404(aula.course, str(form.get("question_id", "")))
+    node_id = request.path_params["node_id"]
+    if question.node != node_id:
+        raise HTTPException(404, f"Question '{question.id}' is not in node '{node_id}'.")
+    learner = aula.learner(request)
+    chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
+    record, result = await record_answer(aula, learner, question, chosen)
+    rating = rating_from_answer(result.correct, attempt=1)  # a review is rated on its first answer
+    await aula.db(reschedule, aula.store, learner, "node", node_id, rating)
+    return RedirectResponse(f"/review?answer={record.id}#result", status_code=303)
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: ItemKind
+    id: str = Field(min_length=1, max_length=64)
+    rating: str | None = Field(None, description="again | hard | good | easy (terms)")
+    question_id: str | None = Field(None, description="the question answered (nodes)")
+    choice_ids: list[str] = Field(default_factory=list, max_length=32)
+
+
+async def review_json(request: Request) -> Response:
+    """
+    summary: What is due for review now (twin of the Review page).
+    responses:
+      200: {description: "`{due: [{kind, id, title, due}], next: {kind, id, question?}}`"}
+    """
+    aula = _aula(request)
+    learner = aula.learner(request)
+    for lesson in aula.course.lessons:
+        await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
+    due = await _due(aula, learner)
+    data: dict[str, Any] = {"due": [item_data(i) for i in due], "next": None}
+    if due:
+        first = item_data(due[0])
+        if due[0].node is not None and due[0].lesson_id is not None:
+            q = await aula.db(
+                question_for, aula.store, learner, aula.course, due[0].node, due[0].lesson_id
+            )
+            if q is not None:
+                first["question"] = {
+                    "id": q.id,
+                    "kind": q.kind,
+                    "prompt": rich(q.prompt),
+                    "choices": [{"id": c.id, "text": rich(c.text)} for c in q.choices],
+                }
+        data["next"] = first
+    return JSONResponse(data)
+
+
+async def review_post_json(request: Request) -> Response:
+    """
+    summary: Review an item. A term takes a `rating`; a node takes `question_id` and
+      `choice_ids`, graded and rated from the answer. Needs the X-CSRF-Token header.
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [kind, id]
+            properties:
+              kind: {type: string, enum: [term, node]}
+              id: {type: string}
+              rating: {type: string, enum: [again, hard, good, easy]}
+              question_id: {type: string}
+              choice_ids: {type: array, items: {type: string}}
+    responses:
+      200: {description: "`{rating, due, grade?}`"}
+      403: {description: Missing or wrong CSRF token.}
+      404: {description: Nothing to review for that item.}
+      422: {description: Invalid fields.}
+    """
+    aula = _aula(request)
+    header_csrf(request)
+    body = await read_json(request, ReviewIn)
+    learner = aula.learner(request)
+    data: dict[str, Any] = {}
+    if body.kind == "term":
+        rating = RATINGS.get(body.rating or "")
+        if rating is None:
+            raise HTTPException(422, "A term review needs a rating: again, hard, good or easy.")
+    else:
+        question = question_or_404(aula.course, body.question_id or "")
+        if question.node != body.id:
+            raise HTTPException(404, f"Question '{question.id}' is not in node '{body.id}'.")
+        _record, result = await record_answer(aula, learner, question, body.choice_ids)
+        rating = rating_from_answer(result.correct, attempt=1)
+        data["grade"] = grade_data(result)
+    await aula.db(reschedule, aula.store, learner, body.kind, body.id, rating)
+    card = await aula.db(aula.store.review_card, learner, body.kind, body.id)
+    data.update(rating=rating.name.lower(), due=card.due.isoformat() if card else None)
+    return JSONResponse(data)
+
+
+routes = [
+    Route("/review", review_page, name="review"),
+    Route("/review/terms/{term_id}", review_term, methods=["POST"]),
+    Route("/review/nodes/{node_id}", review_node, methods=["POST"]),
+    Route("/api/review", review_json, methods=["GET"]),
+    Route("/api/review", review_post_json, methods=["POST"]),
+]
