@@ -90,7 +90,7 @@ class Aula:
         return [
             ("/", "Course"),
             (f"/lessons/{first}", "Lesson"),
-            ("/skills", "Skill tree"),
+            (f"/lessons/{first}/skills", "Skill tree"),
             ("/review", "Review"),
             ("/glossary", "Glossary"),
         ]
@@ -113,9 +113,20 @@ class Aula:
         self, request: Request, template: str, context: dict[str, Any], status_code: int = 200
     ) -> HTMLResponse:
         learner_id = self.learner(request)
+        path = request.url.path
+        current = max(
+            (
+                href
+                for href, _ in self.nav
+                if path == href or path.startswith(href.rstrip("/") + "/")
+            ),
+            key=len,
+            default=None,
+        )
         page = {
             "request": request,
             "nav": self.nav,
+            "nav_current": current,
             "privacy_note": self.privacy_note,
             "path": request.url.path,
             "csrf_token": self.identity.csrf_token(learner_id),
