@@ -155,6 +155,10 @@ CASES: dict[str, tuple[Edit, str]] = {
         P + NODE2 + ":10: questions.0.choices.0.id: Input should be a valid string "
         "(YAML read a bare yes/no/on/off/number here: put it in quotes)",
     ),
+    "catalog with an unknown field": (
+        write("catalog.yaml", "models: []\ngpu: []\n"),
+        P + "catalog.yaml:2: unknown field 'gpu'; did you mean 'gpus'?",
+    ),
     "node without questions": (
         write(
             NODE2, "title: Second node\nsummary: After.\nprerequisites: [first]\nslides: [second]\n"

@@ -150,6 +150,7 @@ def build_course(
         sources={s.id: model.Source(s.id, s.title, s.url, s.publisher, s.checked) for s in sources},
         root=parsed.root,
         fingerprint=parsed.fingerprint,
+        catalog=parsed.catalog,
     )
     return course, codes.findings
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from aula.content.catalog import Catalog
+
 
 @dataclass(frozen=True)
 class Rich:
@@ -210,6 +212,7 @@ class Course:
     sources: Mapping[str, Source]
     root: Path
     fingerprint: str = field(default="", compare=False)
+    catalog: Catalog | None = None  # models, GPUs and prices for the labs (catalog.yaml)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from aula.content import schema
+from aula.content.catalog import Catalog, load_catalog
 from aula.content.findings import Finding, did_you_mean, relative
 from aula.content.yamlfile import Document, read_front_matter, read_yaml, validate
 
@@ -68,6 +69,7 @@ class ParsedCourse:
     lessons: list[ParsedLesson]
     fingerprint: str
     unreadable_terms: frozenset[str] = frozenset()
+    catalog: Catalog | None = None
 
 
 @dataclass
@@ -153,10 +155,25 @@ def read_course(root: Path) -> tuple[ParsedCourse | None, list[Finding]]:
     lessons = _read_lessons(reader, meta) if meta else []
     if meta is None:
         return None, reader.findings
+    catalog = _read_catalog(reader, sources)
     parsed = ParsedCourse(
-        root, meta, sources, terms, lessons, reader.fingerprint(), unreadable_terms
+        root, meta, sources, terms, lessons, reader.fingerprint(), unreadable_terms, catalog
     )
     return parsed, reader.findings
+
+
+def _read_catalog(
+    reader: Reader, sources: Parsed[schema.SourcesFile] | None
+) -> Catalog | None:
+    """The optional ``catalog.yaml``: data the labs and their snippets use."""
+    path = reader.root / "catalog.yaml"
+    if not path.is_file():
+        return None
+    known = {s.id: s.checked for s in sources.entry.sources} if sources else {}
+    reader._digest.update(path.read_bytes())
+    catalog, findings = load_catalog(path, reader.name(path), known)
+    reader.findings += findings
+    return catalog
 
 
 def _read_lessons(reader: Reader, meta: Parsed[schema.CourseFile]) -> list[ParsedLesson]:
