@@ -1,0 +1,219 @@
+"""The searchable course: chunks, their BM25 index, and (optionally) their embeddings.
+
+Built once per course and kept on disk, keyed by the index version, the course's fingerprint
+and a digest of the chunk texts themselves (the fingerprint does not cover snippet output,
+which the Terminal chunks quote). A restart with an unchanged course loads instead of
+rebuilding; the embeddings, the only slow part, are kept per model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from aula.content.model import Course
+from aula.content.snippets import default_cache_dir
+from aula.instructor.chunks import Chunk, course_chunks
+from aula.instructor.embeddings import Embedder, Vectors
+from aula.instructor.language import LANGS, Lang, content_stems
+
+INDEX_VERSION = 1
+
+
+@dataclass
+class CourseIndex:
+    """Chunks, their BM25 scores and per-sentence stems; ``vectors`` once embeddings are on."""
+
+    key: str
+    course_id: str
+    lang: Lang
+    chunks: tuple[Chunk, ...]
+    bm25: Any  # bm25s.BM25, untyped
+    sentence_stems: tuple[tuple[frozenset[str], ...], ...]
+    context_vectors: Vectors | None = None
+    sentence_vectors: tuple[Vectors, ...] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.chunks)
+
+    def idf(self, stem: str) -> float:
+        """Lucene's idf, as bm25s scores it; a stem the course never uses gets the highest."""
+        tid = self.bm25.vocab_dict.get(stem)
+        indptr = self.bm25.scores["indptr"]
+        df = 0 if tid is None else int(indptr[tid + 1] - indptr[tid])
+        n = self.size
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def term_scores(self, stem: str) -> Any:
+        """BM25 score of one stem in every chunk (zeros for a stem the course never uses)."""
+        tid = self.bm25.vocab_dict.get(stem)
+        if tid is None:
+            return np.zeros(self.size, dtype=np.float32)
+        return self.bm25.get_scores_from_ids([tid])
+
+
+def course_lang(course: Course) -> Lang:
+    """The course's language when it is one the instructor stems, else English."""
+    lang = course.language.split("-")[0].lower()
+    return next((code for code in LANGS if code == lang), "en")
+
+
+def index_key(course: Course, chunks: tuple[Chunk, ...]) -> str:
+    material = json.dumps([INDEX_VERSION, course.fingerprint, [c.to_json() for c in chunks]])
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def build(course: Course) -> CourseIndex:
+    """Cut the course into chunks and index them with BM25 (no embeddings yet)."""
+    start = time.perf_counter()
+    chunks = course_chunks(course)
+    lang = course_lang(course)
+    tokens = [content_stems(c.text, lang) or [""] for c in chunks]
+    retriever = bm25s.BM25()
+    retriever.index(tokens, show_progress=False)
+    stems = tuple(tuple(frozenset(content_stems(s, lang)) for s in c.sentences) for c in chunks)
+    index = CourseIndex(index_key(course, chunks), course.id, lang, chunks, retriever, stems)
+    index.timings["build_ms"] = (time.perf_counter() - start) * 1000
+    return index
+
+
+def embedding_units(index: CourseIndex) -> list[str]:
+    """What gets embedded: per chunk, its context line, then each quotable sentence.
+
+    Sentences rather than whole chunks: a chunk is then as close to a question as its closest
+    sentence, which suits short questions, and the same vectors pick the sentence to quote.
+    The title prefix gives a sentence such as "It's the result of training." its subject.
+    """
+    units: list[str] = []
+    for c in index.chunks:
+        units.append(" · ".join((c.title, *c.context)))
+        units += [f"{c.title}: {s}" for s in c.sentences]
+    return units
+
+
+def embed(index: CourseIndex, embedder: Embedder, root: Path | None) -> None:
+    """Attach vectors, reusing those cached for unchanged texts: only edits are re-embedded."""
+    start = time.perf_counter()
+    units = embedding_units(index)
+    name = f"{index.course_id}-{embedder.key}"
+    cached = _load_vectors(root, name) if root else {}
+    digests = [_digest(u) for u in units]
+    missing = [i for i, d in enumerate(digests) if d not in cached]
+    fresh = embedder.passages([units[i] for i in missing])
+    cached.update({digests[i]: fresh[row] for row, i in enumerate(missing)})
+    flat = np.stack([cached[d] for d in digests]).astype(np.float32)
+    if root and missing:
+        _save_vectors(root, name, digests, flat)
+    counts = [1 + len(c.sentences) for c in index.chunks]
+    per_chunk = _split(flat, counts)
+    index.context_vectors = np.stack([v[0] for v in per_chunk])
+    index.sentence_vectors = tuple(v[1:] for v in per_chunk)
+    index.timings["embed_ms"] = (time.perf_counter() - start) * 1000
+    index.timings["embedded"] = float(len(missing))
+    index.timings["embeddings_reused"] = float(len(units) - len(missing))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _split(flat: Vectors, counts: list[int]) -> tuple[Vectors, ...]:
+    bounds = np.cumsum([0, *counts])
+    return tuple(flat[a:b] for a, b in itertools.pairwise(bounds))
+
+
+# ---- the disk cache ---------------------------------------------------------------------
+
+
+def cache_root() -> Path:
+    return default_cache_dir() / "instructor"
+
+
+def _folder(root: Path, key: str) -> Path:
+    return root / f"v{INDEX_VERSION}-{key}"
+
+
+def _write_atomically(folder: Path, write: Any) -> None:
+    """Write into a temporary folder and rename it, so a reader never sees half an index."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        write(tmp)
+        os.replace(tmp, folder)
+    except OSError:
+        # Another process won the race and wrote the same index: theirs is as good as ours.
+        if not folder.exists():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def save(index: CourseIndex, root: Path) -> None:
+    folder = _folder(root, index.key)
+    if not (folder / "chunks.json").exists():
+
+        def write(tmp: Path) -> None:
+            index.bm25.save(str(tmp / "bm25"), show_progress=False)
+            stems = [[sorted(s) for s in per] for per in index.sentence_stems]
+            data = {
+                "lang": index.lang,
+                "chunks": [c.to_json() for c in index.chunks],
+                "sentence_stems": stems,
+            }
+            (tmp / "chunks.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+        _write_atomically(folder, write)
+
+
+def _vectors_file(root: Path, key: str) -> Path:
+    return root / f"vectors-{key}.npz"
+
+
+def _load_vectors(root: Path, key: str) -> dict[str, Vectors]:
+    try:
+        with np.load(_vectors_file(root, key)) as data:
+            hashes, vectors = list(data["hashes"]), np.asarray(data["vectors"], np.float32)
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {str(h): v for h, v in zip(hashes, vectors, strict=False)}
+
+
+def _save_vectors(root: Path, key: str, digests: list[str], flat: Vectors) -> None:
+    """Keep only the current course's texts, so the file does not grow with every edit."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = _vectors_file(root, key)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    with tmp.open("wb") as fh:
+        np.savez(fh, hashes=np.array(digests), vectors=flat)
+    os.replace(tmp, path)
+
+
+def load(course: Course, root: Path) -> CourseIndex | None:
+    """The cached index for ``course``, or None when there is none (or it is unreadable)."""
+    start = time.perf_counter()
+    chunks = course_chunks(course)
+    key = index_key(course, chunks)
+    folder = _folder(root, key)
+    try:
+        data = json.loads((folder / "chunks.json").read_text("utf-8"))
+        retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+    except (OSError, ValueError, KeyError):
+        return None
+    stems = tuple(tuple(frozenset(s) for s in per) for per in data["sentence_stems"])
+    index = CourseIndex(key, course.id, data["lang"], chunks, retriever, stems)
+    index.timings["load_ms"] = (time.perf_counter() - start) * 1000
+    return index

@@ -1,0 +1,25 @@
+"""Where each piece of the course lives in the web app, so every answer can link to it.
+
+These mirror the web layer's routes; they are plain strings here because the instructor may not
+import the web layer.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def slide_url(lesson_id: str, number: int) -> str:
+    return f"/lessons/{quote(lesson_id)}/slides/{number}"
+
+
+def section_url(lesson_id: str, section_id: str) -> str:
+    return f"/lessons/{quote(lesson_id)}#section-{quote(section_id)}"
+
+
+def term_url(term_id: str) -> str:
+    return f"/glossary#term-{quote(term_id)}"
+
+
+def node_url(lesson_id: str, node_id: str) -> str:
+    return f"/lessons/{quote(lesson_id)}/nodes/{quote(node_id)}"
