@@ -9,6 +9,7 @@ import click
 
 from aula import __version__
 from aula.cli.check import check
+from aula.cli.lab import lab
 from aula.cli.schema import schema_command
 from aula.cli.serve import serve
 
@@ -28,6 +29,7 @@ def main(ctx: click.Context) -> None:
 main.add_command(check)
 main.add_command(serve)
 main.add_command(schema_command)
+main.add_command(lab)
 
 
 def run() -> None:
