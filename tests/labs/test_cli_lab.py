@@ -118,8 +118,19 @@ def test_compare() -> None:
 
 
 def test_cost(tmp_path: Path) -> None:
-    args = ["cost", "--images-per-month", "2000", "--plan", "midjourney-standard", "--gpu",
-            "rtx-4090", "--kwh-price", "0.30", "--months", "24"]  # fmt: skip
+    args = [
+        "cost",
+        "--images-per-month",
+        "2000",
+        "--plan",
+        "midjourney-standard",
+        "--gpu",
+        "rtx-4090",
+        "--kwh-price",
+        "0.30",
+        "--months",
+        "24",
+    ]
     svg = tmp_path / "cost.svg"
     result = invoke(*args, "--json", "--svg", str(svg))
     assert result.exit_code == 0
@@ -137,8 +148,19 @@ def test_cost_user_errors(tmp_path: Path) -> None:
     base = ["cost", "--images-per-month", "10", "--gpu", "h100"]
     assert "no purchase price" in one_line_error(invoke(*base, "--plan", "midjourney-pro"))
     blocked = tmp_path / "no-such-dir" / "c.svg"
-    line = one_line_error(invoke(*base, "--plan", "dall-e-3", "--gpu-price", "9000",
-                                 "--board-power", "700", "--svg", str(blocked)))  # fmt: skip
+    line = one_line_error(
+        invoke(
+            *base,
+            "--plan",
+            "dall-e-3",
+            "--gpu-price",
+            "9000",
+            "--board-power",
+            "700",
+            "--svg",
+            str(blocked),
+        )
+    )
     assert "cannot write" in line
     assert invoke("cost", "--plan", "x", "--gpu", "y").exit_code == 2  # a missing option
 

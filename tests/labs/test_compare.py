@@ -19,8 +19,19 @@ def known_sources() -> set[str]:
 
 def test_the_lesson_models_are_all_there() -> None:
     ids = {r.id for r in compare_models().rows}
-    wanted = {"sd15", "sd21", "sdxl", "sd3-medium", "sd35-large", "flux-dev", "flux-schnell",
-              "midjourney", "dall-e-3", "gpt-image-1", "imagen-4"}  # fmt: skip
+    wanted = {
+        "sd15",
+        "sd21",
+        "sdxl",
+        "sd3-medium",
+        "sd35-large",
+        "flux-dev",
+        "flux-schnell",
+        "midjourney",
+        "dall-e-3",
+        "gpt-image-1",
+        "imagen-4",
+    }
     assert wanted <= ids
 
 
@@ -31,8 +42,14 @@ def test_every_fact_is_sourced_and_dated() -> None:
     json.dumps(data)
     facts = 0
     for row in data["models"]:
-        for value in (row["license"], row["runs_locally"], row["price"], row["privacy"],
-                      row["content_policy"], *row["control"].values()):  # fmt: skip
+        for value in (
+            row["license"],
+            row["runs_locally"],
+            row["price"],
+            row["privacy"],
+            row["content_policy"],
+            *row["control"].values(),
+        ):
             assert value["source"] in known
             assert value["checked"]
             facts += 1
