@@ -19,7 +19,8 @@ _GRID = "var(--chart-grid, #ddd)"
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round axis values from 0 past ``top``: steps of 1, 2 or 5 × a power of ten."""
+    """Round axis values from 0 to ``top`` or past it (up to float rounding): steps of 1, 2
+    or 5 × a power of ten."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
