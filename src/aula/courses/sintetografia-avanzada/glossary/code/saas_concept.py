@@ -22,3 +22,14 @@ for plan, (per_month, _) in PLANS.items():
     print(f"  {plan:<18} {bills}")
 print("\nRequires monthly fee forever: stop paying and access stops.")
 print("You rented access; the model was never yours.")
+
+# Renting vs buying an RTX 4090, 2,000 images a month: Aula's cost lab, where every
+# assumption is editable (`aula lab cost`). A flat plan and a per-image API differ a lot.
+from aula.labs.cost import cost_of_ownership  # noqa: E402
+
+print("\nrent or buy, 2,000 images a month (the GPU's power included)")
+for plan in ("midjourney-standard", "dall-e-3-standard"):
+    cost = cost_of_ownership(images_per_month=2000, plan=plan, gpu="rtx-4090", months=24)
+    when = cost.break_even_month or cost.break_even_later
+    verdict = f"the GPU pays for itself in month {when}" if when else "renting stays cheaper"
+    print(f"  {cost.plan}: ${cost.saas_monthly:,.0f}/month; {verdict}")

@@ -37,3 +37,12 @@ run("FLUX.1-dev bf16", 31.4, 36.2, SimulatedGPU("RTX 4090", 24))  # gpu-launch-p
 run("FLUX.1-dev NF4", 12.6, 17.3, SimulatedGPU("RTX 4060 Ti", 16))
 run("FLUX.1-dev NF4", 12.6, 17.3, SimulatedGPU("RTX 4090", 24))
 print("\n(Simulated: no GPU was used. A real run stops with the same kind of error.)")
+
+# 3. Aula's VRAM planner estimates the peak before you download anything (`aula lab vram`).
+from aula.labs.planner import plan  # noqa: E402
+
+flux = plan("flux-dev", "rtx-4090")
+verdict = "fits" if flux.fits else "does not fit"
+print(f"\nplanner: {flux.model} needs ~{flux.needed_gb:.1f} GB of {flux.gpu_gb:.0f}: {verdict}")
+for idea in [s for s in flux.suggestions if s.fits][:2]:
+    print(f"  try: {idea.change} -> {idea.peak_gb:.1f} GB ({idea.cost})")

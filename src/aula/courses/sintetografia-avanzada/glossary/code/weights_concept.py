@@ -41,3 +41,12 @@ print(f"one header entry: {json.dumps(entry)}")
 sdxl_params = 3.5e9
 estimate = sdxl_params * 2 / 1e9  # GB at 2 bytes per parameter
 print(f"SDXL base: 3.5B parameters x 2 bytes = {estimate:.1f} GB; the real file: 6.94 GB")
+
+# Aula's weights inspector reads only that header, never the numbers, so a 20 GB
+# checkpoint is inspected as fast as this one (`aula lab weights FILE`).
+from aula.labs.weights import inspect_weights  # noqa: E402
+
+report = inspect_weights("tiny_model.safetensors")
+print(f"\ninspector: {report.architecture.label}, {report.tensors} tensors, read from the header")
+for part in report.components:
+    print(f"  {part.name:<26} {part.parameters:>4,} parameters")

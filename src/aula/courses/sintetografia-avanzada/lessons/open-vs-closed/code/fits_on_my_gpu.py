@@ -8,11 +8,11 @@ GPUS = {"3060": 12, "4060 Ti": 16, "4090": 24, "5090": 32}  # GeForce RTX, GB; g
 PEAK_GB = {  # measured peak GPU memory in GB
     "SD 1.x, attention slicing": 3.2,  # diffusers-memory, diffusers-fp16
     "SD3 Medium, offload, no T5": 4.3,  # diffusers-memory, diffusers-fp16
-    "SDXL batch 4, slicing+offload": 11.5,  # diffusers-memory, diffusers-fp16
+    "SDXL batch 4, slicing+offload": 11.5,  # sdxl-optimizations-blog
     "FLUX.1-dev, torchao int4": 14.7,  # diffusers-quantization-blog
     "FLUX.1-dev, NF4 (4-bit)": 17.3,  # diffusers-quantization-blog
     "SD3 Medium fp16": 18.8,  # diffusers-memory, diffusers-fp16
-    "SDXL fp16, batch of 4": 21.7,  # diffusers-memory, diffusers-fp16
+    "SDXL fp16, batch of 4": 21.7,  # sdxl-optimizations-blog
     "FLUX.1-dev, 8-bit": 24.4,  # diffusers-quantization-blog
     "FLUX.1-dev, bf16": 36.2,  # diffusers-quantization-blog
 }

@@ -1,57 +1,33 @@
 # models_comparison.py: the two kingdoms side by side.
-# Every fact carries the id of its source in sources.yaml; prices are USD, checked 2026-11-01.
+# The facts come from the course's model catalog (catalog.yaml): each carries its source and
+# the day it was checked. `aula lab compare` prints the whole catalog.
+import textwrap
 
-MODELS = [
-    {
-        "name": "Midjourney",
-        "kingdom": "closed",
-        "licence": "vendor terms",
-        "local": False,
-        "price": "$10-120 / month",  # midjourney-plans
-    },
-    {
-        "name": "DALL-E 3 (API)",
-        "kingdom": "closed",
-        "licence": "vendor terms",
-        "local": False,
-        "price": "$0.04-0.12 / image",  # openai-pricing
-    },
-    {
-        "name": "SDXL base 1.0",
-        "kingdom": "open",
-        "licence": "OpenRAIL++-M",  # sdxl-model-card, openrail-licence
-        "local": True,
-        "price": "your GPU + power",
-    },
-    {
-        "name": "FLUX.1 [schnell]",
-        "kingdom": "open",
-        "licence": "Apache-2.0",  # flux-schnell-model-card
-        "local": True,
-        "price": "your GPU + power",
-    },
-]
+from aula.labs.compare import compare_models
 
-PRIVACY = {
-    "Midjourney": "images public on Explore unless Stealth (Pro/Mega)",  # midjourney-plans
-    "DALL-E 3 API": "not used for training; abuse logs up to 30 days",  # openai-data-usage
-    "open models": "prompts and images never leave your machine",
-}
+SHOWN = ["midjourney", "dall-e-3", "sdxl", "flux-schnell"]
+rows = {row.id: row for row in compare_models().rows}
 
-CONTROL = {
-    "closed": "prompt + the vendor's settings; vendor sets rules",
-    "open": "weights, LoRA, ControlNet, seed, sampler: all yours",
-}
 
-print(f"{'model':<17} {'kingdom':<8} {'licence':<13} {'local':<6} price")
-for m in MODELS:
-    local = "yes" if m["local"] else "no"
-    print(f"{m['name']:<17} {m['kingdom']:<8} {m['licence']:<13} {local:<6} {m['price']}")
+def control(row):
+    tools = [("LoRA", row.lora), ("ControlNet", row.controlnet), ("fine-tune", row.fine_tuning)]
+    return ", ".join(name for name, fact in tools if fact.value) or "prompt only"
 
-print("\nprivacy")
-for who, what in PRIVACY.items():
-    print(f"  {who:<13} {what}")
 
-print("\ncontrol")
-for kingdom, what in CONTROL.items():
-    print(f"  {kingdom:<13} {what}")
+print(f"{'model':<17} {'kingdom':<8} {'local':<6} {'VRAM':>6}  control")
+for model_id in SHOWN:
+    row = rows[model_id]
+    local = "yes" if row.runs_locally.value else "no"
+    vram = f"{row.vram.gb:.0f} GB" if row.vram else "cloud"
+    print(f"{row.name:<17} {row.kind:<8} {local:<6} {vram:>6}  {control(row)}")
+
+print("\nlicence and price")
+for model_id in SHOWN:
+    row = rows[model_id]
+    print(f"  {row.name}: {row.license.value}")
+    print(f"    {row.price.value}")
+
+print("\nwhere your prompts go")
+for model_id in ["midjourney", "dall-e-3", "sdxl"]:
+    text = f"{rows[model_id].name}: {rows[model_id].privacy.value}"
+    print(textwrap.fill(text, 68, initial_indent="  ", subsequent_indent="    "))
