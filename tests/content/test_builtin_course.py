@@ -85,10 +85,10 @@ def test_glossary_terms_and_the_seeds_visual_analogies(course: Course) -> None:
     for needed in ["weights", "vram", "inference", "saas", "lora", "controlnet", "safetensors"]:
         assert needed in ids
     analogies = {t.id: t.analogy for t in course.glossary if t.analogy}
-    assert analogies["weights"].label == "File Size: 6GB+"  # type: ignore[union-attr]
-    assert analogies["vram"].label == "80% Usage"  # type: ignore[union-attr]
-    assert analogies["inference"].label == "Generating..."  # type: ignore[union-attr]
-    assert analogies["saas"].label == "Monthly Bill"  # type: ignore[union-attr]
+    assert analogies["weights"].label == "File Size: 6GB+"
+    assert analogies["vram"].label == "80% Usage"
+    assert analogies["inference"].label == "Generating..."
+    assert analogies["saas"].label == "Monthly Bill"
 
 
 def test_weights_snippet_really_made_and_read_a_safetensors_file(course: Course) -> None:
@@ -96,7 +96,7 @@ def test_weights_snippet_really_made_and_read_a_safetensors_file(course: Course)
     assert weights is not None
     assert weights.snippet is not None
     assert weights.snippet.output is not None
-    assert 'save_file(' in weights.snippet.source
+    assert "save_file(" in weights.snippet.source
     assert 'load_file("tiny_model.safetensors")' in weights.snippet.source
     assert '"dtype": "F16"' in weights.snippet.output.stdout  # read back from the real header
 

@@ -162,9 +162,7 @@ def read_course(root: Path) -> tuple[ParsedCourse | None, list[Finding]]:
     return parsed, reader.findings
 
 
-def _read_catalog(
-    reader: Reader, sources: Parsed[schema.SourcesFile] | None
-) -> Catalog | None:
+def _read_catalog(reader: Reader, sources: Parsed[schema.SourcesFile] | None) -> Catalog | None:
     """The optional ``catalog.yaml``: data the labs and their snippets use."""
     path = reader.root / "catalog.yaml"
     if not path.is_file():
