@@ -8,6 +8,7 @@ import sys
 import click
 
 from aula import __version__
+from aula.cli.ask import ask
 from aula.cli.check import check
 from aula.cli.lab import lab
 from aula.cli.schema import schema_command
@@ -30,6 +31,7 @@ main.add_command(check)
 main.add_command(serve)
 main.add_command(schema_command)
 main.add_command(lab)
+main.add_command(ask)
 
 
 def run() -> None:

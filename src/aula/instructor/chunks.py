@@ -93,17 +93,19 @@ def _section_chunks(course: Course, lesson: Lesson, section: Section) -> Iterato
     url, title = section_url(lesson.id, section.id), f"{course.instructor}: {section.title}"
     ref = f"section:{section.id}"
     heading, quoted = section.title, list[str]()
+
+    def context() -> tuple[str, ...]:
+        return (section.title,) if heading == section.title else (section.title, heading)
+
     for block in blocks(section.body.html):
         if block.heading:
             if quoted:
-                yield Chunk(
-                    ref, "section", lesson.id, url, title, (section.title, heading), tuple(quoted)
-                )
+                yield Chunk(ref, "section", lesson.id, url, title, context(), tuple(quoted))
             heading, quoted = block.text, []
         else:
             quoted += sentences(block.text)
     if quoted:
-        yield Chunk(ref, "section", lesson.id, url, title, (section.title, heading), tuple(quoted))
+        yield Chunk(ref, "section", lesson.id, url, title, context(), tuple(quoted))
     for card in section.cards:
         quote = [card.quote.text] if card.quote else []
         points = [s for p in card.points for s in sentences(p.text)]
@@ -117,7 +119,9 @@ def _term_chunks(term: Term) -> Iterator[Chunk]:
     context = (term.term, *term.aliases)
     yield Chunk(ref, "term", None, url, title, context, tuple(_quotable(term.definition.html)))
     if lines := _terminal(term.snippet):
-        yield Chunk(ref, "terminal", None, url, title, (term.term,), tuple(lines))
+        assert term.snippet is not None
+        context = (term.term, f"Terminal: {term.snippet.file}")
+        yield Chunk(ref, "terminal", None, url, title, context, tuple(lines))
 
 
 def _question_chunk(lesson: Lesson, node: Node, question: Question) -> Chunk:

@@ -46,8 +46,13 @@ class Quote:
 
     def text(self, index: CourseIndex) -> str:
         chunk = index.chunks[self.chunk]
-        body = " ".join(chunk.sentences[i] for i in self.sentences)
-        return f"In the Terminal: {body}" if chunk.kind == "terminal" else body
+        if chunk.kind != "terminal":
+            return " ".join(chunk.sentences[i] for i in self.sentences)
+        # Program output: say where it comes from, and keep one row per line.
+        files = [c.removeprefix("Terminal: ") for c in chunk.context if c.startswith("Terminal: ")]
+        where = f"In the Terminal ({files[0]})" if files else "In the Terminal"
+        rows = "\n".join(chunk.sentences[i] for i in self.sentences)
+        return f"{where}:\n{rows}"
 
 
 def _coverage(stems: frozenset[str], query: Query, weights: Sequence[float]) -> float:

@@ -120,8 +120,9 @@ def embed(index: CourseIndex, embedder: Embedder, root: Path | None) -> None:
         _save_vectors(root, name, digests, flat)
     counts = [1 + len(c.sentences) for c in index.chunks]
     per_chunk = _split(flat, counts)
-    index.context_vectors = np.stack([v[0] for v in per_chunk])
+    # Sentences first: a reader in another thread takes ``context_vectors`` as "ready".
     index.sentence_vectors = tuple(v[1:] for v in per_chunk)
+    index.context_vectors = np.stack([v[0] for v in per_chunk])
     index.timings["embed_ms"] = (time.perf_counter() - start) * 1000
     index.timings["embedded"] = float(len(missing))
     index.timings["embeddings_reused"] = float(len(units) - len(missing))
@@ -208,12 +209,18 @@ def load(course: Course, root: Path) -> CourseIndex | None:
     chunks = course_chunks(course)
     key = index_key(course, chunks)
     folder = _folder(root, key)
+    if not folder.is_dir():
+        return None
     try:
         data = json.loads((folder / "chunks.json").read_text("utf-8"))
         retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
-    except (OSError, ValueError, KeyError):
+        stems = tuple(tuple(frozenset(s) for s in per) for per in data["sentence_stems"])
+        lang = next(code for code in LANGS if code == data["lang"])
+        if len(stems) != len(chunks):
+            raise ValueError("index does not match its chunks")
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        shutil.rmtree(folder, ignore_errors=True)  # damaged: the next save writes it anew
         return None
-    stems = tuple(tuple(frozenset(s) for s in per) for per in data["sentence_stems"])
-    index = CourseIndex(key, course.id, data["lang"], chunks, retriever, stems)
+    index = CourseIndex(key, course.id, lang, chunks, retriever, stems)
     index.timings["load_ms"] = (time.perf_counter() - start) * 1000
     return index

@@ -52,6 +52,7 @@ class Instructor:
         self.backend = backend
         self.notes = list(notes)
         self.calibration = calibration
+        self._embedding: threading.Thread | None = None
 
     @classmethod
     def for_course(
@@ -100,7 +101,14 @@ class Instructor:
             except Exception as exc:  # a failed embedding leaves BM25 working: say so, go on
                 self.notes.append(f"embeddings failed: {type(exc).__name__}: {exc}")
 
-        threading.Thread(target=run, name="aula-instructor-embed", daemon=True).start()
+        self._embedding = threading.Thread(target=run, name="aula-instructor-embed", daemon=True)
+        self._embedding.start()
+
+    def wait_for_embeddings(self, timeout: float | None = None) -> bool:
+        """Wait for background embedding (if any); True when answers now use embeddings."""
+        if self._embedding is not None:
+            self._embedding.join(timeout)
+        return self.retrieval == "bm25+e5"
 
     # ---- state ---------------------------------------------------------------------------
 

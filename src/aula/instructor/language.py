@@ -23,122 +23,26 @@ LANGS: tuple[Lang, ...] = ("en", "es")
 _WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*")
 _SNOWBALL = {"en": "english", "es": "spanish"}
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that make a sentence a question but say nothing about its topic.
-_QUESTION_NOISE = {
-    "en": {
-        "tell",
-        "explain",
-        "mean",
-        "means",
-        "meaning",
-        "please",
-        "would",
-        "could",
-        "need",
-        "needs",
-        "get",
-        "use",
-        "using",
-        "used",
-        "want",
-        "know",
-        "also",
-        "like",
-        "much",
-        "many",
-        "one",
-        "thing",
-        "things",
-        "way",
-        "ways",
-        "something",
-        "anything",
-        "really",
-        "actually",
-        "exactly",
-        "happens",
-        "happen",
-        "called",
-        "kind",
-        "sort",
-        "say",
-        "says",
-        "said",
-        "mine",
-        "let",
-        "stand",
-        "good",
-        "bad",
-        "best",
-        "better",
-        "people",
-        "someone",
-        "anyone",
-        "everything",
-    },
-    "es": {
-        "cuanto",
-        "cuanta",
-        "cuantos",
-        "cuantas",
-        "cual",
-        "cuales",
-        "como",
-        "donde",
-        "quien",
-        "necesito",
-        "necesita",
-        "necesitas",
-        "necesitan",
-        "puedo",
-        "puede",
-        "pueden",
-        "podria",
-        "quiero",
-        "quiere",
-        "saber",
-        "significa",
-        "explica",
-        "explicame",
-        "dime",
-        "hace",
-        "hacen",
-        "hacer",
-        "favor",
-        "algo",
-        "cosa",
-        "cosas",
-        "usar",
-        "uso",
-        "tambien",
-        "exactamente",
-        "realmente",
-        "llama",
-        "sirve",
-        "mio",
-        "mia",
-        "hay",
-        "debo",
-        "deberia",
-        "conviene",
-        "pasa",
-        "pasaria",
-        "ocurre",
-        "dicen",
-        "dice",
-        "llaman",
-        "consigo",
-        "conseguir",
-        "usa",
-        "tan",
-        "muy",
-        "hago",
-        "puedes",
-        "bueno",
-        "buena",
-        "mejor",
-        "gente",
-    },
+_QUESTION_NOISE: dict[str, frozenset[str]] = {
+    "en": _wordset(
+        "actually also anyone anything bad best better called could everything exactly explain "
+        "get good happen happens kind know let like many mean meaning means mine much need needs "
+        "one people please really said say says someone something sort stand tell thing things "
+        "use used using want way ways would"
+    ),
+    "es": _wordset(
+        "algo buena bueno como conseguir consigo conviene cosa cosas cual cuales cuanta cuantas "
+        "cuanto cuantos deberia debo dice dicen dime donde exactamente explica explicame favor "
+        "gente hace hacen hacer hago hay llama llaman mejor mia mio muy necesita necesitan "
+        "necesitas necesito ocurre pasa pasaria podria puede pueden puedes puedo quien quiere "
+        "quiero realmente saber significa sirve tambien tan usa usar uso"
+    ),
 }
 
 
@@ -189,81 +93,13 @@ def content_stems(text: str, lang: Lang) -> list[str]:
 
 # Marks that only Spanish uses; one is enough to decide.
 _SPANISH_MARKS = re.compile(r"[¿¡ñÑ]|ción\b|ciones\b")
-_ONLY_EN = frozenset(
-    {
-        "the",
-        "what",
-        "how",
-        "does",
-        "is",
-        "are",
-        "do",
-        "my",
-        "i",
-        "of",
-        "and",
-        "which",
-        "can",
-        "why",
-        "when",
-        "where",
-        "who",
-        "need",
-        "much",
-        "many",
-        "it",
-        "to",
-        "you",
-        "your",
-        "in",
-        "on",
-        "with",
-        "for",
-        "run",
-        "have",
-    }
+_ONLY_EN = _wordset(
+    "and are can do does for have how i in is it many much my need of on run the to what when "
+    "where which who why with you your"
 )
-_ONLY_ES = frozenset(
-    {
-        "el",
-        "la",
-        "los",
-        "las",
-        "que",
-        "de",
-        "del",
-        "es",
-        "un",
-        "una",
-        "y",
-        "como",
-        "por",
-        "para",
-        "con",
-        "mi",
-        "se",
-        "cual",
-        "cuanto",
-        "cuanta",
-        "donde",
-        "puedo",
-        "necesito",
-        "son",
-        "en",
-        "al",
-        "lo",
-        "su",
-        "sus",
-        "hay",
-        "esta",
-        "estan",
-        "tiene",
-        "tengo",
-        "sin",
-        "mas",
-        "entre",
-        "pero",
-    }
+_ONLY_ES = _wordset(
+    "al como con cual cuanta cuanto de del donde el en entre es esta estan hay la las lo los mas "
+    "mi necesito para pero por puedo que se sin son su sus tengo tiene un una y"
 )
 
 

@@ -125,7 +125,8 @@ def _prose(lines: list[str]) -> list[str]:
     """Join wrapped lines back into text, then split it into sentences."""
     out: list[str] = []
     for line in lines:
-        if out and not out[-1].endswith((".", ":", "!", "?")) and line[:1].islower():
+        wrapped = len(out[-1]) >= 50 if out else False  # a short line ended on purpose
+        if wrapped and not out[-1].endswith((".", ":", "!", "?")) and line[:1].islower():
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

@@ -1,0 +1,91 @@
+"""The index is built once and cached on disk; embeddings are reused per text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from aula.content import load_course
+from aula.instructor import Instructor
+from aula.instructor import index as ix
+from aula.instructor.embeddings import Vectors
+
+from .conftest import OFFLINE
+
+
+class CountingEmbedder:
+    """A stand-in for e5: deterministic vectors from the text, and a count of what it embeds."""
+
+    name = "counting"
+    key = "counting-v1"
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def _vector(self, text: str) -> Vectors:
+        rng = np.random.default_rng(sum(text.encode()))
+        v = rng.normal(size=8).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    def query(self, text: str) -> Vectors:
+        return self._vector(text)
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        self.embedded += texts
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, 8), np.float32)
+
+
+def test_a_restart_loads_the_index_instead_of_building_it(
+    mini_course: Path, tmp_path: Path
+) -> None:
+    course = load_course(mini_course, cache_dir=tmp_path / "snippets")
+    first = Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    second = Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    assert "build_ms" in first.index.timings
+    assert "load_ms" in second.index.timings and "build_ms" not in second.index.timings
+    assert second.index.chunks == first.index.chunks
+    question = "What is on the graphics card?"
+    assert second.ask(question).to_dict() == first.ask(question).to_dict()
+
+
+def test_an_edited_course_is_indexed_again(mini_course: Path, tmp_path: Path) -> None:
+    course = load_course(mini_course, cache_dir=tmp_path / "snippets")
+    Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    term = mini_course / "glossary/02-vram.md"
+    term.write_text(term.read_text().replace("graphics card", "graphics card (GPU)"))
+    edited = load_course(mini_course, cache_dir=tmp_path / "snippets")
+    again = Instructor.for_course(edited, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    assert "build_ms" in again.index.timings
+    assert any("(GPU)" in s for c in again.index.chunks for s in c.sentences)
+
+
+def test_only_changed_texts_are_embedded_again(mini_course: Path, tmp_path: Path) -> None:
+    course = load_course(mini_course, cache_dir=tmp_path / "snippets")
+    embedder = CountingEmbedder()
+    index = ix.build(course)
+    ix.embed(index, embedder, tmp_path)
+    units = len(ix.embedding_units(index))
+    assert len(embedder.embedded) == units
+
+    ix.embed(ix.build(course), embedder, tmp_path)
+    assert len(embedder.embedded) == units  # nothing new
+
+    term = mini_course / "glossary/02-vram.md"
+    term.write_text(term.read_text().replace("graphics card.", "graphics card. It is fast."))
+    ix.embed(
+        ix.build(load_course(mini_course, cache_dir=tmp_path / "snippets")), embedder, tmp_path
+    )
+    assert embedder.embedded[units:] == ["Glossary: VRAM: It is fast."]
+
+
+def test_a_damaged_cache_is_rebuilt_not_trusted(mini_course: Path, tmp_path: Path) -> None:
+    course = load_course(mini_course, cache_dir=tmp_path / "snippets")
+    Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    for path in tmp_path.glob("v*/chunks.json"):
+        path.write_text("{not json")
+    again = Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    assert "build_ms" in again.index.timings
+    healed = Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
+    assert "load_ms" in healed.index.timings

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from aula.instructor.language import stem
+from aula.instructor.query import analyse
+
+
+def nothing_known(_: str) -> bool:
+    return False
+
+
+def everything_known(_: str) -> bool:
+    return True
+
+
+def test_a_spanish_phrase_becomes_its_english_rendering() -> None:
+    query = analyse("¿Cuánta memoria de vídeo necesita SDXL?", "en", nothing_known)
+    assert query.lang == "es"
+    assert query.translated
+    assert frozenset({"vram"}) in query.groups
+    assert frozenset({"sdxl"}) in query.groups  # names pass through unchanged
+    # "cuánta" and "necesita" only make it a question
+    assert len(query.groups) == 2
+
+
+def test_spanish_inflections_meet_one_entry() -> None:
+    singular = analyse("¿Qué es el peso?", "en", nothing_known)
+    plural = analyse("¿Qué son los pesos?", "en", nothing_known)
+    assert singular.groups == plural.groups == (frozenset({stem("weights", "en")}),)
+
+
+def test_an_unknown_spanish_word_in_an_english_question_is_still_translated() -> None:
+    query = analyse("How big are the pesos of SDXL?", "en", lambda s: s in {"big", "sdxl"})
+    assert query.lang == "en"
+    assert frozenset({stem("weights", "en")}) in query.groups
+
+
+def test_english_synonyms_add_to_the_word_and_keep_it() -> None:
+    query = analyse("How much does a picture cost?", "en", everything_known)
+    assert any({"pictur", "imag"} <= group for group in query.groups)
+
+
+def test_question_words_make_no_groups() -> None:
+    assert analyse("What does it mean?", "en", everything_known).groups == ()
+    assert analyse("¿Qué significa?", "en", nothing_known).groups == ()
