@@ -42,5 +42,6 @@ def test_terminal_tables_become_labelled_rows_and_ascii_art_is_dropped() -> None
         "setup: SDXL fp16; peak: 21.7 GB; 3060: -",
         "privacy",
         "Midjourney: public unless Stealth",
-        "Offloading to system RAM lowers the peak but costs speed, and diffusers calls it slow.",
+        "Offloading to system RAM lowers the peak but costs speed, and",
+        "diffusers calls it slow.",
     ]

@@ -5,8 +5,9 @@ of an instructor section (split at its headings) and per comparison card, one pe
 and its snippet's output, one per skill-tree node and one per knowledge check. Each chunk knows
 its ``url`` and ``title``; chunks of one page share both, so sources are listed per page.
 
-``context`` is searched but never quoted (titles, headings, question prompts, aliases);
-``sentences`` may be quoted as an answer. Wrong choices' texts are left out entirely: they are
+``subject`` names what the chunk is about (a term and its aliases, a slide's title, a check's
+prompt) and ``context`` adds what else is searchable; neither is ever quoted. ``sentences`` may
+be quoted as an answer. Wrong choices' texts are left out entirely: they are
 false on purpose. Their feedback, which corrects them, is searchable but not quoted.
 """
 
@@ -27,12 +28,13 @@ class Chunk:
     lesson: str | None  # None for glossary terms, which belong to the whole course
     url: str
     title: str
+    subject: tuple[str, ...]
     context: tuple[str, ...]
     sentences: tuple[str, ...]
 
     @property
     def text(self) -> str:
-        return "\n".join((*self.context, *self.sentences))
+        return "\n".join((*self.subject, *self.context, *self.sentences))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -41,52 +43,31 @@ class Chunk:
             "lesson": self.lesson,
             "url": self.url,
             "title": self.title,
+            "subject": list(self.subject),
             "context": list(self.context),
             "sentences": list(self.sentences),
         }
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Chunk:
-        lesson = data["lesson"]
-        return cls(
-            ref=str(data["ref"]),
-            kind=str(data["kind"]),
-            lesson=None if lesson is None else str(lesson),
-            url=str(data["url"]),
-            title=str(data["title"]),
-            context=tuple(str(s) for s in _strings(data["context"])),
-            sentences=tuple(str(s) for s in _strings(data["sentences"])),
-        )
-
-
-def _strings(value: object) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _quotable(html: str) -> list[str]:
     return [s for b in blocks(html) if not b.heading for s in sentences(b.text)]
 
 
-def _terminal(code: Code | None) -> list[str]:
-    return terminal_lines(code.output.stdout) if code and code.output else []
+def _terminal(code: Code | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(context, lines) of a program's output: the Terminal view, quotable line by line."""
+    if code is None or code.output is None:
+        return (), ()
+    return (f"Terminal: {code.file}",), tuple(terminal_lines(code.output.stdout))
 
 
 def _slide_chunks(lesson: Lesson, slide: Slide) -> Iterator[Chunk]:
     url, title = slide_url(lesson.id, slide.number), f"{slide.title} (slide {slide.number})"
+    ref, subject = f"slide:{slide.id}", (slide.title,)
     guide = _quotable(slide.guide.html) if slide.guide else []
-    yield Chunk(
-        f"slide:{slide.id}",
-        "slide",
-        lesson.id,
-        url,
-        title,
-        (slide.title,),
-        tuple(guide + _quotable(slide.body.html)),
-    )
-    if lines := _terminal(slide.code):
-        assert slide.code is not None
-        context = (slide.title, f"Terminal: {slide.code.file}")
-        yield Chunk(f"slide:{slide.id}", "terminal", lesson.id, url, title, context, tuple(lines))
+    quoted = tuple(guide + _quotable(slide.body.html))
+    yield Chunk(ref, "slide", lesson.id, url, title, subject, (), quoted)
+    context, lines = _terminal(slide.code)
+    yield Chunk(ref, "terminal", lesson.id, url, title, subject, context, lines)
 
 
 def _section_chunks(course: Course, lesson: Lesson, section: Section) -> Iterator[Chunk]:
@@ -94,34 +75,33 @@ def _section_chunks(course: Course, lesson: Lesson, section: Section) -> Iterato
     ref = f"section:{section.id}"
     heading, quoted = section.title, list[str]()
 
-    def context() -> tuple[str, ...]:
-        return (section.title,) if heading == section.title else (section.title, heading)
+    def part() -> Chunk:
+        subject = (section.title,) if heading == section.title else (section.title, heading)
+        return Chunk(ref, "section", lesson.id, url, title, subject, (), tuple(quoted))
 
     for block in blocks(section.body.html):
         if block.heading:
             if quoted:
-                yield Chunk(ref, "section", lesson.id, url, title, context(), tuple(quoted))
+                yield part()
             heading, quoted = block.text, []
         else:
             quoted += sentences(block.text)
     if quoted:
-        yield Chunk(ref, "section", lesson.id, url, title, context(), tuple(quoted))
+        yield part()
     for card in section.cards:
-        quote = [card.quote.text] if card.quote else []
-        points = [s for p in card.points for s in sentences(p.text)]
-        yield Chunk(
-            ref, "card", lesson.id, url, title, (section.title, card.title, *quote), tuple(points)
-        )
+        quote = (card.quote.text,) if card.quote else ()
+        points = tuple(s for p in card.points for s in sentences(p.text))
+        subject = (section.title, card.title)
+        yield Chunk(ref, "card", lesson.id, url, title, subject, quote, points)
 
 
 def _term_chunks(term: Term) -> Iterator[Chunk]:
     url, title, ref = term_url(term.id), f"Glossary: {term.term}", f"term:{term.id}"
-    context = (term.term, *term.aliases)
-    yield Chunk(ref, "term", None, url, title, context, tuple(_quotable(term.definition.html)))
-    if lines := _terminal(term.snippet):
-        assert term.snippet is not None
-        context = (term.term, f"Terminal: {term.snippet.file}")
-        yield Chunk(ref, "terminal", None, url, title, context, tuple(lines))
+    subject = (term.term, *term.aliases)
+    definition = tuple(_quotable(term.definition.html))
+    yield Chunk(ref, "term", None, url, title, subject, (), definition)
+    context, lines = _terminal(term.snippet)
+    yield Chunk(ref, "terminal", None, url, title, subject, context, lines)
 
 
 def _question_chunk(lesson: Lesson, node: Node, question: Question) -> Chunk:
@@ -131,30 +111,26 @@ def _question_chunk(lesson: Lesson, node: Node, question: Question) -> Chunk:
     wrong = [c for c in question.choices if not c.correct]
     quoted = _quotable(question.explanation.html)
     quoted += [s for c in right if c.feedback for s in _quotable(c.feedback.html)]
-    context = [node.title, question.prompt.text, *(c.text.text for c in right)]
+    context = [node.title, *(c.text.text for c in right)]
     context += [c.feedback.text for c in wrong if c.feedback]
+    url, title = node_url(lesson.id, node.id), f"Knowledge check: {node.title}"
+    subject = (question.prompt.text,)
     return Chunk(
         f"question:{question.id}",
         "question",
         lesson.id,
-        node_url(lesson.id, node.id),
-        f"Knowledge check: {node.title}",
+        url,
+        title,
+        subject,
         tuple(context),
         tuple(quoted),
     )
 
 
 def _node_chunks(lesson: Lesson, node: Node) -> Iterator[Chunk]:
-    url = node_url(lesson.id, node.id)
-    yield Chunk(
-        f"node:{node.id}",
-        "node",
-        lesson.id,
-        url,
-        f"Skill tree: {node.title}",
-        (node.title,),
-        tuple(_quotable(node.summary.html)),
-    )
+    url, title = node_url(lesson.id, node.id), f"Skill tree: {node.title}"
+    summary = tuple(_quotable(node.summary.html))
+    yield Chunk(f"node:{node.id}", "node", lesson.id, url, title, (node.title,), (), summary)
     for question in node.questions:
         yield _question_chunk(lesson, node, question)
 

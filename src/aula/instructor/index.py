@@ -42,6 +42,7 @@ class CourseIndex:
     chunks: tuple[Chunk, ...]
     bm25: Any  # bm25s.BM25, untyped
     sentence_stems: tuple[tuple[frozenset[str], ...], ...]
+    subject_stems: tuple[frozenset[str], ...]
     context_vectors: Vectors | None = None
     sentence_vectors: tuple[Vectors, ...] | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -86,9 +87,14 @@ def build(course: Course) -> CourseIndex:
     retriever = bm25s.BM25()
     retriever.index(tokens, show_progress=False)
     stems = tuple(tuple(frozenset(content_stems(s, lang)) for s in c.sentences) for c in chunks)
-    index = CourseIndex(index_key(course, chunks), course.id, lang, chunks, retriever, stems)
+    key, subjects = index_key(course, chunks), _subjects(chunks, lang)
+    index = CourseIndex(key, course.id, lang, chunks, retriever, stems, subjects)
     index.timings["build_ms"] = (time.perf_counter() - start) * 1000
     return index
+
+
+def _subjects(chunks: tuple[Chunk, ...], lang: Lang) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(content_stems(" ".join(c.subject), lang)) for c in chunks)
 
 
 def embedding_units(index: CourseIndex) -> list[str]:
@@ -100,7 +106,7 @@ def embedding_units(index: CourseIndex) -> list[str]:
     """
     units: list[str] = []
     for c in index.chunks:
-        units.append(" · ".join((c.title, *c.context)))
+        units.append(" · ".join((c.title, *c.subject, *c.context)))
         units += [f"{c.title}: {s}" for s in c.sentences]
     return units
 
@@ -221,6 +227,6 @@ def load(course: Course, root: Path) -> CourseIndex | None:
     except (OSError, ValueError, KeyError, TypeError, StopIteration):
         shutil.rmtree(folder, ignore_errors=True)  # damaged: the next save writes it anew
         return None
-    index = CourseIndex(key, course.id, lang, chunks, retriever, stems)
+    index = CourseIndex(key, course.id, lang, chunks, retriever, stems, _subjects(chunks, lang))
     index.timings["load_ms"] = (time.perf_counter() - start) * 1000
     return index

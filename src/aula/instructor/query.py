@@ -7,13 +7,39 @@ weighs as much as a word with one.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from aula.instructor.language import Lang, detect, is_stopword, stem, words
 from aula.instructor.lexicon import GLUE, entries, match_at
 
 Group = frozenset[str]
+Shape = Literal["definition", "number", "other"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# "How much", "how big": the adjective only says that a number is wanted.
+_HOW = _words("much many big large long small fast often old heavy")
+_NUMBER_WORDS = _words("cuanto cuanta cuantos cuantas cost costs price")
+_WHAT = _words("what que")
+_IS = _words("is are s es son significa")
+_DEFINITION_WORDS = _words("mean means meaning define definition stand significa")
+
+
+def shape(ws: list[str]) -> Shape:
+    """What kind of answer the question wants, from its first words (folded)."""
+    if any(a == "how" and b in _HOW for a, b in itertools.pairwise(ws)):
+        return "number"
+    if _NUMBER_WORDS & set(ws):
+        return "number"
+    if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
+        return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
+    return "other"
 
 
 @dataclass(frozen=True)
@@ -22,6 +48,7 @@ class Query:
     lang: Lang  # the question's language
     groups: tuple[Group, ...]
     translated: bool  # whether any group came from the bilingual glossary
+    shape: Shape = "other"
 
 
 def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query:
@@ -33,7 +60,8 @@ def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query
     otherwise English question still finds weights.
     """
     lang = detect(text)
-    ws = [w for w in words(text) if w not in GLUE]
+    folded = words(text)
+    ws = [w for i, w in enumerate(folded) if w not in GLUE and not _after_how(folded, i)]
     other: Lang = "es" if course_lang == "en" else "en"
     foreign = lang if lang != course_lang else other
     tables = {
@@ -64,4 +92,8 @@ def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query
             groups.append(frozenset({own}))
         i += 1
     unique = tuple(dict.fromkeys(groups))
-    return Query(text, lang, unique, translated)
+    return Query(text, lang, unique, translated, shape(folded))
+
+
+def _after_how(ws: list[str], i: int) -> bool:
+    return i > 0 and ws[i - 1] == "how" and ws[i] in _HOW

@@ -121,29 +121,17 @@ def _cells(line: str, first: bool) -> list[str]:
     return ["", *cells] if first and line.startswith("  ") and len(cells) > 1 else cells
 
 
-def _prose(lines: list[str]) -> list[str]:
-    """Join wrapped lines back into text, then split it into sentences."""
-    out: list[str] = []
-    for line in lines:
-        wrapped = len(out[-1]) >= 50 if out else False  # a short line ended on purpose
-        if wrapped and not out[-1].endswith((".", ":", "!", "?")) and line[:1].islower():
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
-    return [s for text in out for s in sentences(text)]
-
-
 def terminal_lines(stdout: str) -> list[str]:
     """Lines of a program's output worth quoting: a column layout becomes labelled cells.
 
     In a block of lines (between blank lines), the first line with three or more columns is
     read as the header of the lines below it, so "SDXL fp16, batch of 4   21.7 GB ..." is quoted
     as "setup: SDXL fp16, batch of 4; peak: 21.7 GB; ...". A two-column line reads "a: b".
+    Other lines stay lines: programs print what they mean one line at a time.
     """
     out: list[str] = []
     for para in re.split(r"\n\s*\n", stdout):
         header: list[str] = []
-        prose: list[str] = []
         lines = [ln.rstrip() for ln in para.splitlines() if ln.strip()]
         for i, line in enumerate(lines):
             if _is_art(line):
@@ -152,10 +140,9 @@ def terminal_lines(stdout: str) -> list[str]:
             if len(cells) >= 3 and not header:
                 header = cells
             elif len(cells) >= 2:
-                row = labelled_row(header, cells) if header else ": ".join(c for c in cells if c)
-                out += [*_prose(prose), row]
-                prose = []
+                out.append(
+                    labelled_row(header, cells) if header else ": ".join(c for c in cells if c)
+                )
             else:
-                prose.append(" ".join(line.split()))
-        out += _prose(prose)
+                out.append(" ".join(line.split()))
     return out
