@@ -17,7 +17,7 @@ def test_a_configured_local_endpoint_makes_a_local_backend() -> None:
         "AULA_LLM_URL": "http://127.0.0.1:11434/v1",
         "AULA_LLM_MODEL": "llama3.2:3b",
         "AULA_LLM_TIMEOUT": "5",
-        "AULA_INSTRUCTOR_EMBEDDINGS": "off",
+        "AULA_EMBEDDINGS": "off",
     }
     settings = InstructorSettings.from_env(env)
     backend = settings.backend()
@@ -34,7 +34,7 @@ def test_a_configured_local_endpoint_makes_a_local_backend() -> None:
         ({"AULA_LLM_URL": "http://127.0.0.1:8080/v1"}, "AULA_LLM_MODEL is required"),
         ({"AULA_LLM_TIMEOUT": "soon"}, "AULA_LLM_TIMEOUT must be seconds"),
         ({"AULA_LLM_TIMEOUT": "0"}, "AULA_LLM_TIMEOUT must be seconds"),
-        ({"AULA_INSTRUCTOR_EMBEDDINGS": "maybe"}, "must be auto, on or off"),
+        ({"AULA_EMBEDDINGS": "maybe"}, "must be auto, on or off"),
     ],
 )
 def test_a_bad_setting_fails_at_start_with_a_hint(env: dict[str, str], message: str) -> None:

