@@ -93,6 +93,7 @@ class Aula:
             (f"/lessons/{first}/skills", "Skill tree"),
             ("/review", "Review"),
             ("/glossary", "Glossary"),
+            ("/labs", "Labs"),
         ]
 
     @cached_property

@@ -1,0 +1,129 @@
+// The weights lab without uploading the weights. Loaded only on lab pages; the form works
+// without it (the whole file is then uploaded, up to the server's limit).
+//
+// A .safetensors file starts with N, a little-endian u64, then N bytes of JSON header. This
+// reads the first 8 bytes of the chosen file in the browser (File.slice), then sends only
+// bytes [0, 8 + N) to POST /api/labs/weights, and draws the report from the JSON it returns:
+// the same structure as templates/labs/_weights_report.html. No framework, no CDN.
+"use strict";
+
+(() => {
+  const form = document.getElementById("weights-form");
+  if (!form) return;
+  const input = form.querySelector('input[type="file"]');
+  const status = document.getElementById("weights-status");
+  const problem = document.getElementById("weights-error");
+  const out = document.getElementById("weights-report");
+  const limit = BigInt(form.dataset.headerLimit || "16777216");
+  const SNIFF = 1024 * 1024; // not safetensors: enough for the server to say what it is
+  const en = (n) => Number(n).toLocaleString("en-US");
+
+  // The numbers as aula/web/labs/format.py prints them.
+  function scaled(n, units, small) {
+    for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
+    return small(n);
+  }
+  const count = (n) => scaled(n, [[1e9, "B"], [1e6, "M"], [1e3, "K"]], (v) => en(Math.round(v)));
+  const size = (n) => scaled(n, [[1e9, "GB"], [1e6, "MB"], [1e3, "KB"]], (v) => `${en(Math.round(v))} bytes`);
+
+  async function headerSlice(file) {
+    if (file.size < 8) return file; // the server explains why that cannot be safetensors
+    const view = new DataView(await file.slice(0, 8).arrayBuffer());
+    const n = view.getBigUint64(0, true);
+    const wanted = n <= limit ? 8 + Number(n) : SNIFF;
+    return file.slice(0, Math.min(wanted, file.size));
+  }
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  function table(label, head, rows) {
+    const headRow = el("tr", {}, ...head.map(([text, cls]) => el("th", cls ? { scope: "col", class: cls } : { scope: "col" }, text)));
+    const body = el("tbody");
+    for (const row of rows) {
+      const tr = el("tr", {}, el("th", { scope: "row" }, row[0]));
+      row.slice(1).forEach((cell, i) => tr.append(el("td", head[i + 1][1] ? { class: head[i + 1][1] } : {}, cell)));
+      body.append(tr);
+    }
+    const region = { class: "table-scroll", role: "region", "aria-label": label, tabindex: "0" };
+    return el("div", region, el("table", { class: "lab-table" }, el("thead", {}, headRow), body));
+  }
+
+  function facts(report) {
+    const arch = report.architecture;
+    const file = report.files[0];
+    const read = file ? file.header_bytes + 8 : 0;
+    const ofFile = file && file.file_size ? ` of a ${size(file.file_size)} file` : "";
+    const rows = [
+      ["Architecture", "architecture", arch.label + (arch.variant ? ` (${arch.variant})` : "")],
+      ["Evidence", "evidence", arch.evidence.join("; ")],
+      ["Tensors", "tensors", en(report.tensors)],
+      ["Parameters", "parameters", `${count(report.parameters)} (${en(report.parameters)})`],
+      ["Tensor data", "data", `${size(report.bytes)} (${en(report.bytes)} bytes)`],
+      ["Read", "read", `${en(read)} bytes: the 8-byte length and the ${en(read - 8)}-byte header${ofFile}`],
+      ["Layout", "layout", report.layout],
+    ];
+    return el("dl", { class: "lab-facts" }, ...rows.map(([dt, key, dd]) => el("div", {}, el("dt", {}, dt), el("dd", { "data-key": key }, dd))));
+  }
+
+  function render(report) {
+    const share = (b) => (report.bytes ? `${((100 * b) / report.bytes).toFixed(1)}%` : "–");
+    const dtypes = Object.entries(report.bytes_by_dtype).map(([d, b]) => [d, size(b), share(b)]);
+    const parts = report.components.map((c) => [c.name, c.role, en(c.tensors), count(c.parameters), size(c.bytes)]);
+    const meta = Object.entries(report.metadata).map(([k, v]) => [k, v.length <= 300 ? v : `${v.slice(0, 300)}…`]);
+    const title = el("h2", { id: "report-title", tabindex: "-1" }, report.source);
+    const nodes = [title, facts(report), el("h3", {}, "Bytes by dtype")];
+    nodes.push(table("Bytes by dtype", [["dtype"], ["Size", "num"], ["Share", "num"]], dtypes));
+    nodes.push(el("h3", {}, "Components"));
+    const partHead = [["Component"], ["Role"], ["Tensors", "num"], ["Parameters", "num"], ["Size", "num"]];
+    nodes.push(table("Components", partHead, parts));
+    nodes.push(el("h3", {}, el("code", {}, "__metadata__")));
+    nodes.push(meta.length ? table("Metadata", [["Key"], ["Value", "wrap"]], meta) : el("p", { class: "muted" }, "None in this file."));
+    if (report.notes.length) {
+      nodes.push(el("h3", {}, "Notes"), el("ul", { class: "lab-notes" }, ...report.notes.map((n) => el("li", {}, n))));
+    }
+    out.replaceChildren(...nodes);
+    out.hidden = false;
+    title.focus();
+  }
+
+  function fail(message) {
+    problem.replaceChildren(el("p", {}, el("strong", {}, message)));
+    problem.hidden = false;
+    out.hidden = true;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    const file = input.files && input.files[0];
+    if (!file) return; // the browser says the field is required
+    event.preventDefault();
+    problem.hidden = true;
+    status.textContent = `Reading the header of ${file.name}…`;
+    try {
+      const body = await headerSlice(file);
+      const response = await fetch(form.dataset.api, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "X-CSRF-Token": form.elements.csrf_token.value,
+          "X-File-Name": encodeURIComponent(file.name),
+          "X-File-Size": String(file.size),
+          Accept: "application/json",
+        },
+        body,
+        credentials: "same-origin",
+      });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(data?.error?.message ?? `The server answered ${response.status}.`);
+      status.textContent = `Sent ${en(body.size)} of ${en(file.size)} bytes: the header only.`;
+      render(data);
+    } catch (error) {
+      status.textContent = "";
+      fail(error.message);
+    }
+  });
+})();
