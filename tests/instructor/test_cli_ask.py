@@ -54,7 +54,7 @@ def test_a_question_the_course_does_not_cover_gets_no_sources() -> None:
     ("env", "message"),
     [
         ({"AULA_LLM_MODLE": "x"}, "did you mean AULA_LLM_MODEL?"),
-        ({"AULA_LLM_URL": "http://127.0.0.1:9/v1"}, "AULA_LLM_MODEL is required"),
+        ({"AULA_LLM_URL": "http://127.0.0.1:9/v1"}, "'llm_model' is required"),
     ],
 )
 def test_a_bad_setting_is_one_line_not_a_traceback(env: dict[str, str], message: str) -> None:

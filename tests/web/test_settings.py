@@ -30,7 +30,7 @@ def test_overrides_beat_environment() -> None:
         ({"port": "70000"}, {}, "is not a TCP port"),
         ({"cookie_secure": "maybe"}, {}, "'maybe' is not a valid bool"),
         ({"embeddings": "sometimes"}, {}, "must be auto, on or off"),
-        ({"llm_url": "ftp://x"}, {}, "must start with http:// or https://"),
+        ({"llm_url": "ftp://x", "llm_model": "m"}, {}, "must start with http:// or https://"),
     ],
 )
 def test_bad_settings_fail_with_a_hint(

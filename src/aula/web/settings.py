@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aula.content.findings import did_you_mean
+from aula.instructor.settings import InstructorSettings
 
 ENV_PREFIX = "AULA_"
 # Variables read by other parts (tests, snippets, caches) that are not server settings.
@@ -64,10 +65,31 @@ class Settings:
     )
     llm_model: str | None = field(default=None, metadata=_meta("model name sent to llm_url"))
     llm_api_key: str | None = field(default=None, metadata=_meta("API key sent to llm_url"))
-    llm_timeout: float = field(default=20.0, metadata=_meta("seconds to wait for llm_url"))
+    llm_timeout: float = field(
+        default=20.0, metadata=_meta("seconds to wait for llm_url before answering offline")
+    )
+    llm_own_hosts: str | None = field(
+        default=None,
+        metadata=_meta(
+            "comma-separated hosts that count as this machine besides loopback "
+            "(e.g. your own GPU box): questions sent there are shown as not leaving it"
+        ),
+    )
     upload_limit_mb: int = field(
         default=64, metadata=_meta("largest upload the weights lab reads, in MB")
     )
+
+    def instructor(self) -> InstructorSettings:
+        """The instructor's part of the settings."""
+        hosts = tuple(h.strip() for h in (self.llm_own_hosts or "").split(",") if h.strip())
+        return InstructorSettings(
+            llm_url=self.llm_url or "",
+            llm_model=self.llm_model or "",
+            llm_api_key=self.llm_api_key or "",
+            llm_timeout=self.llm_timeout,
+            own_hosts=hosts,
+            embeddings={"auto": None, "on": True, "off": False}[self.embeddings],
+        )
 
     def public(self) -> dict[str, Any]:
         """Settings safe to show: secrets masked."""
@@ -152,7 +174,9 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(
             f"setting 'embeddings': '{settings.embeddings}' must be auto, on or off"
         )
-    if settings.llm_timeout <= 0:
-        raise SettingsError("setting 'llm_timeout' must be more than 0 seconds")
+    if not 0 < settings.llm_timeout <= 600:
+        raise SettingsError("setting 'llm_timeout' must be between 0 and 600 seconds")
+    if settings.llm_url and not settings.llm_model:
+        raise SettingsError("setting 'llm_model' is required when llm_url is set (AULA_LLM_MODEL)")
     if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
         raise SettingsError("setting 'llm_url' must start with http:// or https://")
