@@ -47,6 +47,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "AULA_DATA_DIR": str(base / "data"),
         "AULA_CACHE_DIR": str(tmp_path_factory.getbasetemp() / "cache"),
+        # BM25 alone: answers must not change while optional embeddings load in the background.
+        "AULA_EMBEDDINGS": "off",
     }
     log = (base / "server.log").open("w")
     proc = subprocess.Popen(

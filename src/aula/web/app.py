@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,27 +26,14 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from aula.content.model import Course
+from aula.instructor import Instructor
+from aula.instructor.generative import is_own_host
 from aula.store import Store
 from aula.web.errors import http_error, server_error
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.settings import Settings
 
 HERE = Path(__file__).parent
-
-
-def remote_host(url: str | None) -> str | None:
-    """The host a URL points at, unless it is this machine (loopback)."""
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return None
-    try:
-        return None if ipaddress.ip_address(host).is_loopback else host
-    except ValueError:
-        return host
-
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -60,6 +46,7 @@ class Aula:
     course: Course
     store: Store
     identity: Identity
+    instructor: Instructor | None = None  # made on first use when not given
     env: Environment = field(init=False)
 
     def __post_init__(self) -> None:
@@ -93,18 +80,33 @@ class Aula:
             (f"/lessons/{first}/skills", "Skill tree"),
             ("/review", "Review"),
             ("/glossary", "Glossary"),
+            ("/instructor", "Ask"),
             ("/labs", "Labs"),
         ]
 
     @cached_property
+    def remote_host(self) -> str | None:
+        """Where the instructor sends questions, when that is another machine; else None."""
+        config = self.settings.instructor()
+        host = urlsplit(config.llm_url).hostname if config.llm_url else None
+        return None if host is None or is_own_host(host, config.own_hosts) else host
+
+    @cached_property
     def privacy_note(self) -> str:
-        host = remote_host(self.settings.llm_url)
-        if host:
+        if self.remote_host:
             return (
                 f"Runs on this server. The operator has set the instructor to send questions "
-                f"to {host}; everything else stays here."
+                f"to {self.remote_host}; everything else stays here."
             )
         return "Runs entirely on this server: nothing you read, answer or ask leaves it."
+
+    def ask(self) -> Instructor:
+        """The course's instructor; built on first use (embeddings, if any, in the background)."""
+        if self.instructor is None:
+            self.instructor = Instructor.for_course(
+                self.course, settings=self.settings.instructor(), background=True
+            )
+        return self.instructor
 
     def learner(self, request: Request) -> str:
         learner_id: str = request.state.learner_id
@@ -137,7 +139,7 @@ class Aula:
         return HTMLResponse(html, status_code=status_code)
 
     async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run a (blocking) store call off the event loop."""
+        """Run a blocking call (the store, the instructor, a lab) off the event loop."""
         return await run_in_threadpool(fn, *args, **kwargs)
 
 

@@ -115,6 +115,87 @@
     }
   }
 
+  // The instructor: answers in place, with sources and who answered from where.
+  function renderAnswer(box, data) {
+    const answer = el("div", `answer${data.sources.length ? "" : " not-covered"}`);
+    const text = el("p", "answer-text");
+    text.textContent = data.answer;
+    answer.append(text);
+    if (data.sources.length) {
+      const title = el("p", "answer-sources-title");
+      title.textContent = "From the course:";
+      const list = el("ul", "answer-sources");
+      for (const source of data.sources) {
+        const link = el("a");
+        if (source.url.startsWith("/")) link.href = source.url;
+        link.textContent = source.title;
+        const item = el("li");
+        item.append(link);
+        list.append(item);
+      }
+      answer.append(title, list);
+    }
+    const b = data.backend;
+    const badge = el("p", "backend-badge");
+    const fell = b.fell_back ? ` (after ${b.model} failed: ${b.error})` : "";
+    const where = b.left_machine ? "your question left this machine" : "your question stayed on this machine";
+    badge.textContent = `Answered by ${b.name}${fell} · ${where}`;
+    answer.append(badge);
+    box.replaceChildren(answer);
+  }
+
+  async function askInto(box, url, body) {
+    const waiting = el("p", "muted");
+    waiting.textContent = "Thinking…";
+    box.replaceChildren(waiting);
+    try {
+      renderAnswer(box, await postJSON(url, body));
+    } catch (error) {
+      const problem = el("p", "result wrong");
+      problem.textContent = error.message;
+      box.replaceChildren(problem);
+    }
+  }
+
+  function explainButton(form, chosen) {
+    const holder = el("div", "explain-form");
+    const button = el("button", "button");
+    button.type = "button";
+    button.textContent = "🤖 Ask the instructor to explain";
+    const box = el("div", "ask-answer");
+    box.setAttribute("aria-live", "polite");
+    button.addEventListener("click", () =>
+      askInto(box, "/api/instructor/explain", { question_id: form.dataset.question, choice_ids: chosen }),
+    );
+    holder.append(button, box);
+    return holder;
+  }
+
+  function instructor() {
+    for (const form of document.querySelectorAll("form.ask-form")) {
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const question = form.querySelector("input[name=q]").value.trim();
+        const lesson = form.querySelector("input[name=lesson_id]")?.value || null;
+        const box = form.parentElement.querySelector(".ask-answer");
+        if (question) askInto(box, "/api/instructor/ask", { question, lesson_id: lesson });
+      });
+    }
+    for (const form of document.querySelectorAll("form.explain-form")) {
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const chosen = [...form.querySelectorAll("input[name=choice]")].map((i) => i.value);
+        askInto(form.querySelector(".ask-answer"), "/api/instructor/explain", { question_id: form.dataset.question, choice_ids: chosen });
+      });
+    }
+    document.addEventListener("aula:answered", (event) => {
+      const { form, data } = event.detail;
+      const next = form.nextElementSibling;
+      if (next?.classList.contains("explain-form")) next.remove();
+      if (!data.correct) form.after(explainButton(form, data.chosen));
+    });
+  }
+
   // Glossary: filter terms as the learner types (the form still works without JS).
   function glossaryFilter() {
     const input = document.querySelector("input[data-filter]");
@@ -139,5 +220,6 @@
     viewToggles();
     checks();
     glossaryFilter();
+    instructor();
   });
 })();

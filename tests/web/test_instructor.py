@@ -1,0 +1,163 @@
+"""The instructor on the web: page, panel form, JSON API, explanations, privacy statements."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from aula.content import Course
+from aula.store import Store
+from aula.web.app import Aula, create_app
+from aula.web.identity import Identity
+from aula.web.settings import load_settings
+
+from .conftest import csrf_token
+
+
+def ask(client: TestClient, question: str, token: str | None = None) -> object:
+    headers = {"x-csrf-token": token} if token else {}
+    return client.post("/api/instructor/ask", json={"question": question}, headers=headers)
+
+
+def test_api_answers_with_sources_and_says_it_stayed_here(client: TestClient) -> None:
+    response = ask(client, "How much VRAM does SDXL need?", csrf_token(client))
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    data = response.json()  # type: ignore[attr-defined]
+    assert set(data) == {"answer", "sources", "backend"}
+    assert data["sources"]
+    assert all(s["url"].startswith("/") for s in data["sources"])
+    assert data["backend"]["kind"] == "extractive"
+    assert data["backend"]["left_machine"] is False
+
+
+def test_uncovered_question_has_no_sources(client: TestClient) -> None:
+    data = ask(client, "Who won the 2022 World Cup?", csrf_token(client)).json()  # type: ignore[attr-defined]
+    assert data["sources"] == []
+
+
+def test_spanish_question_finds_english_content(client: TestClient) -> None:
+    data = ask(
+        client, "¿Qué es la memoria de vídeo de la tarjeta gráfica?", csrf_token(client)
+    ).json()  # type: ignore[attr-defined]
+    assert any("vram" in s["url"] for s in data["sources"])
+
+
+def test_api_needs_csrf_and_a_question(client: TestClient) -> None:
+    client.get("/")
+    assert ask(client, "What is VRAM?").status_code == 403  # type: ignore[attr-defined]
+    token = csrf_token(client)
+    assert ask(client, "", token).status_code == 422  # type: ignore[attr-defined]
+    assert ask(client, "x" * 1001, token).status_code == 422  # type: ignore[attr-defined]
+
+
+def test_panel_is_on_the_player_and_works_as_a_form(client: TestClient) -> None:
+    page = client.get("/lessons/open-vs-closed/slides/1").text
+    assert "Ask the instructor" in page
+    assert 'action="/instructor"' in page
+    response = client.post(
+        "/instructor", data={"q": "What is a LoRA?", "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 200
+    assert "From the course:" in response.text
+    assert "/glossary#term-lora" in response.text
+    assert "your question stayed on this machine" in response.text
+
+
+def test_page_states_that_questions_stay_here(client: TestClient) -> None:
+    page = client.get("/instructor").text
+    assert "Your question stays here." in page
+    status = client.get("/api/instructor").json()
+    assert status["backend"]["left_machine"] is False
+    assert status["retrieval"] == "bm25"
+
+
+def test_explain_a_wrong_answer_from_the_course(client: TestClient, course: Course) -> None:
+    q = course.lessons[0].skill_tree.nodes[0].questions[0]
+    wrong = next(c.id for c in q.choices if not c.correct)
+    token = csrf_token(client)
+    body = {"question_id": q.id, "choice_ids": [wrong]}
+    data = client.post("/api/instructor/explain", json=body, headers={"x-csrf-token": token}).json()
+    assert data["sources"]
+    assert data["answer"]
+    location = client.post(
+        f"/lessons/open-vs-closed/questions/{q.id}",
+        data={
+            "choice": wrong,
+            "csrf_token": token,
+            "return_to": "/lessons/open-vs-closed/slides/2",
+        },
+    ).headers["location"]
+    page = client.get(location).text
+    assert "Ask the instructor to explain" in page
+    explained = client.post(
+        "/instructor/explain", data={"question_id": q.id, "choice": wrong, "csrf_token": token}
+    )
+    assert explained.status_code == 200
+    assert "From the course:" in explained.text
+
+
+class StubModel(BaseHTTPRequestHandler):
+    """Stands in for a real OpenAI-compatible model server (Ollama, llama.cpp, vLLM)."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers["content-length"])
+        json.loads(self.rfile.read(length))
+        body = json.dumps({"choices": [{"message": {"content": "A stub model's answer [1]."}}]})
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def model_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StubModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_configured_local_model_answers_and_is_named(
+    course: Course, tmp_path: Path, model_server: str
+) -> None:
+    settings = load_settings(
+        {"llm_url": model_server, "llm_model": "stub-3b", "embeddings": "off"}, {}
+    )
+    store = Store.open(str(tmp_path / "aula.db"))
+    app = create_app(Aula(settings, course, store, Identity("k")))
+    with TestClient(app) as client:
+        assert (
+            "Answers are written by stub-3b, running on this machine."
+            in client.get("/instructor").text
+        )
+        data = ask(client, "What is VRAM?", csrf_token(client)).json()  # type: ignore[attr-defined]
+    store.close()
+    assert data["answer"].startswith("A stub model's answer")
+    assert data["backend"]["kind"] == "local-llm"
+    assert data["backend"]["left_machine"] is False
+    assert data["sources"]
+
+
+def test_a_remote_model_is_announced_on_every_page(course: Course, tmp_path: Path) -> None:
+    settings = load_settings(
+        {"llm_url": "https://api.example.com/v1", "llm_model": "big", "embeddings": "off"}, {}
+    )
+    store = Store.open(str(tmp_path / "aula.db"))
+    app = create_app(Aula(settings, course, store, Identity("k")))
+    with TestClient(app) as client:
+        home = client.get("/").text
+        instructor = client.get("/instructor").text
+    store.close()
+    assert "send questions to api.example.com" in home
+    assert "your question leaves this machine" in instructor
