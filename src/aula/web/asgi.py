@@ -9,6 +9,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from aula.content import load_course
+from aula.instructor import Instructor
 from aula.store import Store, default_sqlite_path
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity, load_or_create_secret
@@ -29,12 +30,15 @@ def database_url(settings: Settings) -> str:
 
 
 def build_app(settings: Settings) -> Starlette:
-    """Load the course (snippet output from the cache), open the store, make the app."""
+    """Load the course (snippet output from the cache), open the store, index the course for
+    the instructor, make the app."""
     course = load_course(settings.course)
     store = Store.open(database_url(settings))
     secret = settings.secret_key or load_or_create_secret(data_dir(settings))
     identity = Identity(secret, secure_cookie=settings.cookie_secure)
-    return create_app(Aula(settings, course, store, identity))
+    # Index now, not on the first question; optional embeddings fill in in the background.
+    instructor = Instructor.for_course(course, settings=settings.instructor(), background=True)
+    return create_app(Aula(settings, course, store, identity, instructor))
 
 
 def app_from_environment() -> Starlette:
