@@ -116,6 +116,11 @@ def test_openapi_documents_the_lab_twins(client: TestClient) -> None:
     assert "post" in paths["/api/labs/weights"]
     for twin in ("/api/labs/vram", "/api/labs/compare", "/api/labs/cost"):
         assert "get" in paths[twin]
+    vram = paths["/api/labs/vram"]["get"]["parameters"]
+    assert [p["name"] for p in vram] == [
+        "model", "gpu", "precision", "offload", "resolution", "batch", "slicing"
+    ]  # fmt: skip
+    assert all(set(p) <= {"name", "in", "required", "schema", "description"} for p in vram)
 
 
 # ---------------------------------------------------------------- weights

@@ -111,6 +111,17 @@ async def upload_prefix(upload: UploadFile) -> bytes:
     return first + await upload.read(max(wanted - len(first), 0))
 
 
+def file_size_header(request: Request) -> int | None:
+    """The whole file's size from ``X-File-Size``, so offsets can be checked against its end."""
+    raw = request.headers.get("x-file-size", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        message = f"'{raw[:40]}' is not a size: send the file's size in bytes."
+        raise InputError(message, fields={"X-File-Size": message})
+    return int(raw)
+
+
 def safe_name(raw: str | None) -> str:
     """A file name to show and to name a scratch file: no folders, no control characters."""
     name = _UNSAFE.sub("", raw or "").strip()

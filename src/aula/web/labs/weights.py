@@ -6,9 +6,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+
 from aula.labs import pickles
 from aula.labs.errors import LabError
 from aula.labs.weights import WeightsReport, inspect_header_bytes
+from aula.web.labs.fields import lab_error
 from aula.web.labs.format import count, size
 
 PREFIX = 8
@@ -37,6 +40,14 @@ def inspect_upload(data: bytes, name: str, file_size: int | None) -> WeightsRepo
         if pickles.looks_like_pickle(data[:PREFIX]):
             raise refusal(data, name) from None
         raise
+
+
+async def inspect(data: bytes, name: str, file_size: int | None) -> WeightsReport:
+    """``inspect_upload`` off the event loop (a header can be 16 MiB of JSON); 422 if refused."""
+    try:
+        return await run_in_threadpool(inspect_upload, data, name, file_size)
+    except LabError as exc:
+        raise lab_error(exc, "file") from None
 
 
 def _share(part: int, whole: int) -> str:

@@ -18,17 +18,23 @@ from starlette.routing import Route
 from aula.content.catalog import Catalog
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
-from aula.labs.errors import LabError
-from aula.labs.weights import UPLOAD_HEADER_LIMIT, WeightsReport
+from aula.labs.weights import UPLOAD_HEADER_LIMIT
 from aula.web.app import Aula
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf
 from aula.web.labs.compare import compare_view
 from aula.web.labs.cost import cost_fields, cost_view, read_cost, run_cost
-from aula.web.labs.fields import Inputs, error_summary, lab_error
-from aula.web.labs.uploads import PREFIX, read_capped, safe_name, upload_form, upload_prefix
+from aula.web.labs.fields import Inputs, error_summary
+from aula.web.labs.uploads import (
+    PREFIX,
+    file_size_header,
+    read_capped,
+    safe_name,
+    upload_form,
+    upload_prefix,
+)
 from aula.web.labs.vram import plan_view, read_vram, run_plan, vram_fields
-from aula.web.labs.weights import inspect_upload, weights_view
+from aula.web.labs.weights import inspect, weights_view
 
 LABS = (
     ("weights", "Weights inspector", "What is inside a .safetensors checkpoint, read from its "
@@ -95,27 +101,10 @@ async def weights_upload(request: Request) -> Response:
                 raise InputError("Choose a .safetensors file.", fields={"file": "Choose a file."})
             data = await upload_prefix(upload)
             name, size = safe_name(upload.filename), upload.size
-        report = await _inspect(data, name, size)
+        report = await inspect(data, name, size)
     except InputError as exc:
         return _weights_page(request, None, _errors(exc), exc.status_code)
     return _weights_page(request, weights_view(report), {})
-
-
-async def _inspect(data: bytes, name: str, size: int | None) -> WeightsReport:
-    try:
-        return await run_in_threadpool(inspect_upload, data, name, size)
-    except LabError as exc:
-        raise lab_error(exc, "file") from None
-
-
-def _file_size(request: Request) -> int | None:
-    raw = request.headers.get("x-file-size", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        message = f"'{raw[:40]}' is not a size: send the file's size in bytes."
-        raise InputError(message, status_code=422, fields={"X-File-Size": message})
-    return int(raw)
 
 
 async def weights_json(request: Request) -> Response:
@@ -139,9 +128,9 @@ async def weights_json(request: Request) -> Response:
     """
     header_csrf(request)
     name = safe_name(unquote(request.headers.get("x-file-name", "")))
-    size = _file_size(request)
+    size = file_size_header(request)
     data = await read_capped(request, PREFIX + UPLOAD_HEADER_LIMIT)
-    report = await _inspect(data, name, size)
+    report = await inspect(data, name, size)
     return JSONResponse(report.to_dict())
 
 
@@ -175,14 +164,15 @@ async def vram_json(request: Request) -> Response:
     summary: Will a model fit on a GPU? (twin of the VRAM planner page, as `aula lab vram
       --json`).
     parameters:
-      - {name: model, in: query, required: true, schema: {type: string}, description: a
-        catalog model, e.g. sdxl}
+      - {name: model, in: query, required: true, schema: {type: string}, description: "a
+        catalog model, e.g. sdxl"}
       - {name: gpu, in: query, required: true, schema: {type: string}, description: "a
         catalog GPU (rtx-4090), a size in GB (12), or auto: the server's GPU"}
       - {name: precision, in: query, schema: {type: string, enum: [fp32, fp16, bf16, fp8,
         int8, nf4]}}
       - {name: offload, in: query, schema: {type: string, enum: [none, model, sequential]}}
-      - {name: resolution, in: query, schema: {type: string}, description: 1024 or 1216x832}
+      - {name: resolution, in: query, schema: {type: string}, description: "1024 or
+        1216x832"}
       - {name: batch, in: query, schema: {type: integer, minimum: 1, maximum: 64}}
       - {name: slicing, in: query, schema: {type: boolean}}
     responses:

@@ -104,7 +104,7 @@
     problem.hidden = true;
     status.textContent = `Reading the header of ${file.name}…`;
     try {
-      const body = await headerSlice(file);
+      const body = await (await headerSlice(file)).arrayBuffer();
       const response = await fetch(form.dataset.api, {
         method: "POST",
         headers: {
@@ -119,7 +119,7 @@
       });
       const data = await response.json().catch(() => ({}));
       if (!response.ok) throw new Error(data?.error?.message ?? `The server answered ${response.status}.`);
-      status.textContent = `Sent ${en(body.size)} of ${en(file.size)} bytes: the header only.`;
+      status.textContent = `Sent ${en(body.byteLength)} of ${en(file.size)} bytes: the header only.`;
       render(data);
     } catch (error) {
       status.textContent = "";
