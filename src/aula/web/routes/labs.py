@@ -74,21 +74,25 @@ def _upload_limit(aula: Aula) -> int:
 
 
 def _weights_page(
-    request: Request, report: dict[str, Any] | None, errors: dict[str, str], status: int = 200
+    request: Request, report: dict[str, Any] | None, error: InputError | None = None
 ) -> Response:
     aula = _aula(request)
+    message = str(error.detail) if error else ""
+    beside = error.fields.get("file", "") if error else ""
     context = {
         "title": "Weights inspector",
         "report": report,
-        "errors": errors,
+        "message": "" if message == beside else message,  # said once, beside the field if it can
+        "file_error": beside,
         "header_limit": UPLOAD_HEADER_LIMIT,
         "upload_limit": f"{aula.settings.upload_limit_mb:,} MB",
     }
+    status = error.status_code if error else 200
     return aula.render(request, "labs/weights.html", context, status_code=status)
 
 
 async def weights_page(request: Request) -> Response:
-    return _weights_page(request, None, {})
+    return _weights_page(request, None)
 
 
 async def weights_upload(request: Request) -> Response:
@@ -103,8 +107,8 @@ async def weights_upload(request: Request) -> Response:
             name, size = safe_name(upload.filename), upload.size
         report = await inspect(data, name, size)
     except InputError as exc:
-        return _weights_page(request, None, _errors(exc), exc.status_code)
-    return _weights_page(request, weights_view(report), {})
+        return _weights_page(request, None, exc)
+    return _weights_page(request, weights_view(report))
 
 
 async def weights_json(request: Request) -> Response:
