@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aula.content.catalog import Catalog, Offload, Precision
 from aula.labs.catalog import default_catalog, find_gpu, find_model
-from aula.labs.errors import LabError
+from aula.labs.errors import LabError, NotInCatalog
 from aula.labs.gpu import detect_gpus
 from aula.labs.vram import (
     ModelSpec,
@@ -42,17 +42,26 @@ def resolve_gpu(text: str, catalog: Catalog | None = None) -> GpuChoice:
             )
         return GpuChoice(best.name, best.memory_gb, found.message)
     if match := _GB.match(text):
-        return GpuChoice(f"{float(match.group(1)):g} GB GPU", float(match.group(1)), "given")
+        size = float(match.group(1))
+        if not 0 < size <= 1024:
+            raise LabError(f"GPU memory {size:g} GB: give more than 0 and at most 1024 GB")
+        return GpuChoice(f"{size:g} GB GPU", size, "given")
     entry = find_gpu(text, catalog)
     return GpuChoice(entry.name, entry.vram_gb.value, "catalog")
 
 
 def resolve_model(text: str, catalog: Catalog | None = None) -> ModelSpec:
-    """A catalog name, or a path to weights (file, shard index or diffusers folder)."""
-    path = Path(text)
-    if path.exists() or "/" in text or text.endswith(".safetensors"):
-        return spec_from_weights(inspect_weights(path))
-    entry = find_model(text, catalog)
+    """A catalog name, or a path to weights (file, shard index or diffusers folder).
+
+    A catalog name wins: a file that happens to be called ``sdxl`` in the working folder is
+    not read unless it is named as a path (``./sdxl``).
+    """
+    try:
+        entry = find_model(text, catalog)
+    except NotInCatalog:
+        if "/" in text or text.endswith((".safetensors", ".json")):
+            return spec_from_weights(inspect_weights(Path(text)))
+        raise
     try:
         return spec_from_catalog(entry)
     except ValueError as exc:
