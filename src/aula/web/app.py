@@ -143,6 +143,12 @@ class Aula:
         return await run_in_threadpool(fn, *args, **kwargs)
 
 
+def aula_of(request: Request) -> Aula:
+    """The application object, from any request."""
+    aula: Aula = request.app.state.aula
+    return aula
+
+
 def create_app(aula: Aula) -> Starlette:
     from aula.web.routes import all_routes  # routes import views, which import this module
 

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from aula.content.model import Question
 from aula.learning import Grade, InvalidAnswer, grade
 from aula.store import AnswerRecord
-from aula.web.app import Aula
+from aula.web.app import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, local_path, read_form
 from aula.web.lookup import lesson_or_404, path_param, question_or_404
@@ -37,7 +37,7 @@ async def record_answer(
 
 
 async def answer_form(request: Request) -> Response:
-    aula: Aula = request.app.state.aula
+    aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     question = question_or_404(aula.course, path_param(request, "question_id"))
     if question.lesson != lesson.id:
@@ -52,7 +52,7 @@ async def answer_form(request: Request) -> Response:
 
 
 async def reset_progress(request: Request) -> Response:
-    aula: Aula = request.app.state.aula
+    aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
     await aula.db(aula.store.reset_learner, aula.learner(request))

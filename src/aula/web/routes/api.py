@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.learning import Grade
-from aula.web.app import Aula
+from aula.web.app import aula_of
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
 from aula.web.progress import lesson_state
@@ -42,11 +42,6 @@ class SlideViewIn(BaseModel):
     slide: int = Field(ge=1, le=10_000)
 
 
-def _aula(request: Request) -> Aula:
-    aula: Aula = request.app.state.aula
-    return aula
-
-
 def grade_data(result: Grade) -> dict[str, Any]:
     return {
         "correct": result.correct,
@@ -70,7 +65,7 @@ async def session(request: Request) -> Response:
     responses:
       200: {description: "`{learner: 'anonymous', new: bool, csrf_token: str}`"}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     learner = aula.learner(request)
     token = aula.identity.csrf_token(learner)
     return JSONResponse(
@@ -84,7 +79,7 @@ async def course(request: Request) -> Response:
     responses:
       200: {description: The course.}
     """
-    return JSONResponse(course_data(_aula(request).course))
+    return JSONResponse(course_data(aula_of(request).course))
 
 
 async def lesson(request: Request) -> Response:
@@ -97,7 +92,7 @@ async def lesson(request: Request) -> Response:
       200: {description: The lesson.}
       404: {description: No such lesson.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     return JSONResponse(lesson_data(aula.course, found))
 
@@ -112,7 +107,7 @@ async def slide(request: Request) -> Response:
       200: {description: The slide.}
       404: {description: No such lesson or slide.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = slide_or_404(found, int(request.path_params["number"]))
     return JSONResponse(slide_data(found, one))
@@ -128,7 +123,7 @@ async def node(request: Request) -> Response:
       200: {description: The node.}
       404: {description: No such lesson or node.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = node_or_404(found, path_param(request, "node_id"))
     state = await aula.db(
@@ -148,7 +143,7 @@ async def glossary(request: Request) -> Response:
     responses:
       200: {description: The matching terms.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
     terms = search_terms(aula.course.glossary, query)
     return JSONResponse({"q": query, "terms": [term_data(t) for t in terms]})
@@ -160,7 +155,7 @@ async def progress(request: Request) -> Response:
     responses:
       200: {description: "`{lessons: [...]}`"}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     learner = aula.learner(request)
     threshold = aula.course.mastery_threshold
     lessons = [
@@ -191,7 +186,7 @@ async def answer(request: Request) -> Response:
       404: {description: No such question.}
       422: {description: Invalid fields or an answer the question cannot take.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, AnswerIn)
     question = question_or_404(aula.course, body.question_id)
@@ -221,7 +216,7 @@ async def slide_view(request: Request) -> Response:
       403: {description: Missing or wrong CSRF token.}
       404: {description: No such lesson or slide.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, SlideViewIn)
     found = lesson_or_404(aula.course, body.lesson_id)

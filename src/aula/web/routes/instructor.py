@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.instructor import Answer
-from aula.web.app import Aula
+from aula.web.app import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
@@ -33,11 +33,6 @@ class ExplainIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question_id: str = Field(min_length=1, max_length=64)
     choice_ids: list[str] = Field(default_factory=list, max_length=32)
-
-
-def _aula(request: Request) -> Aula:
-    aula: Aula = request.app.state.aula
-    return aula
 
 
 def backend_note(aula: Aula) -> str:
@@ -69,7 +64,7 @@ def _question(text: object) -> str:
 
 
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     note = await aula.db(backend_note, aula)
     context = {"title": "Ask the instructor", "q": question, "answer": answer, "note": note}
     return aula.render(request, "instructor.html", context)
@@ -80,7 +75,7 @@ async def page(request: Request) -> Response:
 
 
 async def ask_form(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
     question = _question(form.get("q"))
@@ -91,7 +86,7 @@ async def ask_form(request: Request) -> Response:
 
 
 async def explain_form(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
     question = question_or_404(aula.course, str(form.get("question_id", "")))
@@ -106,7 +101,7 @@ async def status_json(request: Request) -> Response:
     responses:
       200: {description: "`{note, retrieval, backend: {name, kind, model, left_machine}, ...}`"}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     status = await aula.db(aula.ask().status)
     note = await aula.db(backend_note, aula)
     return JSONResponse({"note": note, **{k: v for k, v in status.items() if k != "course"}})
@@ -131,7 +126,7 @@ async def ask_json(request: Request) -> Response:
       403: {description: Missing or wrong CSRF token.}
       422: {description: Empty or too long question.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, AskIn)
     question = _question(body.question)
@@ -158,7 +153,7 @@ async def explain_json(request: Request) -> Response:
       403: {description: Missing or wrong CSRF token.}
       404: {description: No such question.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, ExplainIn)
     question = question_or_404(aula.course, body.question_id)

@@ -19,7 +19,7 @@ from aula.content.catalog import Catalog
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
 from aula.labs.weights import UPLOAD_HEADER_LIMIT
-from aula.web.app import Aula
+from aula.web.app import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf
 from aula.web.labs.compare import compare_view
@@ -48,11 +48,6 @@ LABS = (
 )  # fmt: skip
 
 
-def _aula(request: Request) -> Aula:
-    aula: Aula = request.app.state.aula
-    return aula
-
-
 def _catalog(aula: Aula) -> Catalog:
     return aula.course.catalog or default_catalog()
 
@@ -63,7 +58,7 @@ def _errors(exc: InputError) -> dict[str, str]:
 
 async def labs_index(request: Request) -> Response:
     labs = [{"href": f"/labs/{slug}", "title": t, "text": text} for slug, t, text in LABS]
-    return _aula(request).render(request, "labs/index.html", {"title": "Labs", "labs": labs})
+    return aula_of(request).render(request, "labs/index.html", {"title": "Labs", "labs": labs})
 
 
 # ---------------------------------------------------------------- weights
@@ -76,7 +71,7 @@ def _upload_limit(aula: Aula) -> int:
 def _weights_page(
     request: Request, report: dict[str, Any] | None, error: InputError | None = None
 ) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     message = str(error.detail) if error else ""
     beside = error.fields.get("file", "") if error else ""
     context = {
@@ -98,7 +93,7 @@ async def weights_page(request: Request) -> Response:
 async def weights_upload(request: Request) -> Response:
     """The form without JavaScript: the whole file is uploaded, and only its header read."""
     try:
-        async with upload_form(request, _upload_limit(_aula(request))) as form:
+        async with upload_form(request, _upload_limit(aula_of(request))) as form:
             form_csrf(request, form)
             upload = form.get("file")
             if not isinstance(upload, UploadFile) or not upload.filename:
@@ -142,7 +137,7 @@ async def weights_json(request: Request) -> Response:
 
 
 async def vram_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     catalog = _catalog(aula)
     inputs = Inputs(request.query_params)
     query = read_vram(inputs, catalog, required=False)
@@ -183,7 +178,7 @@ async def vram_json(request: Request) -> Response:
       200: {description: "The plan: steps, peak, needed, fits, usage bar, suggestions."}
       422: {description: "An unknown model or GPU, or a value out of range (see `fields`)."}
     """
-    catalog = _catalog(_aula(request))
+    catalog = _catalog(aula_of(request))
     inputs = Inputs(request.query_params)
     query = read_vram(inputs, catalog, required=True)
     inputs.check()
@@ -195,7 +190,7 @@ async def vram_json(request: Request) -> Response:
 
 
 async def compare_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     view = compare_view(compare_models(_catalog(aula)), aula.course.sources)
     return aula.render(request, "labs/compare.html", {"title": "Model comparison", **view})
 
@@ -207,14 +202,14 @@ async def compare_json(request: Request) -> Response:
     responses:
       200: {description: "`{models: [...], sources: {id: checked}}`"}
     """
-    return JSONResponse(compare_models(_catalog(_aula(request))).to_dict())
+    return JSONResponse(compare_models(_catalog(aula_of(request))).to_dict())
 
 
 # ---------------------------------------------------------------- cost
 
 
 async def cost_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     catalog = _catalog(aula)
     inputs = Inputs(request.query_params)
     query = read_cost(inputs, catalog, required=False)
@@ -254,7 +249,7 @@ async def cost_json(request: Request) -> Response:
       200: {description: "Totals, break-even month, assumptions with origins, the series."}
       422: {description: "A missing, unknown or out-of-range value (see `fields`)."}
     """
-    catalog = _catalog(_aula(request))
+    catalog = _catalog(aula_of(request))
     inputs = Inputs(request.query_params)
     query = read_cost(inputs, catalog, required=True)
     inputs.check()

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from aula.content.model import Node, Question, Term
 from aula.learning import Grade, grade, review_question
 from aula.store import AnswerRecord
-from aula.web.app import Aula
+from aula.web.app import aula_of
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
 from aula.web.progress import LessonState
 from aula.web.reviews import due_items, state_and_cards
@@ -26,17 +26,12 @@ LAB_TITLES = {
 }
 
 
-def _aula(request: Request) -> Aula:
-    aula: Aula = request.app.state.aula
-    return aula
-
-
 def _view(request: Request) -> str:
     return "terminal" if request.query_params.get("view") == "terminal" else "code"
 
 
 async def home(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     learner = aula.learner(request)
     lessons = []
     for lesson in aula.course.lessons:
@@ -56,7 +51,7 @@ async def home(request: Request) -> Response:
 
 
 async def lesson_start(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     position = await aula.db(aula.store.position, aula.learner(request), lesson.id)
     return RedirectResponse(slide_url(lesson.id, position or 1), status_code=303)
@@ -107,7 +102,7 @@ def pick_question(request: Request, node: Node, state: LessonState) -> Check:
 
 
 async def slide_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     slide = slide_or_404(lesson, int(request.path_params["number"]))
     learner = aula.learner(request)
@@ -137,7 +132,7 @@ async def slide_page(request: Request) -> Response:
 
 
 async def node_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
@@ -178,7 +173,7 @@ def search_terms(terms: tuple[Term, ...], query: str) -> list[Term]:
 
 
 async def glossary_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
     matches = {t.id for t in search_terms(aula.course.glossary, query)}
     items = [
@@ -205,7 +200,7 @@ async def glossary_page(request: Request) -> Response:
 
 
 async def about_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     context = {
         "title": "About",
         "database": aula.store.engine_name,

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from aula.content.model import Course, Node, Question
 from aula.learning import Grade, Rating, grade, rate, rating_from_answer, review_question
 from aula.store import AnswerRecord, ItemKind, Store
-from aula.web.app import Aula
+from aula.web.app import Aula, aula_of
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
 from aula.web.progress import lesson_state
@@ -23,11 +23,6 @@ from aula.web.routes.api import grade_data
 from aula.web.views import rich
 
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
-
-
-def _aula(request: Request) -> Aula:
-    aula: Aula = request.app.state.aula
-    return aula
 
 
 def reschedule(store: Store, learner: str, kind: ItemKind, item_id: str, rating: Rating) -> None:
@@ -63,7 +58,7 @@ def item_data(item: DueItem) -> dict[str, Any]:
 
 
 async def review_page(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     learner = aula.learner(request)
     for lesson in aula.course.lessons:
         await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
@@ -103,7 +98,7 @@ async def _answered(
 
 
 async def review_term(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
     rating = RATINGS.get(str(form.get("rating", "")))
@@ -115,7 +110,7 @@ async def review_term(request: Request) -> Response:
 
 
 async def review_node(request: Request) -> Response:
-    aula = _aula(request)
+    aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
     question = question_or_404(aula.course, str(form.get("question_id", "")))
@@ -145,7 +140,7 @@ async def review_json(request: Request) -> Response:
     responses:
       200: {description: "`{due: [{kind, id, title, due}], next: {kind, id, question?}}`"}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     learner = aula.learner(request)
     for lesson in aula.course.lessons:
         await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
@@ -191,7 +186,7 @@ async def review_post_json(request: Request) -> Response:
       404: {description: Nothing to review for that item.}
       422: {description: Invalid fields.}
     """
-    aula = _aula(request)
+    aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, ReviewIn)
     learner = aula.learner(request)

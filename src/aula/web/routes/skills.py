@@ -10,14 +10,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from aula.learning import layout, render_svg
-from aula.web.app import Aula
+from aula.web.app import Aula, aula_of
 from aula.web.lookup import lesson_or_404, path_param
 from aula.web.progress import LessonState, lesson_state
 from aula.web.views import node_url
 
 
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:
-    aula: Aula = request.app.state.aula
+    aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     state = await aula.db(
         lesson_state, aula.store, aula.learner(request), lesson, aula.course.mastery_threshold
@@ -80,7 +80,7 @@ async def skills_json(request: Request) -> Response:
 
 
 async def first_lesson_skills(request: Request) -> Response:
-    aula: Aula = request.app.state.aula
+    aula = aula_of(request)
     first = aula.course.lessons[0].id
     return RedirectResponse(f"/lessons/{first}/skills", status_code=303)
 
