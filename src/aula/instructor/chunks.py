@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from aula.content.model import Code, Course, Lesson, Node, Question, Section, Slide, Term
+from aula.content.urls import node_url, section_url, slide_url, term_url
 from aula.instructor.text import blocks, sentences, terminal_lines
-from aula.instructor.urls import node_url, section_url, slide_url, term_url
 
 
 @dataclass(frozen=True)

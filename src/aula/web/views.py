@@ -19,22 +19,11 @@ from aula.content.model import (
     Slide,
     Term,
 )
+from aula.content.urls import node_url, slide_url, term_url
 
 
 def rich(value: Rich | None) -> dict[str, str] | None:
     return {"html": value.html, "text": value.text} if value else None
-
-
-def slide_url(lesson_id: str, number: int) -> str:
-    return f"/lessons/{lesson_id}/slides/{number}"
-
-
-def node_url(lesson_id: str, node_id: str) -> str:
-    return f"/lessons/{lesson_id}/nodes/{node_id}"
-
-
-def term_url(term_id: str) -> str:
-    return f"/glossary#term-{term_id}"
 
 
 def code_data(code: Code | None) -> dict[str, Any] | None:

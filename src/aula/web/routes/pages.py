@@ -10,13 +10,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from aula.content.model import Node, Question, Term
+from aula.content.urls import slide_url
 from aula.learning import Grade, grade, review_question
 from aula.store import AnswerRecord
 from aula.web.app import aula_of
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
 from aula.web.progress import LessonState
 from aula.web.reviews import due_items, state_and_cards
-from aula.web.views import slide_url, sources_data
+from aula.web.views import sources_data
 
 LAB_TITLES = {
     "weights": "weights inspector",

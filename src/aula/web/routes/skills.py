@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from aula.content.urls import node_url
 from aula.learning import layout, render_svg
 from aula.web.app import Aula, aula_of
 from aula.web.lookup import lesson_or_404, path_param
 from aula.web.progress import LessonState, lesson_state
-from aula.web.views import node_url
 
 
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:

@@ -1,8 +1,5 @@
-"""Where each piece of the course lives in the web app, so every answer can link to it.
-
-These mirror the web layer's routes; they are plain strings here because the instructor may not
-import the web layer.
-"""
+"""Where each item of a course lives on the web: its address, shared by the web app's links
+and JSON and by the instructor's sources (which may not import the web layer)."""
 
 from __future__ import annotations
 
