@@ -25,10 +25,10 @@ import yaml
 
 from aula.content import load_course
 from aula.content.model import Course
+from aula.content.urls import node_url, section_url, slide_url, term_url
 from aula.instructor import Instructor
 from aula.instructor.embeddings import e5_available
 from aula.instructor.settings import InstructorSettings
-from aula.instructor.urls import node_url, section_url, slide_url, term_url
 
 QUESTIONS = Path(__file__).with_name("instructor_questions.yaml")
 OFFLINE = InstructorSettings()  # the bench never calls a generative model
