@@ -73,21 +73,36 @@ class _Builder:
         return out
 
 
+# libyaml parses several times faster; PyYAML's own parser words errors more clearly ("expected
+# ',' or ']', but got ':'") and the same on every machine. Parse fast, and when a file does not
+# parse, parse it again slowly for the message.
+_FAST: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(text: str, file: str, offset: int = 0) -> tuple[Document, list[Finding]]:
     """Parse YAML text; ``offset`` is how many lines precede it in its file."""
-    # The pure-Python parser, not libyaml: its messages are clearer ("expected ',' or ']', but
-    # got ':'") and the same on every machine. A warm course load stays near 0.1 s.
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        builder = _Builder(loader, file, offset)
-        data = builder.build(node, ()) if node is not None else None
+        return _parse(_FAST, text, file, offset)
+    except yaml.YAMLError:
+        pass
+    try:
+        return _parse(yaml.SafeLoader, text, file, offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         return Document(file, None), [Finding(file, line, f"YAML syntax: {exc.problem}")]
     except yaml.YAMLError as exc:
         return Document(file, None), [Finding(file, 1 + offset, f"YAML syntax: {exc}")]
+
+
+def _parse(
+    kind: type[yaml.SafeLoader], text: str, file: str, offset: int
+) -> tuple[Document, list[Finding]]:
+    loader = kind(text)
+    try:
+        node = loader.get_single_node()
+        builder = _Builder(loader, file, offset)
+        data = builder.build(node, ()) if node is not None else None
     finally:
         loader.dispose()
     return Document(file, data, builder.lines), builder.findings
