@@ -59,7 +59,7 @@ def no_sideways_scroll(page: Page) -> None:
 
 def test_from_the_glossary_plan_sdxl_on_a_12_gb_gpu(page: Page, server: str) -> None:
     page.goto(server + "/glossary")
-    page.locator("#term-vram").get_by_role("link", name="Try it: the VRAM planner").click()
+    page.locator("#term-vram").get_by_role("link", name="Try it: VRAM planner").click()
     expect(page).to_have_url(server + "/labs/vram")
     expect(page.get_by_role("heading", level=1)).to_have_text("VRAM planner")
 

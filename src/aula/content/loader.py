@@ -58,9 +58,15 @@ def check_course(
     return CheckReport(course, sorted(set(findings)), runner.executed if runner else 0)
 
 
-def load_course(root: Path | None = None, **options: bool | Path | None) -> Course:
+def load_course(
+    root: Path | None = None,
+    *,
+    run_snippets: bool = True,
+    use_cache: bool = True,
+    cache_dir: Path | None = None,
+) -> Course:
     """The course at ``root`` (default: the built-in one), or ``CourseError`` with every problem."""
-    report = check_course(root, **options)  # type: ignore[arg-type]
+    report = check_course(root, run_snippets=run_snippets, use_cache=use_cache, cache_dir=cache_dir)
     if not report.ok or report.course is None:
         raise CourseError(report.errors)
     return report.course

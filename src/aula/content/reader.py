@@ -88,10 +88,14 @@ class Reader:
     def problem(self, path: Path, line: int, message: str, severity: str = "error") -> None:
         self.findings.append(Finding(self.name(path), line, message, severity))
 
+    def fingerprint_file(self, path: Path) -> None:
+        """Count the file's name and bytes in the course fingerprint."""
+        self._digest.update(str(path.relative_to(self.root)).encode())
+        self._digest.update(path.read_bytes())
+
     def _document(self, path: Path, front: bool) -> Document | None:
         try:
-            self._digest.update(str(path.relative_to(self.root)).encode())
-            self._digest.update(path.read_bytes())
+            self.fingerprint_file(path)
             doc, found = (read_front_matter if front else read_yaml)(path, self.name(path))
         except UnicodeDecodeError as exc:
             self.problem(path, 1, f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")
@@ -168,7 +172,7 @@ def _read_catalog(reader: Reader, sources: Parsed[schema.SourcesFile] | None) ->
     if not path.is_file():
         return None
     known = {s.id: s.checked for s in sources.entry.sources} if sources else {}
-    reader._digest.update(path.read_bytes())
+    reader.fingerprint_file(path)
     catalog, findings = load_catalog(path, reader.name(path), known)
     reader.findings += findings
     return catalog

@@ -17,14 +17,10 @@ from aula.web.app import aula_of
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
 from aula.web.progress import LessonState
 from aula.web.reviews import due_items, state_and_cards
+from aula.web.routes.labs import LABS
 from aula.web.views import sources_data
 
-LAB_TITLES = {
-    "weights": "weights inspector",
-    "vram": "VRAM planner",
-    "cost": "cost calculator",
-    "compare": "model comparison",
-}
+LAB_TITLES = {slug: title for slug, title, _text in LABS}
 
 
 def _view(request: Request) -> str:
@@ -184,7 +180,7 @@ async def glossary_page(request: Request) -> Response:
             "match": t.id in matches,
             "search": term_search_text(t),
             "sources": sources_data(aula.course, t.sources),
-            "lab_title": LAB_TITLES.get(t.lab or "", t.lab),
+            "lab_title": LAB_TITLES.get(t.lab or "", t.lab or ""),
         }
         for t in aula.course.glossary
     ]
