@@ -10,13 +10,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Course, Node, Question
+from aula.content.model import Question
 from aula.learning import Grade, Rating, grade, rate, rating_from_answer, review_question
 from aula.store import AnswerRecord, ItemKind, Store
 from aula.web.app import Aula, aula_of
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
-from aula.web.progress import lesson_state
 from aula.web.reviews import DueItem, due_items, now_utc, state_and_cards, upcoming
 from aula.web.routes.answers import record_answer
 from aula.web.routes.api import grade_data
@@ -35,17 +34,18 @@ def reschedule(store: Store, learner: str, kind: ItemKind, item_id: str, rating:
     store.log_review(learner, kind, item_id, int(rating))
 
 
-def question_for(
-    store: Store, learner: str, course: Course, node: Node, lesson_id: str
-) -> Question | None:
-    lesson = course.lesson(lesson_id)
-    assert lesson is not None
-    state = lesson_state(store, learner, lesson, course.mastery_threshold)
-    return review_question(node, state.history)
-
-
-async def _due(aula: Aula, learner: str) -> list[DueItem]:
-    return await aula.db(due_items, aula.store, learner, aula.course)
+async def due_now(aula: Aula, learner: str) -> tuple[list[DueItem], Question | None]:
+    """Bring the learner's cards up to date; what is due, and the question for the first item
+    when it is a skill (asked from the history the update already read)."""
+    states = {
+        lesson.id: await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
+        for lesson in aula.course.lessons
+    }
+    due = await aula.db(due_items, aula.store, learner, aula.course)
+    first = due[0] if due else None
+    if first is None or first.node is None or first.lesson_id is None:
+        return due, None
+    return due, review_question(first.node, states[first.lesson_id].history)
 
 
 def item_data(item: DueItem) -> dict[str, Any]:
@@ -60,15 +60,8 @@ def item_data(item: DueItem) -> dict[str, Any]:
 async def review_page(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    for lesson in aula.course.lessons:
-        await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-    due = await _due(aula, learner)
+    due, question = await due_now(aula, learner)
     current = due[0] if due else None
-    question = None
-    if current is not None and current.node is not None and current.lesson_id is not None:
-        question = await aula.db(
-            question_for, aula.store, learner, aula.course, current.node, current.lesson_id
-        )
     result, answered = await _answered(aula, request, learner)
     soon = [] if due else (await aula.db(upcoming, aula.store, learner, aula.course))[:5]
     context = {
@@ -142,23 +135,17 @@ async def review_json(request: Request) -> Response:
     """
     aula = aula_of(request)
     learner = aula.learner(request)
-    for lesson in aula.course.lessons:
-        await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-    due = await _due(aula, learner)
+    due, q = await due_now(aula, learner)
     data: dict[str, Any] = {"due": [item_data(i) for i in due], "next": None}
     if due:
         first = item_data(due[0])
-        if due[0].node is not None and due[0].lesson_id is not None:
-            q = await aula.db(
-                question_for, aula.store, learner, aula.course, due[0].node, due[0].lesson_id
-            )
-            if q is not None:
-                first["question"] = {
-                    "id": q.id,
-                    "kind": q.kind,
-                    "prompt": rich(q.prompt),
-                    "choices": [{"id": c.id, "text": rich(c.text)} for c in q.choices],
-                }
+        if q is not None:
+            first["question"] = {
+                "id": q.id,
+                "kind": q.kind,
+                "prompt": rich(q.prompt),
+                "choices": [{"id": c.id, "text": rich(c.text)} for c in q.choices],
+            }
         data["next"] = first
     return JSONResponse(data)
 
