@@ -30,9 +30,13 @@ lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The PostgreSQL tests use AULA_TEST_DATABASE_URL, or the local server when one answers.
+LOCAL_PG := postgresql://postgres@127.0.0.1:5432/test
+
 test: $(VENV)/.dev-deps lint
 	scripts/ensure-chromium
-	$(BIN)/pytest
+	if [ -z "$$AULA_TEST_DATABASE_URL" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		export AULA_TEST_DATABASE_URL=$(LOCAL_PG); fi; $(BIN)/pytest
 
 bench: $(VENV)/.run-deps
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
