@@ -75,7 +75,7 @@ def test_the_quoted_sentences_and_defaults() -> None:
 def test_the_built_in_lessons_rules_are_as_the_page_says() -> None:
     course = load_course(run_snippets=False)
     quoted = {
-        "Answer three of its questions right on the first try.",
+        "Answer its first three questions right on the first try.",
         "Answer all three of its questions right on the first try.",
     }
     for n in course.lessons[0].skill_tree.nodes:

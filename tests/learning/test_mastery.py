@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 import math
 import re
 
@@ -8,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aula.content import load_course
 from aula.content.model import Lesson, Node, Question
 from aula.learning import (
     DEFAULT_PARAMS,
@@ -16,13 +16,15 @@ from aula.learning import (
     default_guess,
     first_tries_to_master,
     guess_slip,
+    guided_question,
     mastery_rule,
     node_mastery,
     observe,
     progress_fraction,
+    skill_states,
 )
 
-from .builders import History, lessons, node, question
+from .builders import History, lesson, lessons, node, question
 
 WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 thresholds = st.floats(0.55, 0.99)
@@ -142,41 +144,99 @@ def rule_numbers(text: str) -> list[int]:
     return [special.get(w) or (WORDS.index(w) + 1 if w in WORDS else int(w)) for w in found]
 
 
-@settings(max_examples=60, deadline=None)
-@given(lessons(max_nodes=1), thresholds, st.data())
-def test_any_k_questions_right_first_try_reach_mastery_as_the_rule_says(
-    generated: Lesson, threshold: float, data: st.DataObject
+def answers_in_rule(text: str, questions: int) -> int:
+    """How many right answers the rule sentence asks for, read back from its words."""
+    numbers = rule_numbers(text)
+    if "its first question " in text:
+        return 1
+    if text.startswith("Answer its question right"):
+        return 1 + (numbers[0] if numbers else 0)
+    if "then answer" in text:
+        return questions + numbers[-1]
+    if text.startswith("Answer all") or text.startswith("Answer both"):
+        return questions
+    return numbers[0]
+
+
+def masters_after(n: Node, count: int, threshold: float, h: History | None = None) -> list[bool]:
+    """Answer ``count`` questions right in the order the lesson asks them; mastered after each?"""
+    h = h or History()
+    le = lesson_of(n)
+    mastered = []
+    for _ in range(count):
+        q = guided_question(n, h.attempts)
+        assert q is not None
+        h.answer(q, True)
+        mastered.append(skill_states(le, h.attempts, threshold)[n.id].state == "mastered")
+    return mastered
+
+
+def lesson_of(n: Node) -> Lesson:
+    return lesson([n])
+
+
+@settings(max_examples=80, deadline=None)
+@given(lessons(max_nodes=1), thresholds)
+def test_answering_what_the_rule_says_masters_the_node_then_and_not_before(
+    generated: Lesson, threshold: float
 ) -> None:
     n = generated.skill_tree.nodes[0]
-    needed = first_tries_to_master(n, threshold)
-    assert needed is not None
-    k, r = needed.first_tries, needed.practice
-    # the sentence carries the computed numbers: k (unless it is "its question"), then r
-    expected = ([] if len(n.questions) == 1 else [k]) + ([r] if r else [])
-    assert rule_numbers(mastery_rule(n, threshold)) == expected
-    # any k questions in any order reach the threshold (with r retries if the rule says so)…
-    chosen = data.draw(st.permutations(n.questions))[:k]
-    p = run(DEFAULT_PARAMS.prior, chosen)
-    retry = data.draw(st.sampled_from(n.questions))
-    for _ in range(r):
-        p = observe(p, retry, True, False)
-    assert p >= threshold
-    # …and one fewer, in the least helpful choice and order, does not
-    if r == 0:
-        assert run(DEFAULT_PARAMS.prior, worst_case(n, k - 1)) < threshold
-    else:
-        weakest = min(n.questions, key=lambda q: observe(0.5, q, True, False))
-        p = run(DEFAULT_PARAMS.prior, worst_case(n, k))
-        for _ in range(r - 1):
-            p = observe(p, weakest, True, False)
-        assert p < threshold
+    text = mastery_rule(n, threshold)
+    count = answers_in_rule(text, len(n.questions))
+    steps = masters_after(n, count, threshold)
+    assert steps[-1], text
+    assert not any(steps[:-1]), text
+    # "its first k questions" are the first k the lesson asks, in the node's order
+    if "its first" in text:
+        asked: list[str] = []
+        h = History()
+        for _ in range(count):
+            q = guided_question(n, h.attempts)
+            assert q is not None
+            asked.append(q.id)
+            h.answer(q, True)
+        assert asked == [q.id for q in n.questions[:count]]
 
 
-def worst_case(n: Node, k: int) -> list[Question]:
-    return min(
-        (list(order) for order in itertools.permutations(n.questions, k)),
-        key=lambda order: run(DEFAULT_PARAMS.prior, order),
-    )
+@settings(max_examples=80, deadline=None)
+@given(lessons(max_nodes=1), thresholds, st.lists(st.booleans(), max_size=8))
+def test_the_next_step_from_anywhere_is_exact(
+    generated: Lesson, threshold: float, rights: list[bool]
+) -> None:
+    n = generated.skill_tree.nodes[0]
+    le = lesson_of(n)
+    h = History()
+    for right in rights:
+        q = guided_question(n, h.attempts)
+        assert q is not None
+        h.answer(q, right)
+    state = skill_states(le, h.attempts, threshold)[n.id]
+    if state.state == "mastered":
+        assert state.next_step is None
+        return
+    text = state.next_step
+    assert text is not None
+    count = answers_in_rule(text, len(n.questions)) if not h.attempts else next_count(text)
+    steps = masters_after(n, count, threshold, h)
+    assert steps[-1], text
+    assert not any(steps[:-1]), text
+
+
+def next_count(text: str) -> int:
+    if text == "Answer the next question right to master it.":
+        return 1
+    match = re.fullmatch(r"Answer the next (\w+) questions right to master it\.", text)
+    assert match, text
+    word = match.group(1)
+    return WORDS.index(word) + 1 if word in WORDS else int(word)
+
+
+def test_the_built_in_first_node_masters_on_the_third_right_answer() -> None:
+    course = load_course(run_snippets=False)
+    first = course.lessons[0].skill_tree.nodes[0]
+    text = mastery_rule(first, course.mastery_threshold)
+    assert text == "Answer its first three questions right on the first try."
+    assert masters_after(first, 3, course.mastery_threshold) == [False, False, True]
 
 
 def test_the_rule_names_the_computed_number() -> None:
@@ -185,7 +245,9 @@ def test_the_rule_names_the_computed_number() -> None:
         k = first_tries_to_master(four_choice, threshold)
         assert k is not None and k.practice == 0
         text = mastery_rule(four_choice, threshold)
-        assert text == f"Answer {WORDS[k.first_tries - 1]} of its questions right on the first try."
+        assert (
+            text == f"Answer its first {WORDS[k.first_tries - 1]} questions right on the first try."
+        )
     # a stricter threshold never asks for fewer answers
     counts = [first_tries_to_master(four_choice, t) for t in (0.6, 0.8, 0.9, 0.95, 0.99)]
     firsts = [c.first_tries for c in counts if c]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from aula.content.model import Node, Question
 from aula.learning.history import Attempt, chronological
@@ -23,6 +24,7 @@ _MIN_RATE = 0.001
 _MAX_GUESS = 0.5
 _MAX_SLIP = 0.499
 _MAX_PRACTICE = 200
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -245,11 +247,73 @@ def progress_fraction(
     return min(1.0, max(0.0, (_logit(p_known) - start) / (end - start)))
 
 
+def guided_question(node: Node, attempts: Iterable[Attempt]) -> Question | None:
+    """The question the guided lesson asks next about ``node``: the first, in the node's order,
+    not yet answered right; once every one has been, the one answered longest ago (practice).
+
+    The player, the rule text and ``next_step`` all follow this order, so what the text asks
+    is exactly what the learner is asked.
+    """
+    if not node.questions:
+        return None
+    ids = {q.id for q in node.questions}
+    mine = [a for a in chronological(attempts) if a.question_id in ids]
+    right = {a.question_id for a in mine if a.correct}
+    pending = next((q for q in node.questions if q.id not in right), None)
+    if pending is not None:
+        return pending
+    last = {a.question_id: i for i, a in enumerate(mine)}
+    order = {q.id: i for i, q in enumerate(node.questions)}
+    return min(node.questions, key=lambda q: (last.get(q.id, -1), order[q.id]))
+
+
+def guided_path(
+    node: Node,
+    attempts: Iterable[Attempt],
+    threshold: float,
+    params: BKTParams = DEFAULT_PARAMS,
+) -> Needed | None:
+    """Right answers to the questions the guided lesson asks, in its order, that master the
+    node from this history: (first tries, retries). None if they never would."""
+    check_threshold(threshold)
+    ids = {q.id for q in node.questions}
+    history = [a for a in chronological(attempts) if a.question_id in ids]
+    p = summarise(node, history, threshold, params).p_known
+    if node.questions and p >= threshold:
+        return Needed(0, 0)
+    tries: dict[str, int] = {}
+    for a in history:
+        tries[a.question_id] = max(tries.get(a.question_id, 0), a.attempt)
+    at = history[-1].answered_at if history else _EPOCH
+    firsts = retries = 0
+    for step in range(1, _MAX_PRACTICE + len(node.questions) + 1):
+        q = guided_question(node, history)
+        if q is None:
+            return None
+        number = tries.get(q.id, 0) + 1
+        tries[q.id] = number
+        p = observe(p, q, True, number <= 1, params)
+        history.append(
+            Attempt(q.id, node.id, q.correct_ids, True, number, at + timedelta(seconds=step))
+        )
+        if number <= 1:
+            firsts += 1
+        else:
+            retries += 1
+        if p >= threshold:
+            return Needed(firsts, retries)
+    return None
+
+
 def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAMS) -> str:
-    """The rule as the learner reads it, computed from the model (never written by hand)."""
+    """The rule as the learner reads it, computed from the model (never written by hand).
+
+    It names exactly the answers that master the node when the questions come in the order
+    the lesson asks them (``guided_question``): the node masters at the last one, not before.
+    """
     if not node.questions:
         return "This node has no questions yet, so it cannot be mastered."
-    needed = first_tries_to_master(node, threshold, params)
+    needed = guided_path(node, (), threshold, params)
     if needed is None:
         return "Answer its questions right to master it."
     n = len(node.questions)
@@ -257,14 +321,15 @@ def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAM
     if r == 0:
         if k == n:
             return f"Answer {_all(n)} right on the first try."
-        return f"Answer {_number(k)} of its questions right on the first try."
+        first = "its first question" if k == 1 else f"its first {_number(k)} questions"
+        return f"Answer {first} right on the first try."
     return _with_practice(_all(n), n, r)
 
 
 def next_step(
     node: Node,
     mastery: NodeMastery,
-    answered: Iterable[str],
+    attempts: Iterable[Attempt],
     threshold: float,
     params: BKTParams = DEFAULT_PARAMS,
 ) -> str | None:
@@ -273,27 +338,21 @@ def next_step(
         return None
     if not mastery.answers:
         return mastery_rule(node, threshold, params)
-    seen = set(answered)
-    fresh = [q for q in node.questions if q.id not in seen]
-    tried = [q for q in node.questions if q.id in seen]
-    needed = answers_needed(mastery.p_known, fresh, tried, threshold, params)
+    needed = guided_path(node, attempts, threshold, params)
     if needed is None:
         return None
-    k, r = needed.first_tries, needed.practice
-    if r == 0:
-        more = "one more" if k == 1 else f"{_number(k)} more"
-        return f"Answer {more} of its questions right on the first try."
-    if k == 0:
-        return f"Answer its questions right {_more_times(r)} when you try them again."
-    what = "its last new question" if k == 1 else f"its {_number(k)} new questions"
-    return _with_practice(what, k, r)
+    m = needed.first_tries + needed.practice
+    if m == 1:
+        return "Answer the next question right to master it."
+    return f"Answer the next {_number(m)} questions right to master it."
 
 
 def _with_practice(what: str, n: int, r: int) -> str:
     them = "it" if n == 1 else "them"
+    they = "it comes" if n == 1 else "they come"
     return (
         f"Answer {what} right on the first try, "
-        f"then answer {them} right {_more_times(r)} when you try {them} again."
+        f"then answer {them} right {_more_times(r)} as {they} round again."
     )
 
 
