@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Literal
 
 from aula.content import load_course
 from aula.learning import guided_question, lesson_summary, skill_states
@@ -19,7 +20,10 @@ def test_the_summary_of_a_learner_who_mastered_the_first_node() -> None:
         h.answer(q, True)
     states = skill_states(lesson, h.attempts, course.mastery_threshold)
     seen = {lesson.slides[0].id, lesson.slides[1].id}
-    cards = [("node", first.id, T0 + timedelta(days=2)), ("term", "saas", T0 - timedelta(days=1))]
+    cards: list[tuple[Literal["term", "node"], str, datetime]] = [
+        ("node", first.id, T0 + timedelta(days=2)),
+        ("term", "saas", T0 - timedelta(days=1)),
+    ]
     s = lesson_summary(course, lesson, states, h.attempts, seen, cards, T0)
     assert s.nodes_mastered == (first.title,)
     assert s.first_try_right == 3 and s.questions_answered == 3
