@@ -8,10 +8,12 @@ from .database import Store
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
 from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .resume import ResumeRefused
 
 __all__ = [
     "AnswerRecord",
     "ItemKind",
+    "ResumeRefused",
     "ReviewCardRecord",
     "ReviewLogRecord",
     "SchemaVersionError",

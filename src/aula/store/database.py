@@ -9,14 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, progress, reviews
+from . import answers, learners, progress, resume, reviews
 from .engine import WRITE, Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
@@ -254,3 +254,40 @@ class Store:
         learner_id = check_id("learner_id", learner_id)
         with self._reading() as connection:
             return reviews.logs(connection, learner_id)
+
+    # Moving progress between browsers
+
+    def issue_resume_token(
+        self, learner_id: str, lifetime: timedelta, at: datetime | None = None
+    ) -> str:
+        """A single-use code that moves the learner's progress to another browser until
+        ``lifetime`` has passed; an earlier unused code of theirs stops working."""
+        learner_id = check_id("learner_id", learner_id)
+        when = instant_or_now("at", at)
+        if lifetime <= timedelta(0):
+            raise ValueError("lifetime must be positive")
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, when)
+            return resume.issue(connection, learner_id, when, when + lifetime)
+
+    def redeem_resume_token(self, token: str, receiver: str, at: datetime | None = None) -> str:
+        """Move the progress the token was made for to ``receiver``; the old id is retired and
+        returned. ``ResumeRefused`` (nothing changed) for a bad, used or expired token."""
+        receiver = check_id("learner_id", receiver)
+        when = instant_or_now("at", at)
+        if not isinstance(token, str) or not 0 < len(token) <= 64:
+            raise resume.ResumeRefused("unknown")
+        with self._writing() as connection:
+            return resume.redeem(connection, token, receiver, when)
+
+    def is_retired(self, learner_id: str) -> bool:
+        """Whether this id's progress moved to another browser."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return resume.is_retired(connection, learner_id)
+
+    def activity_times(self, learner_id: str) -> list[datetime]:
+        """When the learner answered or reviewed anything, oldest first (for streaks)."""
+        times = [a.answered_at for a in self.answers(learner_id)]
+        times += [r.reviewed_at for r in self.review_logs(learner_id)]
+        return sorted(times)

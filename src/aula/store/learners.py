@@ -8,11 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .dialect import insert_missing
+from .resume import ResumeRefused, is_retired
 from .schema import LEARNER_TABLES, learners
 
 
 def claim(connection: Connection, learner_id: str, at: datetime) -> None:
-    """Create the learner if new, then hold their row until the transaction ends."""
+    """Create the learner if new, then hold their row until the transaction ends.
+
+    A retired id (its progress moved to another browser) writes nothing: ``ResumeRefused``.
+    """
+    if is_retired(connection, learner_id):
+        raise ResumeRefused("retired")
     insert_missing(connection, learners, {"id": learner_id, "created_at": at}, key=["id"])
     lock(connection, learner_id)
 

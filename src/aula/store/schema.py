@@ -137,5 +137,23 @@ review_logs = sa.Table(
     sa.Index(None, "learner_id", "reviewed_at"),
 )
 
-LEARNER_TABLES = (answers, slide_views, positions, review_cards, review_logs)
+resume_tokens = sa.Table(
+    "resume_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # sha256 hex: never the token
+    _learner(),
+    _at("created_at"),
+    _at("expires_at"),
+    sa.Column("used_at", UTCDateTime(), nullable=True),
+    sa.Index(None, "learner_id"),
+)
+
+retired_learners = sa.Table(
+    "retired_learners",
+    metadata,
+    _id("id", primary_key=True),  # a learner id whose progress moved to another browser
+    _at("retired_at"),
+)
+
+LEARNER_TABLES = (answers, slide_views, positions, review_cards, review_logs, resume_tokens)
 """Every table holding a learner's data, children of ``learners``."""
