@@ -77,6 +77,7 @@ class CodeResolver:
             html=highlight_code(pending.source, entry.language),
             run=entry.run,
             output=pending.output,
+            opens=entry.opens,
         )
 
 

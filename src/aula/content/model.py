@@ -47,6 +47,8 @@ class Code:
     html: str  # the source highlighted, as <span>s to place inside <pre><code>
     run: bool
     output: RunResult | None = None
+    opens: Literal["code", "terminal"] = "code"
+    """The view a pane shows first."""
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,9 @@ class CodeEntry(Strict):
     language: Literal["python", "text", "bash", "json", "yaml"] = "python"
     run: bool = Field(False, description="run it when the course is loaded (python only)")
     timeout: float = Field(20.0, gt=0, le=120, description="seconds before a run is stopped")
+    opens: Literal["code", "terminal"] = Field(
+        "code", description="the view shown first: 'terminal' when the slide talks of its output"
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> CodeEntry:
@@ -73,6 +76,8 @@ class CodeEntry(Strict):
             raise ValueError("give exactly one of 'path' (a file) or 'source' (inline code)")
         if self.run and self.language != "python":
             raise ValueError("only python code can be run")
+        if self.opens == "terminal" and not self.run:
+            raise ValueError("'opens: terminal' needs 'run: true': the Terminal shows its output")
         return self
 
 
