@@ -268,3 +268,22 @@ def test_answers_are_ordered_by_time_not_by_list_order() -> None:
 def test_threshold_must_be_a_probability() -> None:
     with pytest.raises(ValueError, match="threshold"):
         skill_states(chain_lesson(1), [], 0)
+
+
+def test_the_answer_that_masters_a_node_is_a_moment_naming_what_it_unlocked() -> None:
+    from aula.learning import guided_question, moment
+
+    le = chain_lesson(3)
+    first = le.skill_tree.nodes[0]
+    h = History()
+    moments = []
+    for _ in range(3):
+        q = guided_question(first, h.attempts)
+        assert q is not None
+        a = h.answer(q, True)
+        moments.append(moment(le, h.attempts, a, 0.95))
+    assert [bool(m) for m in moments] == [False, False, True]
+    assert moments[-1].text == "Mastered: Node n0. Unlocked: Node n1."
+    # asked again later, an old answer keeps the moment it had
+    h.answer(le.skill_tree.nodes[1].questions[0], True)
+    assert moment(le, h.attempts, h.attempts[2], 0.95) == moments[-1]

@@ -10,9 +10,8 @@ while P(known) is at least the course's threshold. ``docs/learning.md`` explains
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from aula.content.model import Node, Question
 from aula.learning.history import Attempt, chronological
@@ -24,7 +23,6 @@ _MIN_RATE = 0.001
 _MAX_GUESS = 0.5
 _MAX_SLIP = 0.499
 _MAX_PRACTICE = 200
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -254,49 +252,62 @@ def guided_question(node: Node, attempts: Iterable[Attempt]) -> Question | None:
     The player, the rule text and ``next_step`` all follow this order, so what the text asks
     is exactly what the learner is asked.
     """
-    if not node.questions:
-        return None
     ids = {q.id for q in node.questions}
     mine = [a for a in chronological(attempts) if a.question_id in ids]
     right = {a.question_id for a in mine if a.correct}
+    return guided_question_from(node, right, {a.question_id: i for i, a in enumerate(mine)})
+
+
+def guided_question_from(
+    node: Node, right: Collection[str], last_seen: Mapping[str, int]
+) -> Question | None:
+    """``guided_question`` from what it reads of a history: the questions answered right at
+    least once, and each question's latest position in the history."""
+    if not node.questions:
+        return None
     pending = next((q for q in node.questions if q.id not in right), None)
     if pending is not None:
         return pending
-    last = {a.question_id: i for i, a in enumerate(mine)}
     order = {q.id: i for i, q in enumerate(node.questions)}
-    return min(node.questions, key=lambda q: (last.get(q.id, -1), order[q.id]))
+    return min(node.questions, key=lambda q: (last_seen.get(q.id, -1), order[q.id]))
 
 
 def guided_path(
     node: Node,
-    attempts: Iterable[Attempt],
+    p_known: float,
     threshold: float,
     params: BKTParams = DEFAULT_PARAMS,
+    *,
+    answered: Collection[str] = (),
+    right: Collection[str] = (),
+    last_seen: Mapping[str, int] | None = None,
 ) -> Needed | None:
-    """Right answers to the questions the guided lesson asks, in its order, that master the
-    node from this history: (first tries, retries). None if they never would."""
+    """Right answers to the questions the guided lesson asks, in its order, that take the node
+    from ``p_known`` to mastery: (first tries, retries). None if they never would.
+
+    ``answered`` are the questions already tried (their next answer is a retry), ``right``
+    those answered right at least once, ``last_seen`` each question's latest position.
+    """
     check_threshold(threshold)
-    ids = {q.id for q in node.questions}
-    history = [a for a in chronological(attempts) if a.question_id in ids]
-    p = summarise(node, history, threshold, params).p_known
-    if node.questions and p >= threshold:
+    if node.questions and p_known >= threshold:
         return Needed(0, 0)
-    tries: dict[str, int] = {}
-    for a in history:
-        tries[a.question_id] = max(tries.get(a.question_id, 0), a.attempt)
-    at = history[-1].answered_at if history else _EPOCH
+    tried = set(answered)
+    done = set(right)
+    seen = dict(last_seen or {})
+    clock = max(seen.values(), default=-1)
+    p = p_known
     firsts = retries = 0
-    for step in range(1, _MAX_PRACTICE + len(node.questions) + 1):
-        q = guided_question(node, history)
+    for _ in range(_MAX_PRACTICE + len(node.questions)):
+        q = guided_question_from(node, done, seen)
         if q is None:
             return None
-        number = tries.get(q.id, 0) + 1
-        tries[q.id] = number
-        p = observe(p, q, True, number <= 1, params)
-        history.append(
-            Attempt(q.id, node.id, q.correct_ids, True, number, at + timedelta(seconds=step))
-        )
-        if number <= 1:
+        first = q.id not in tried
+        p = observe(p, q, True, first, params)
+        tried.add(q.id)
+        done.add(q.id)
+        clock += 1
+        seen[q.id] = clock
+        if first:
             firsts += 1
         else:
             retries += 1
@@ -313,7 +324,7 @@ def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAM
     """
     if not node.questions:
         return "This node has no questions yet, so it cannot be mastered."
-    needed = guided_path(node, (), threshold, params)
+    needed = guided_path(node, params.prior, threshold, params)
     if needed is None:
         return "Answer its questions right to master it."
     n = len(node.questions)
@@ -329,16 +340,31 @@ def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAM
 def next_step(
     node: Node,
     mastery: NodeMastery,
-    attempts: Iterable[Attempt],
+    answered: Iterable[str],
     threshold: float,
     params: BKTParams = DEFAULT_PARAMS,
+    *,
+    right: Collection[str] = (),
+    last_seen: Mapping[str, int] | None = None,
 ) -> str | None:
-    """What would master the node from here, or None when it is mastered or cannot be."""
+    """What would master the node from here, or None when it is mastered or cannot be.
+
+    Exact, like the rule: the next that many questions the lesson asks, answered right,
+    master the node on the last of them and not before.
+    """
     if mastery.mastered or not node.questions:
         return None
     if not mastery.answers:
         return mastery_rule(node, threshold, params)
-    needed = guided_path(node, attempts, threshold, params)
+    needed = guided_path(
+        node,
+        mastery.p_known,
+        threshold,
+        params,
+        answered=frozenset(answered),
+        right=right,
+        last_seen=last_seen,
+    )
     if needed is None:
         return None
     m = needed.first_tries + needed.practice

@@ -152,7 +152,19 @@ def _progress(
         mastery=mastery,
         missing=not_mastered if not opened else (),
         rule=mastery_rule(node, threshold, params),
-        next_step=next_step(node, mastery, counted, threshold, params) if opened else None,
+        next_step=(
+            next_step(
+                node,
+                mastery,
+                {a.question_id for a in counted},
+                threshold,
+                params,
+                right={a.question_id for a in counted if a.correct},
+                last_seen={a.question_id: i for i, a in enumerate(chronological(counted))},
+            )
+            if opened
+            else None
+        ),
         refresh=not_mastered if opened else (),
         was_mastered=was_mastered,
         percent=_percent(mastery, threshold, params) if opened else 0,
@@ -197,3 +209,54 @@ def lesson_progress(
 ) -> LessonProgress:
     """Nodes mastered, slides seen and one percentage for the whole lesson."""
     return summarise_lesson(lesson, skill_states(lesson, attempts, threshold, params), slides_seen)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What one answer changed on the skill tree, to show the learner as it happens."""
+
+    mastered: tuple[str, ...] = ()
+    """Titles of nodes mastered by this answer."""
+    unlocked: tuple[str, ...] = ()
+    """Titles of nodes this answer opened."""
+    unlocked_ids: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.mastered or self.unlocked)
+
+    @property
+    def text(self) -> str:
+        """ "Mastered: The Two Kingdoms. Unlocked: The Great Divide." """
+        parts = []
+        if self.mastered:
+            parts.append(f"Mastered: {', '.join(self.mastered)}.")
+        if self.unlocked:
+            parts.append(f"Unlocked: {', '.join(self.unlocked)}.")
+        return " ".join(parts)
+
+
+def moment(
+    lesson: Lesson,
+    attempts: Sequence[Attempt],
+    answer: Attempt,
+    threshold: float,
+    params: BKTParams = DEFAULT_PARAMS,
+) -> Moment:
+    """The change ``answer`` made: the states just before it against the states just after.
+
+    ``attempts`` is the whole history; answers after ``answer`` are ignored, so the moment of
+    an old answer is the one it had then.
+    """
+    order = chronological(attempts)
+    if answer not in order:
+        return Moment()
+    upto = order[: order.index(answer) + 1]
+    before = skill_states(lesson, upto[:-1], threshold, params)
+    after = skill_states(lesson, upto, threshold, params)
+    mastered = tuple(
+        after[n].title
+        for n in after
+        if after[n].state == "mastered" and before[n].state != "mastered"
+    )
+    opened = [n for n in after if after[n].is_open and not before[n].is_open]
+    return Moment(mastered, tuple(after[n].title for n in opened), tuple(opened))

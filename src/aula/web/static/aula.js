@@ -1,31 +1,17 @@
-// Aula's progressive enhancement. Every page works without this file; with it, slides move
-// with the arrow keys, the Code/Terminal toggle switches in place, knowledge checks answer
-// without a page load, and the glossary filters as you type. No framework, no CDN.
+// Aula's progressive enhancement. Every page works without this file. With it: arrow keys and
+// swipes move between slides, the Code/Terminal toggle switches in place, the dark-mode toggle
+// switches at once, and forms or links marked data-swap fetch their result as HTML rendered by
+// the server (the same templates as the page) and swap it in: one renderer per result.
 "use strict";
 
 (() => {
-  const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-
-  async function postJSON(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), Accept: "application/json" },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data?.error?.message ?? `The server answered ${response.status}.`);
-    return data;
-  }
+  const FRAGMENT_HEADER = "X-Aula-Fragment";
 
   // ← and → move between slides, unless the learner is typing or choosing.
-  function slideKeys() {
-    const player = document.querySelector(".player[data-prev], .player[data-next]");
-    if (!player) return;
+  function slideKeys(player) {
     document.addEventListener("keydown", (event) => {
       if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      const target = event.target;
-      if (target.closest("input, textarea, select, [contenteditable]")) return;
+      if (event.target.closest("input, textarea, select, [contenteditable]")) return;
       const href = event.key === "ArrowRight" ? player.dataset.next : event.key === "ArrowLeft" ? player.dataset.prev : "";
       if (href) {
         event.preventDefault();
@@ -34,7 +20,25 @@
     });
   }
 
-  // Code / Terminal: switch panes in place and remember the learner's choice.
+  // A horizontal swipe on the slide moves to the next or previous one.
+  function slideSwipe(player) {
+    let start = null;
+    player.addEventListener("touchstart", (event) => {
+      if (event.touches.length === 1) start = { x: event.touches[0].clientX, y: event.touches[0].clientY };
+    }, { passive: true });
+    player.addEventListener("touchend", (event) => {
+      if (!start || event.changedTouches.length !== 1) return;
+      const dx = event.changedTouches[0].clientX - start.x;
+      const dy = event.changedTouches[0].clientY - start.y;
+      start = null;
+      if (event.target.closest("pre, .editor")) return; // code panes scroll sideways
+      if (Math.abs(dx) < 60 || Math.abs(dy) > Math.abs(dx) / 2) return;
+      const href = dx < 0 ? player.dataset.next : player.dataset.prev;
+      if (href) window.location.assign(href);
+    }, { passive: true });
+  }
+
+  // Code / Terminal: switch panes in place and remember the learner's choice for this slide.
   function showView(editor, view) {
     editor.dataset.view = view;
     editor.querySelector(".pane-code").hidden = view !== "code";
@@ -46,154 +50,116 @@
   }
 
   function viewToggles() {
-    const wanted = new URLSearchParams(window.location.search).get("view") ?? localStorage.getItem("aula.view");
     for (const editor of document.querySelectorAll(".editor")) {
-      if (wanted === "code" || wanted === "terminal") showView(editor, wanted);
       editor.querySelector(".view-toggle")?.addEventListener("click", (event) => {
         const link = event.target.closest("[data-show]");
         if (!link) return;
         event.preventDefault();
-        const view = link.dataset.show;
-        localStorage.setItem("aula.view", view);
-        for (const other of document.querySelectorAll(".editor")) showView(other, view);
+        showView(editor, link.dataset.show);
         const url = new URL(window.location.href);
-        url.searchParams.set("view", view);
+        url.searchParams.set("view", link.dataset.show);
         history.replaceState(null, "", url);
         link.focus();
       });
     }
   }
 
-  // Knowledge checks: grade through the JSON API and show the feedback in place.
-  function el(tag, className, html) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (html !== undefined) node.innerHTML = html; // server-sanitised course HTML only
-    return node;
+  // Server-rendered fragments: every top-level element of the answer that has an id replaces
+  // the element with that id on the page; anything else fills the form's data-into box.
+  async function swap(url, init, into) {
+    const response = await fetch(url, { credentials: "same-origin", ...init, headers: { [FRAGMENT_HEADER]: "1", ...(init.headers || {}) } });
+    const html = await response.text();
+    const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+    let replaced = null;
+    for (const fresh of [...doc.body.children]) {
+      const old = fresh.id && document.getElementById(fresh.id);
+      if (old) {
+        old.replaceWith(fresh);
+        replaced ??= fresh;
+      } else if (into) {
+        into.replaceChildren(fresh);
+        replaced ??= fresh;
+      }
+    }
+    enhance(document);
+    return { response, replaced };
   }
 
-  function renderResult(form, data) {
-    const box = form.querySelector(".feedback");
-    const result = el("div", `result ${data.correct ? "right" : "wrong"}`);
-    result.setAttribute("role", "status");
-    const verdict = el("p", "verdict");
-    verdict.textContent = data.correct ? "✅ Correct!" : "❌ Not quite.";
-    result.append(verdict);
-    for (const item of data.feedback) {
-      const line = el("p", `choice-feedback verdict-${item.verdict}`);
-      const label = el("strong", "", item.verdict === "missed" ? "You missed: " + item.text.html : item.text.html);
-      line.append(label);
-      if (item.feedback) line.append(" — ", el("span", "", item.feedback.html));
-      result.append(line);
-    }
-    const why = el("div", "explanation", data.explanation.html);
-    why.prepend(el("strong", "", "Why: "));
-    result.append(why);
-    box.replaceChildren(result);
-    form.querySelector("button[type=submit]").textContent = data.correct ? "Check answer" : "Try again";
-    for (const label of form.querySelectorAll(".choice")) {
-      label.classList.toggle("chosen", data.chosen.includes(label.querySelector("input").value));
-    }
-    document.dispatchEvent(new CustomEvent("aula:answered", { detail: { form, data } }));
+  function afterSwap(response, replaced) {
+    if (!replaced) return;
+    const url = new URL(response.url);
+    if (response.ok && url.pathname === window.location.pathname) history.replaceState(null, "", url.pathname + url.search + `#${replaced.id}`);
+    const focus = replaced.querySelector(".moment, .result, .problem") || replaced;
+    if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
+    focus.focus({ preventScroll: true });
+    replaced.scrollIntoView({ block: "nearest" });
   }
 
-  function checks() {
-    for (const form of document.querySelectorAll("form.check")) {
+  function problem(box, message) {
+    const p = document.createElement("p");
+    p.className = "problem";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    box?.replaceChildren(p);
+  }
+
+  function enhance(root) {
+    for (const form of root.querySelectorAll("form[data-swap]:not([data-enhanced])")) {
+      form.dataset.enhanced = "1";
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
-        const chosen = [...form.querySelectorAll("input[name=choice]:checked")].map((i) => i.value);
-        const box = form.querySelector(".feedback");
+        const into = form.dataset.into ? form.parentElement.querySelector(form.dataset.into) : null;
+        if (into) into.textContent = "Thinking…";
         try {
-          const data = await postJSON("/api/answers", { question_id: form.dataset.question, choice_ids: chosen });
-          renderResult(form, data);
-        } catch (error) {
-          const problem = el("p", "result wrong");
-          problem.textContent = error.message;
-          box.replaceChildren(problem);
+          const { response, replaced } = await swap(form.action, { method: "POST", body: new FormData(form) }, into);
+          afterSwap(response, replaced);
+        } catch {
+          problem(into || form.querySelector(".feedback"), "The server could not be reached. Check your connection and try again.");
+        }
+      });
+    }
+    for (const link of root.querySelectorAll("a[data-swap]:not([data-enhanced])")) {
+      link.dataset.enhanced = "1";
+      link.addEventListener("click", async (event) => {
+        event.preventDefault();
+        try {
+          const { response, replaced } = await swap(link.href, { method: "GET" }, null);
+          afterSwap(response, replaced);
+        } catch {
+          window.location.assign(link.href);
         }
       });
     }
   }
 
-  // The instructor: answers in place, with sources and who answered from where.
-  function renderAnswer(box, data) {
-    const answer = el("div", `answer${data.sources.length ? "" : " not-covered"}`);
-    const text = el("p", "answer-text");
-    text.textContent = data.answer;
-    answer.append(text);
-    if (data.sources.length) {
-      const title = el("p", "answer-sources-title");
-      title.textContent = "From the course:";
-      const list = el("ul", "answer-sources");
-      for (const source of data.sources) {
-        const link = el("a");
-        if (source.url.startsWith("/")) link.href = source.url;
-        link.textContent = source.title;
-        const item = el("li");
-        item.append(link);
-        list.append(item);
-      }
-      answer.append(title, list);
-    }
-    const b = data.backend;
-    const badge = el("p", "backend-badge");
-    const fell = b.fell_back ? ` (after ${b.model} failed: ${b.error})` : "";
-    const where = b.left_machine ? "your question left this machine" : "your question stayed on this machine";
-    badge.textContent = `Answered by ${b.name}${fell} · ${where}`;
-    answer.append(badge);
-    box.replaceChildren(answer);
-  }
-
-  async function askInto(box, url, body) {
-    const waiting = el("p", "muted");
-    waiting.textContent = "Thinking…";
-    box.replaceChildren(waiting);
-    try {
-      renderAnswer(box, await postJSON(url, body));
-    } catch (error) {
-      const problem = el("p", "result wrong");
-      problem.textContent = error.message;
-      box.replaceChildren(problem);
-    }
-  }
-
-  function explainButton(form, chosen) {
-    const holder = el("div", "explain-form");
-    const button = el("button", "button");
-    button.type = "button";
-    button.textContent = "🤖 Ask the instructor to explain";
-    const box = el("div", "ask-answer");
-    box.setAttribute("aria-live", "polite");
-    button.addEventListener("click", () =>
-      askInto(box, "/api/instructor/explain", { question_id: form.dataset.question, choice_ids: chosen }),
-    );
-    holder.append(button, box);
-    return holder;
-  }
-
-  function instructor() {
-    for (const form of document.querySelectorAll("form.ask-form")) {
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const question = form.querySelector("input[name=q]").value.trim();
-        const lesson = form.querySelector("input[name=lesson_id]")?.value || null;
-        const box = form.parentElement.querySelector(".ask-answer");
-        if (question) askInto(box, "/api/instructor/ask", { question, lesson_id: lesson });
-      });
-    }
-    for (const form of document.querySelectorAll("form.explain-form")) {
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const chosen = [...form.querySelectorAll("input[name=choice]")].map((i) => i.value);
-        askInto(form.querySelector(".ask-answer"), "/api/instructor/explain", { question_id: form.dataset.question, choice_ids: chosen });
-      });
-    }
-    document.addEventListener("aula:answered", (event) => {
-      const { form, data } = event.detail;
-      const next = form.nextElementSibling;
-      if (next?.classList.contains("explain-form")) next.remove();
-      if (!data.correct) form.after(explainButton(form, data.chosen));
+  // Dark mode: switch at once, remember it in a cookie (the form still works without JS).
+  function themeToggle() {
+    const button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    const root = document.documentElement;
+    const dark = () => (root.dataset.theme || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light")) === "dark";
+    const sync = () => {
+      button.setAttribute("aria-pressed", String(dark()));
+      button.value = dark() ? "light" : "dark";
+    };
+    sync();
+    button.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      root.dataset.theme = dark() ? "light" : "dark";
+      document.querySelector('meta[name="color-scheme"]')?.setAttribute("content", root.dataset.theme);
+      const body = new FormData(button.form);
+      body.set("theme", root.dataset.theme);
+      fetch(button.form.action, { method: "POST", body, credentials: "same-origin", headers: { [FRAGMENT_HEADER]: "1" } });
+      sync();
     });
+  }
+
+  // The learner's time zone, so a streak's days are their days.
+  function timeZone() {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && !document.cookie.split("; ").includes(`aula_tz=${encodeURIComponent(zone)}`)) {
+      document.cookie = `aula_tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+    }
   }
 
   // Glossary: filter terms as the learner types (the form still works without JS).
@@ -216,10 +182,15 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    slideKeys();
+    const player = document.querySelector(".player[data-prev], .player[data-next]");
+    if (player) {
+      slideKeys(player);
+      slideSwipe(player);
+    }
     viewToggles();
-    checks();
+    enhance(document);
+    themeToggle();
+    timeZone();
     glossaryFilter();
-    instructor();
   });
 })();
