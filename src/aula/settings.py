@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     upload_limit_mb: int = Field(
         64, description="largest upload the weights lab reads, in MB", gt=0
     )
+    resume_hours: int = Field(
+        24,
+        description="hours a resume code (progress to another browser) stays valid",
+        ge=1,
+        le=720,
+    )
+    daily_goal: int = Field(
+        5, description="answers or reviews a day that meet a learner's daily goal", ge=1, le=100
+    )
 
     @field_validator("course", "data_dir", mode="after")
     @classmethod

@@ -45,11 +45,19 @@ def test_slide_player_has_tab_counter_code_and_real_terminal_output(
 
 
 def test_terminal_view_is_a_link_that_works_without_javascript(client: TestClient) -> None:
-    code_view = client.get("/lessons/open-vs-closed/slides/1")
-    terminal_view = client.get("/lessons/open-vs-closed/slides/1?view=terminal")
+    code_view = client.get("/lessons/open-vs-closed/slides/2")
+    terminal_view = client.get("/lessons/open-vs-closed/slides/2?view=terminal")
     assert '<div class="pane pane-terminal" hidden>' in code_view.text
     assert '<div class="pane pane-code" hidden>' in terminal_view.text
-    assert 'href="/lessons/open-vs-closed/slides/1?view=terminal#editor"' in code_view.text
+    assert 'href="/lessons/open-vs-closed/slides/2?view=terminal#editor"' in code_view.text
+
+
+def test_a_slide_that_talks_of_its_output_opens_on_the_terminal(client: TestClient) -> None:
+    first = client.get("/lessons/open-vs-closed/slides/1").text
+    assert "The Terminal puts four of them side by side" in first
+    assert '<div class="pane pane-code" hidden>' in first
+    code = client.get("/lessons/open-vs-closed/slides/1?view=code").text
+    assert '<div class="pane pane-terminal" hidden>' in code
 
 
 def test_last_slide_has_no_next(client: TestClient) -> None:
@@ -67,12 +75,20 @@ def test_knowledge_check_of_the_seed_is_on_the_two_kingdoms_slides(client: TestC
 
 
 def test_instructor_section_and_comparison_cards(client: TestClient) -> None:
-    page = client.get("/lessons/open-vs-closed/slides/1").text
+    page = client.get("/lessons/open-vs-closed/slides/3").text
     assert "The Great Divide: Convenience vs. Control" in page
     assert "AI Instructor" in page
     assert "Closed Source Limits" in page
     assert "Open Source Freedom" in page
-    assert "Privacy and IP" in page
+    assert "Privacy and IP" in client.get("/lessons/open-vs-closed/slides/6").text
+
+
+def test_each_instructor_section_is_shown_once_per_lesson(client: TestClient) -> None:
+    pages = [client.get(f"/lessons/open-vs-closed/slides/{n}").text for n in range(1, 8)]
+    for section in ("section-great-divide", "section-privacy-and-ip"):
+        assert sum(f'id="{section}"' in p for p in pages) == 1
+    # elsewhere, one line says where they are
+    assert 'href="/lessons/open-vs-closed/slides/3#section-great-divide"' in pages[0]
 
 
 def test_glossary_lists_every_term_with_snippet_and_analogy(

@@ -45,7 +45,9 @@ def test_terms_of_open_nodes_are_scheduled_for_tomorrow(client: TestClient, app:
     assert {c.item_kind for c in cards} == {"term"}
     assert all(c.due > datetime.now(UTC) + timedelta(hours=20) for c in cards)
     assert client.get("/api/review").json()["due"] == []
-    assert "Nothing is due right now." in client.get("/review").text
+    review = client.get("/review").text
+    assert "Nothing is due right now" in review
+    assert "Practice now" in review and "Recall the term:" in review
 
 
 def test_a_due_term_is_shown_and_rescheduled_by_rating(client: TestClient, app: Starlette) -> None:

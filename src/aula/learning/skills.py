@@ -252,11 +252,15 @@ def moment(
         return Moment()
     upto = order[: order.index(answer) + 1]
     before = skill_states(lesson, upto[:-1], threshold, params)
-    after = skill_states(lesson, upto, threshold, params)
+    return changes(before, skill_states(lesson, upto, threshold, params))
+
+
+def changes(before: Mapping[str, NodeProgress], after: Mapping[str, NodeProgress]) -> Moment:
+    """The nodes newly mastered and newly opened between two states of the same tree."""
     mastered = tuple(
-        after[n].title
-        for n in after
-        if after[n].state == "mastered" and before[n].state != "mastered"
+        p.title
+        for n, p in after.items()
+        if p.state == "mastered" and n in before and before[n].state != "mastered"
     )
-    opened = [n for n in after if after[n].is_open and not before[n].is_open]
+    opened = [n for n, p in after.items() if p.is_open and n in before and not before[n].is_open]
     return Moment(mastered, tuple(after[n].title for n in opened), tuple(opened))

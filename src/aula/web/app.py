@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
@@ -29,8 +29,8 @@ from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
-from aula.store import Store
-from aula.web.errors import http_error, server_error
+from aula.store import ResumeRefused, Store
+from aula.web.errors import http_error, render_error, server_error
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
 
 HERE = Path(__file__).parent
@@ -79,6 +79,7 @@ class Aula:
             (f"/lessons/{first}", "Lesson"),
             (f"/lessons/{first}/skills", "Skill tree"),
             ("/review", "Review"),
+            ("/progress", "Progress"),
             ("/glossary", "Glossary"),
             ("/instructor", "Ask"),
             ("/labs", "Labs"),
@@ -133,6 +134,7 @@ class Aula:
             "privacy_note": self.privacy_note,
             "path": request.url.path,
             "csrf_token": self.identity.csrf_token(learner_id),
+            "theme": theme_of(request),
             **context,
         }
         html = self.env.get_template(template).render(page)
@@ -143,10 +145,35 @@ class Aula:
         return await run_in_threadpool(fn, *args, **kwargs)
 
 
+THEME_COOKIE = "aula_theme"
+ZONE_COOKIE = "aula_tz"
+FRAGMENT_HEADER = "x-aula-fragment"
+
+
+def theme_of(request: Request) -> str | None:
+    """The learner's chosen theme ("light" or "dark"), or None to follow the system."""
+    theme = request.cookies.get(THEME_COOKIE)
+    return theme if theme in ("light", "dark") else None
+
+
+def wants_fragment(request: Request) -> bool:
+    """aula.js asks for the piece of the page it swaps in, rendered by the same template."""
+    return request.headers.get(FRAGMENT_HEADER) == "1"
+
+
 def aula_of(request: Request) -> Aula:
     """The application object, from any request."""
     aula: Aula = request.app.state.aula
     return aula
+
+
+async def moved_away(request: Request, exc: Exception) -> Response:
+    """A write from a browser whose progress moved elsewhere: say so, and start it afresh."""
+    assert isinstance(exc, ResumeRefused)
+    aula = aula_of(request)
+    response = render_error(request, 409, exc.message, {}, None)
+    response.headers.append("set-cookie", aula.identity.cookie_header(aula.identity.new_learner()))
+    return response
 
 
 def create_app(aula: Aula) -> Starlette:
@@ -167,7 +194,11 @@ def create_app(aula: Aula) -> Starlette:
             Middleware(SecurityHeadersMiddleware),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            ResumeRefused: moved_away,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.aula = aula

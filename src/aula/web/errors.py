@@ -69,6 +69,13 @@ def render_error(
             error_body(status, message, fields), status_code=status, headers=headers
         )
     aula = request.app.state.aula
+    if request.headers.get("x-aula-fragment") == "1":
+        fragment: Response = aula.render(
+            request, "_problem.html", {"message": message, "fields": fields}, status_code=status
+        )
+        if headers:
+            fragment.headers.update(headers)
+        return fragment
     context = {
         "title": TITLES.get(status, "Error"),
         "status": status,

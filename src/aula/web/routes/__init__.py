@@ -6,7 +6,17 @@ from starlette.routing import BaseRoute
 
 
 def all_routes() -> list[BaseRoute]:
-    from aula.web.routes import answers, api, instructor, labs, openapi, pages, review, skills
+    from aula.web.routes import (
+        answers,
+        api,
+        instructor,
+        labs,
+        openapi,
+        pages,
+        progress,
+        review,
+        skills,
+    )
 
-    modules = (pages, answers, skills, review, instructor, labs, api, openapi)
+    modules = (pages, answers, progress, skills, review, instructor, labs, api, openapi)
     return [route for module in modules for route in module.routes]

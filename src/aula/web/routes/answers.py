@@ -14,6 +14,7 @@ from aula.web.app import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, local_path, read_form
 from aula.web.lookup import lesson_or_404, path_param, question_or_404
+from aula.web.progress import lesson_state
 
 
 async def record_answer(
@@ -24,6 +25,18 @@ async def record_answer(
         result = grade(question, choice_ids)
     except InvalidAnswer as exc:
         raise InputError(str(exc), fields={"choice_ids": str(exc)}) from None
+    lesson = aula.course.lesson(question.lesson)
+    if lesson is not None:
+        state = await aula.db(
+            lesson_state, aula.store, learner_id, lesson, aula.course.mastery_threshold
+        )
+        view = state.nodes.get(question.node)
+        if view is not None and view.state == "locked":
+            raise InputError(
+                f"This question belongs to {view.title}, which is still locked: first master "
+                f"{' and '.join(view.missing_titles)}. Nothing was saved.",
+                status_code=409,
+            )
     record = await aula.db(
         aula.store.record_answer,
         learner_id,

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.instructor import Answer
-from aula.web.app import Aula, aula_of
+from aula.web.app import Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
@@ -65,6 +65,8 @@ def _question(text: object) -> str:
 
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:
     aula = aula_of(request)
+    if answer is not None and wants_fragment(request):
+        return aula.render(request, "_answer.html", {"answer": answer})
     note = await aula.db(backend_note, aula)
     context = {"title": "Ask the instructor", "q": question, "answer": answer, "note": note}
     return aula.render(request, "instructor.html", context)

@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Node, Question, Term
+from aula.content.model import Lesson, Section, Slide, Term
 from aula.content.urls import slide_url
-from aula.learning import Grade, grade, review_question
+from aula.learning import grade
+from aula.services.continuity import learner_streak
+from aula.services.guided import AnsweredRecord, slide_check
 from aula.store import AnswerRecord
-from aula.web.app import aula_of
+from aula.web.app import ZONE_COOKIE, aula_of, wants_fragment
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
 from aula.web.progress import LessonState
 from aula.web.reviews import due_items, state_and_cards
 from aula.web.routes.labs import LABS
+from aula.web.summary import read_summary, step_url
 from aula.web.views import sources_data
 
+STATIC = Path(__file__).parents[1] / "static"
 LAB_TITLES = {slug: title for slug, title, _text in LABS}
 
 
-def _view(request: Request) -> str:
-    return "terminal" if request.query_params.get("view") == "terminal" else "code"
+def _view(request: Request, slide: Slide | None = None) -> str:
+    wanted = request.query_params.get("view")
+    if wanted in ("code", "terminal"):
+        return wanted
+    return slide.code.opens if slide is not None and slide.code is not None else "code"
 
 
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
     lessons = []
+    where: list[tuple[Lesson, int]] = []
     for lesson in aula.course.lessons:
         state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
+        if state.position and lesson.slides:
+            where.append((lesson, state.position))
         lessons.append(
             {
                 "lesson": lesson,
@@ -43,7 +54,29 @@ async def home(request: Request) -> Response:
             }
         )
     due = await aula.db(due_items, aula.store, learner, aula.course)
-    context = {"title": "Home", "lessons": lessons, "reviews_due": len(due)}
+    carry_on = None
+    if where:
+        lesson, position = where[0]
+        number = max(1, min(position, len(lesson.slides)))
+        carry_on = {
+            "url": slide_url(lesson.id, number),
+            "text": f"{lesson.title}, slide {number}: {lesson.slides[number - 1].title}",
+        }
+    streak = await aula.db(
+        learner_streak,
+        aula.store,
+        learner,
+        request.cookies.get(ZONE_COOKIE),
+        aula.settings.daily_goal,
+    )
+    context = {
+        "title": "Home",
+        "lessons": lessons,
+        "reviews_due": len(due),
+        "continue": carry_on,
+        "streak": streak,
+        "resumed": request.query_params.get("resumed") == "1",
+    }
     return aula.render(request, "home.html", context)
 
 
@@ -56,46 +89,85 @@ async def lesson_start(request: Request) -> Response:
 
 def _answer_param(request: Request, state: LessonState) -> AnswerRecord | None:
     raw = request.query_params.get("answer", "")
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 12:
         return None
     return next((a for a in state.answers if a.id == int(raw)), None)
 
 
-def _correct_ids(state: LessonState) -> set[str]:
-    return {a.question_id for a in state.answers if a.correct}
+def sections_of(lesson: Lesson) -> dict[str, tuple[Section, Slide]]:
+    """Each instructor section, on one slide: the first slide of the first node that lists it
+    (the last slide for a section no node lists). Shown once per lesson, never under all."""
+    placed: dict[str, tuple[Section, Slide]] = {}
+    for node in lesson.skill_tree.nodes:
+        slides = [s for s in lesson.slides if s.id in node.slides]
+        for section_id in node.sections:
+            section = next((x for x in lesson.sections if x.id == section_id), None)
+            if section is not None and slides and section_id not in placed:
+                placed[section_id] = (section, slides[0])
+    if lesson.slides:
+        for section in lesson.sections:
+            placed.setdefault(section.id, (section, lesson.slides[-1]))
+    return placed
 
 
-@dataclass(frozen=True)
-class Check:
-    """What a page's knowledge check shows for a node."""
-
-    question: Question | None
-    result: Grade | None = None
-    following: Question | None = None
-    practice: bool = False  # every question was answered right once, yet not mastered
-
-
-def pick_question(request: Request, node: Node, state: LessonState) -> Check:
-    """The question to show for a node: the one just answered (with its result), one asked
-    for by ``?question=``, the first not yet answered right, or, while the node is not
-    mastered, the one answered longest ago for practice."""
-    done = _correct_ids(state)
-    pending = [q for q in node.questions if q.id not in done]
-    view = state.nodes.get(node.id)
-    mastered = view is not None and view.state == "mastered"
-    practice = None if mastered or pending else review_question(node, state.history)
+def check_context(lesson: Lesson, slide: Slide, state: LessonState, request: Request) -> Any:
+    """The knowledge check under a slide, with its links: for the page and its fragment."""
     record = _answer_param(request, state)
-    question = next((q for q in node.questions if record and q.id == record.question_id), None)
-    result = grade(question, record.choice_ids) if question and record else None
-    if question is None:
-        wanted = request.query_params.get("question")
-        question = next((q for q in node.questions if q.id == wanted), None)
-    if question is None:
-        question = pending[0] if pending else practice
-    following = next((q for q in pending if question is None or q.id != question.id), None)
-    if following is None and practice is not None and practice != question:
-        following = practice
-    return Check(question, result, following, practice=not pending and not mastered)
+    attempt = None
+    if record is not None:
+        attempt = next(
+            (
+                a
+                for a in state.history
+                if a.question_id == record.question_id and a.attempt == record.attempt
+            ),
+            None,
+        )
+    asked = request.query_params.get("question")
+    check = slide_check(
+        lesson,
+        slide,
+        state.states,
+        state.history,
+        aula_of(request).course.mastery_threshold,
+        answer=AnsweredRecord(record.id, record.question_id, record.choice_ids) if record else None,
+        answer_attempt=attempt,
+        asked=asked,
+    )
+    if check is None:
+        return None
+    here = slide_url(lesson.id, slide.number)
+    node_url = f"/lessons/{lesson.id}/nodes/{check.node.id}"
+    if check.next_slide is not None:
+        continue_url = slide_url(lesson.id, check.next_slide.number)
+        continue_label = f"Continue to slide {check.next_slide.number}"
+    else:
+        continue_url = f"/lessons/{lesson.id}/summary"
+        continue_label = "Finish: see your summary"
+    unlock = check.unlock_slide
+    return {
+        "node": check.node,
+        "view": state.nodes.get(check.node.id),
+        "node_url": node_url,
+        "question": check.question,
+        "result": check.result,
+        "moment": check.moment,
+        "practice": check.practice,
+        "locked": check.locked,
+        "action": f"/lessons/{lesson.id}/questions/{check.question.id}" if check.question else "",
+        "return_to": here,
+        "next_question_url": (
+            f"{here}?question={check.next_question.id}#check" if check.next_question else None
+        ),
+        "continue_url": continue_url,
+        "continue_label": continue_label,
+        "unlock_url": f"{slide_url(lesson.id, unlock.number)}#check" if unlock else node_url,
+        "unlock_label": (
+            f"Master {check.unlock_title} first, on slide {unlock.number}"
+            if unlock
+            else "See what this skill needs"
+        ),
+    }
 
 
 async def slide_page(request: Request) -> Response:
@@ -103,29 +175,54 @@ async def slide_page(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     slide = slide_or_404(lesson, int(request.path_params["number"]))
     learner = aula.learner(request)
-    await aula.db(aula.store.record_slide_view, learner, lesson.id, slide.id, slide.number)
+    fragment = wants_fragment(request)
+    if not fragment:
+        await aula.db(aula.store.record_slide_view, learner, lesson.id, slide.id, slide.number)
     state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-    node_id = state.node_of_slide(slide.id)
-    node = lesson.skill_tree.node(node_id) if node_id else None
-    check = pick_question(request, node, state) if node else Check(None)
+    check = check_context(lesson, slide, state, request)
+    if fragment:
+        context = {"check": check, "progress": state.summary}
+        return aula.render(request, "_check_fragment.html", context)
     total = len(lesson.slides)
+    placed = sections_of(lesson)
     context = {
         "title": f"{slide.title} ({slide.number}/{total})",
+        "description": f"{lesson.title}, slide {slide.number} of {total}: {slide.title}.",
         "lesson": lesson,
         "slide": slide,
         "slide_url": slide_url(lesson.id, slide.number),
         "prev_url": slide_url(lesson.id, slide.number - 1) if slide.number > 1 else None,
         "next_url": slide_url(lesson.id, slide.number + 1) if slide.number < total else None,
-        "view": _view(request),
+        "finish_url": f"/lessons/{lesson.id}/summary",
+        "view": _view(request, slide),
         "seen": state.seen,
         "progress": state.summary,
-        "node": node,
-        "node_progress": state.nodes.get(node.id) if node else None,
         "check": check,
+        "slide_sections": [sec for sec, where in placed.values() if where.id == slide.id],
+        "other_sections": [
+            {"section": sec, "number": where.number, "url": slide_url(lesson.id, where.number)}
+            for sec, where in placed.values()
+            if where.id != slide.id
+        ],
         "slide_terms": [t for t in aula.course.glossary if t.id in slide.terms],
         "slide_sources": sources_data(aula.course, slide.sources),
     }
     return aula.render(request, "lesson.html", context)
+
+
+async def summary_page(request: Request) -> Response:
+    aula = aula_of(request)
+    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    summary = await aula.db(read_summary, aula, aula.learner(request), lesson)
+    steps = [{"text": step.text, "url": step_url(lesson, step)} for step in summary.next_steps]
+    context = {
+        "title": f"Summary: {lesson.title}",
+        "description": f"What you did in {lesson.title}, and what to do next.",
+        "lesson": lesson,
+        "summary": summary,
+        "steps": steps,
+    }
+    return aula.render(request, "summary.html", context)
 
 
 async def node_page(request: Request) -> Response:
@@ -206,11 +303,21 @@ async def about_page(request: Request) -> Response:
     return aula.render(request, "about.html", context)
 
 
+async def favicon(request: Request) -> Response:
+    return FileResponse(
+        STATIC / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"cache-control": "public, max-age=86400"},
+    )
+
+
 routes = [
     Route("/", home, name="home"),
+    Route("/favicon.ico", favicon, name="favicon"),
     Route("/lessons/{lesson_id}", lesson_start, name="lesson"),
     Route("/lessons/{lesson_id}/slides/{number:int}", slide_page, name="slide"),
     Route("/lessons/{lesson_id}/nodes/{node_id}", node_page, name="node"),
+    Route("/lessons/{lesson_id}/summary", summary_page, name="summary"),
     Route("/glossary", glossary_page, name="glossary"),
     Route("/about", about_page, name="about"),
 ]

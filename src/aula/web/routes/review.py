@@ -12,11 +12,13 @@ from starlette.routing import Route
 
 from aula.content.model import Question
 from aula.learning import Grade, Rating, grade, rate, rating_from_answer, review_question
+from aula.services.continuity import practice_groups
 from aula.store import AnswerRecord, ItemKind, Store
 from aula.web.app import Aula, aula_of
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
-from aula.web.reviews import DueItem, due_items, now_utc, state_and_cards, upcoming
+from aula.web.progress import lesson_state
+from aula.web.reviews import DueItem, due_items, now_utc, resolve, state_and_cards, upcoming
 from aula.web.routes.answers import record_answer
 from aula.web.routes.api import grade_data
 from aula.web.views import rich
@@ -57,14 +59,44 @@ def item_data(item: DueItem) -> dict[str, Any]:
     }
 
 
+async def practice_item(
+    aula: Aula, learner: str, wanted: str
+) -> tuple[DueItem | None, Question | None]:
+    """A card the learner asked to practise now (``term:id`` or ``node:id``), before it is due."""
+    kind, _, item_id = wanted.partition(":")
+    if kind not in ("term", "node") or not item_id or len(item_id) > 128:
+        return None, None
+    cards = await aula.db(aula.store.review_cards, learner)
+    card = next((c for c in cards if c.item_kind == kind and c.item_id == item_id), None)
+    item = resolve(aula.course, card) if card else None
+    if item is None:
+        return None, None
+    if item.node is None or item.lesson_id is None:
+        return item, None
+    lesson = aula.course.lesson(item.lesson_id)
+    assert lesson is not None
+    state = await aula.db(lesson_state, aula.store, learner, lesson, aula.course.mastery_threshold)
+    return item, review_question(item.node, state.history)
+
+
 async def review_page(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
     due, question = await due_now(aula, learner)
     current = due[0] if due else None
+    practising = False
+    wanted = request.query_params.get("practice", "")
+    if wanted:
+        item, asked = await practice_item(aula, learner, wanted)
+        if item is not None:
+            current, question, practising = item, asked, True
     result, answered = await _answered(aula, request, learner)
     soon = [] if due else (await aula.db(upcoming, aula.store, learner, aula.course))[:5]
+    cards = await aula.db(aula.store.review_cards, learner)
+    groups = practice_groups(aula.course, [(c.item_kind, c.item_id) for c in cards])
     context = {
+        "practice_groups": groups,
+        "practising": practising,
         "title": "Review",
         "due": due,
         "current": current,

@@ -66,11 +66,19 @@
 
   // Server-rendered fragments: every top-level element of the answer that has an id replaces
   // the element with that id on the page; anything else fills the form's data-into box.
-  async function swap(url, init, into) {
+  async function swap(url, init, into, fallback = null) {
     const response = await fetch(url, { credentials: "same-origin", ...init, headers: { [FRAGMENT_HEADER]: "1", ...(init.headers || {}) } });
     const html = await response.text();
     const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
     let replaced = null;
+    if (!response.ok) {
+      const box = into || fallback;
+      if (box) {
+        box.replaceChildren(...doc.body.children);
+        replaced = box;
+      }
+      return { response, replaced };
+    }
     for (const fresh of [...doc.body.children]) {
       const old = fresh.id && document.getElementById(fresh.id);
       if (old) {
@@ -88,7 +96,7 @@
   function afterSwap(response, replaced) {
     if (!replaced) return;
     const url = new URL(response.url);
-    if (response.ok && url.pathname === window.location.pathname) history.replaceState(null, "", url.pathname + url.search + `#${replaced.id}`);
+    if (response.ok && replaced.id && url.pathname === window.location.pathname) history.replaceState(null, "", url.pathname + url.search + `#${replaced.id}`);
     const focus = replaced.querySelector(".moment, .result, .problem") || replaced;
     if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
     focus.focus({ preventScroll: true });
@@ -111,7 +119,7 @@
         const into = form.dataset.into ? form.parentElement.querySelector(form.dataset.into) : null;
         if (into) into.textContent = "Thinking…";
         try {
-          const { response, replaced } = await swap(form.action, { method: "POST", body: new FormData(form) }, into);
+          const { response, replaced } = await swap(form.action, { method: "POST", body: new FormData(form) }, into, form.querySelector(".feedback"));
           afterSwap(response, replaced);
         } catch {
           problem(into || form.querySelector(".feedback"), "The server could not be reached. Check your connection and try again.");
