@@ -24,6 +24,7 @@ from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
 from aula.store import Store
+from aula.web.fragments import FragmentExtension
 from aula.web.identity import Identity
 
 HERE = Path(__file__).parent
@@ -48,6 +49,7 @@ class Aula:
             autoescape=select_autoescape(default=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=[FragmentExtension],
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
