@@ -251,7 +251,7 @@ routes = [
     Route("/labs", labs_index, name="labs"),
     Route(lab_url("weights"), weights_page, methods=["GET"], name="lab-weights"),
     Route(lab_url("weights"), weights_upload, methods=["POST"], name="lab-weights-upload"),
-    Route("/api/labs/weights", weights_json, methods=["POST"]),
+    Route("/api/labs/weights", weights_json, methods=["POST"], name="api-lab-weights"),
     Route(lab_url("vram"), vram_page, name="lab-vram"),
     Route("/api/labs/vram", vram_json, methods=["GET"]),
     Route(lab_url("compare"), compare_page, name="lab-compare"),
