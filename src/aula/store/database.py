@@ -229,8 +229,8 @@ class Store:
             wanted = answers.one(connection, learner_id, answer_id) if answer_id else None
             found = snapshots.read_all(connection, learner_id)
             kept = {k: v for k, v in found.items() if v.version == version}
-            after = min((kept[i].through_answer_id if i in kept else 0) for i in lesson_ids)
-            recent = answers.listing(connection, learner_id, None, after) if lesson_ids else []
+            since = {i: kept[i].through_answer_id if i in kept else 0 for i in lesson_ids}
+            recent = answers.after(connection, learner_id, since)
             views = progress.all_views(connection, learner_id)
             where = progress.positions_of(connection, learner_id)
         out: dict[str, LessonRecords] = {}
