@@ -57,11 +57,12 @@ class Store:
         )
 
     @classmethod
-    def open(cls, url: str, *, synchronous: Synchronous = "FULL") -> Store:
+    def open(cls, url: str, *, synchronous: Synchronous = "FULL", pool_size: int = 10) -> Store:
         """Open (and migrate to the newest schema) a SQLite file path, ``sqlite:///…`` or
         ``postgresql://…`` URL. ``synchronous`` is for SQLite only; ``NORMAL`` may lose the
-        last answers on power loss and exists for benchmarks."""
-        engine = create_engine(normalize_url(url), synchronous=synchronous)
+        last answers on power loss and exists for benchmarks. ``pool_size`` is the most
+        PostgreSQL connections this process opens."""
+        engine = create_engine(normalize_url(url), synchronous=synchronous, pool_size=pool_size)
         try:
             upgrade(engine)
         except BaseException:
