@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import timedelta
@@ -14,11 +15,15 @@ from aula.content.model import Lesson
 from aula.learning import (
     DEFAULT_PARAMS,
     Attempt,
+    Replay,
+    chronological,
     lesson_progress,
     mastery_rule,
     observe,
+    replay,
     skill_states,
 )
+from aula.learning import states_of as states_from_replay
 
 from .builders import History, chain_lesson, histories, lesson, lessons, node, question, slide
 
@@ -287,3 +292,20 @@ def test_the_answer_that_masters_a_node_is_a_moment_naming_what_it_unlocked() ->
     # asked again later, an old answer keeps the moment it had
     h.answer(le.skill_tree.nodes[1].questions[0], True)
     assert moment(le, h.attempts, h.attempts[2], 0.95) == moments[-1]
+
+
+@fast
+@given(lesson_and_history, st.integers(min_value=0, max_value=60))
+def test_a_snapshot_continued_equals_the_whole_replay(
+    case: tuple[Lesson, list[Attempt]], cut: int
+) -> None:
+    """The incremental snapshot (state + new answers -> new state) is the full replay."""
+    le, attempts = case
+    ordered = chronological(attempts)
+    cut = min(cut, len(ordered))
+    whole = replay(le, ordered, THRESHOLD)
+    first = replay(le, ordered[:cut], THRESHOLD)
+    stored = Replay.from_json(json.loads(json.dumps(first.to_json())))  # as the store keeps it
+    continued = replay(le, ordered[cut:], THRESHOLD, start_from=stored)
+    assert continued == whole
+    assert states_from_replay(le, continued, THRESHOLD) == skill_states(le, attempts, THRESHOLD)

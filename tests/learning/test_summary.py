@@ -24,7 +24,9 @@ def test_the_summary_of_a_learner_who_mastered_the_first_node() -> None:
         ("node", first.id, T0 + timedelta(days=2)),
         ("term", "saas", T0 - timedelta(days=1)),
     ]
-    s = lesson_summary(course, lesson, states, h.attempts, seen, cards, T0)
+    right = {a.question_id for a in h.attempts if a.correct and a.first_try}
+    asked = {a.question_id for a in h.attempts}
+    s = lesson_summary(course, lesson, states, right, asked, seen, cards, T0)
     assert s.nodes_mastered == (first.title,)
     assert s.first_try_right == 3 and s.questions_answered == 3
     assert s.slides_seen == 2 and not s.complete
@@ -39,6 +41,6 @@ def test_a_fresh_learner_is_told_to_start_reading() -> None:
     course = load_course(run_snippets=False)
     lesson = course.lessons[0]
     states = skill_states(lesson, [], course.mastery_threshold)
-    s = lesson_summary(course, lesson, states, [], set(), [], T0)
+    s = lesson_summary(course, lesson, states, set(), set(), set(), [], T0)
     assert s.nodes_mastered == () and s.percent == 0
     assert s.next_steps[0].kind == "slide" and s.next_steps[0].ref == "1"

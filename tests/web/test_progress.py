@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from aula.content import Course
 
-from .conftest import csrf_token
+from .conftest import csrf_token, view_slide
 
 LESSON = "/lessons/open-vs-closed"
 
@@ -125,7 +125,7 @@ def test_streak_counts_answers_and_refuses_a_forged_date(
 
 
 def test_home_links_to_where_the_learner_left_off(client: TestClient) -> None:
-    client.get(f"{LESSON}/slides/3")
+    view_slide(client, 3)
     home = client.get("/").text
     assert "Continue where you left off" in home
     assert f'href="{LESSON}/slides/3"' in home

@@ -30,9 +30,12 @@ from aula.learning.review import (
     due,
     items_to_schedule,
     new_card,
+    nodes_to_schedule,
     rate,
     rating_from_answer,
     review_question,
+    review_question_from,
+    terms_met,
 )
 from aula.learning.skillmap import Box, Edge, SkillMapLayout, layout, render_svg
 from aula.learning.skills import (
@@ -41,10 +44,13 @@ from aula.learning.skills import (
     Moment,
     NodeProgress,
     NodeState,
+    Replay,
     changes,
     lesson_progress,
     moment,
+    replay,
     skill_states,
+    states_of,
     summarise_lesson,
 )
 from aula.learning.streak import DAILY_GOAL, Streak, learner_zone, streak
@@ -70,6 +76,7 @@ __all__ = [
     "NodeProgress",
     "NodeState",
     "Rating",
+    "Replay",
     "ReviewCard",
     "ReviewItem",
     "ScheduledReview",
@@ -96,13 +103,18 @@ __all__ = [
     "moment",
     "new_card",
     "node_mastery",
+    "nodes_to_schedule",
     "observe",
     "progress_fraction",
     "rate",
     "rating_from_answer",
     "render_svg",
+    "replay",
     "review_question",
+    "review_question_from",
     "skill_states",
+    "states_of",
     "streak",
     "summarise_lesson",
+    "terms_met",
 ]

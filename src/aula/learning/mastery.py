@@ -316,12 +316,28 @@ def guided_path(
     return None
 
 
+_RULES: dict[tuple[int, float, BKTParams], tuple[Node, str]] = {}
+
+
 def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAMS) -> str:
     """The rule as the learner reads it, computed from the model (never written by hand).
 
     It names exactly the answers that master the node when the questions come in the order
     the lesson asks them (``guided_question``): the node masters at the last one, not before.
+    Memoised per node object: pages show it for every node on every request.
     """
+    key = (id(node), threshold, params)
+    found = _RULES.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
+    rule = _mastery_rule(node, threshold, params)
+    if len(_RULES) > 100_000:
+        _RULES.clear()
+    _RULES[key] = (node, rule)  # keeping the node keeps its id from being reused
+    return rule
+
+
+def _mastery_rule(node: Node, threshold: float, params: BKTParams) -> str:
     if not node.questions:
         return "This node has no questions yet, so it cannot be mastered."
     needed = guided_path(node, params.prior, threshold, params)

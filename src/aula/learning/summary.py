@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Literal
 
 from aula.content.model import Course, Lesson
-from aula.learning.history import Attempt
 from aula.learning.skills import NodeProgress, summarise_lesson
 
 StepKind = Literal["slide", "node", "review", "done"]
@@ -62,18 +61,19 @@ def lesson_summary(
     course: Course,
     lesson: Lesson,
     states: Mapping[str, NodeProgress],
-    attempts: Sequence[Attempt],
+    first_right: Collection[str],
+    answered: Collection[str],
     slides_seen: Collection[str],
     cards: Iterable[tuple[Literal["term", "node"], str, datetime]],
     now: datetime,
 ) -> LessonSummary:
-    """Everything the summary page says, from the learner's state in ``lesson``."""
+    """Everything the summary page says, from the learner's state in ``lesson``: node states,
+    the questions answered right on the first try, those answered at all, the slides seen."""
     progress = summarise_lesson(lesson, states, slides_seen)
     node_ids = {n.id for n in lesson.skill_tree.nodes}
     lesson_questions = {q.id for q in lesson.questions}
-    mine = [a for a in attempts if a.question_id in lesson_questions]
-    first_right = {a.question_id for a in mine if a.first_try and a.correct}
-    answered = {a.question_id for a in mine}
+    first_right = set(first_right) & lesson_questions
+    answered = set(answered) & lesson_questions
     glossary = {t.id: t.term for t in course.glossary}
     met: dict[str, str] = {}
     for slide in lesson.slides:

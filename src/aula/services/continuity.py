@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aula.content.model import Course
+from aula.content.model import Course, Question
 from aula.learning import Streak, learner_zone, streak
+from aula.services.progress import lesson_state
+from aula.services.reviews import DueItem, resolve
 from aula.store import Store
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -132,3 +134,30 @@ def practice_groups(course: Course, cards: Iterable[tuple[str, str]]) -> list[Pr
                     PracticeGroup(lesson.id, node.id, node.title, node_card, tuple(terms))
                 )
     return groups
+
+
+def practice_item(
+    store: Store, course: Course, learner_id: str, wanted: str
+) -> tuple[DueItem | None, Question | None]:
+    """A card the learner asked to practise now (``term:id`` or ``node:id``), before it is
+    due, with the question to ask for a skill. (None, None) if they have no such card."""
+    kind, _, item_id = wanted.partition(":")
+    if kind not in ("term", "node") or not item_id or len(item_id) > 128:
+        return None, None
+    card = next(
+        (c for c in store.review_cards(learner_id) if (c.item_kind, c.item_id) == (kind, item_id)),
+        None,
+    )
+    item = resolve(course, card) if card else None
+    if item is None or item.node is None or item.lesson_id is None:
+        return item, None
+    lesson = course.lesson(item.lesson_id)
+    if lesson is None:
+        return None, None
+    state = lesson_state(store, course, learner_id, lesson)
+    return item, state.practice_question(item.node.id)
+
+
+def practice_by_skill(store: Store, course: Course, learner_id: str) -> list[PracticeGroup]:
+    cards = store.review_cards(learner_id)
+    return practice_groups(course, [(c.item_kind, c.item_id) for c in cards])

@@ -1,24 +1,28 @@
 """The guided lesson: what the knowledge check under a slide shows, and the lesson summary.
 
-Pure over what the caller read (the lesson, the learner's node states and history): the web
-layer renders the result as HTML, the same template for a page and for the fragment JS swaps in.
+The web renders the result as HTML, with the same template for a page and for the fragment
+aula.js swaps in, so the two cannot drift. Everything here reads; nothing writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from aula.content.model import Lesson, Node, Question, Slide
+from aula.content.model import Course, Lesson, Node, Question, Slide
 from aula.learning import (
-    Attempt,
     Grade,
+    LessonSummary,
     Moment,
     NodeProgress,
     grade,
-    guided_question,
+    guided_question_from,
+    lesson_summary,
     moment,
 )
+from aula.services.progress import LessonState, attempt_of, lesson_state
+from aula.store import AnswerRecord, Store
 
 
 @dataclass(frozen=True)
@@ -92,19 +96,19 @@ def slide_check(
     lesson: Lesson,
     slide: Slide,
     states: Mapping[str, NodeProgress],
-    history: Sequence[Attempt],
-    threshold: float,
+    right: Collection[str],
+    last_seen: Mapping[str, int],
     *,
     answer: AnsweredRecord | None = None,
-    answer_attempt: Attempt | None = None,
+    made: Moment | None = None,
     asked: str | None = None,
-    correct_ids: Collection[str] = (),
 ) -> SlideCheck | None:
-    """What the check under ``slide`` shows, or None when the slide has no skill.
+    """What the check under ``slide`` shows, or None when the slide has no skill (pure).
 
-    ``answer`` is the learner's answer whose result the page shows (with ``answer_attempt``,
-    the same answer as the history has it, for the moment it made); ``asked`` a question the
-    learner asked for by id (ignored unless it is one of the node's).
+    ``right`` are the questions answered right at least once and ``last_seen`` each question's
+    latest position in the history (the guided order reads them); ``answer`` the learner's
+    answer whose result the page shows and ``made`` the moment it made; ``asked`` a question
+    asked for by id (ignored unless it is one of the node's).
     """
     node = node_of_slide(lesson, slide)
     if node is None:
@@ -125,26 +129,84 @@ def slide_check(
     by_id = {q.id: q for q in node.questions}
     shown = by_id.get(answer.question_id) if answer else None
     result = grade(shown, answer.choice_ids) if shown and answer else None
-    made = (
-        moment(lesson, history, answer_attempt, threshold)
-        if result is not None and answer_attempt is not None
-        else None
-    )
     mastered = progress is not None and progress.state == "mastered"
-    upcoming = guided_question(node, history)
+    upcoming = guided_question_from(node, right, last_seen)
     question = shown or by_id.get(asked or "") or (None if mastered else upcoming)
-    right = set(correct_ids) | {a.question_id for a in history if a.correct}
     practice = bool(node.questions) and all(q.id in right for q in node.questions)
-    following = None
-    if result is not None and result.correct and not mastered:
-        following = upcoming
+    following = upcoming if result is not None and result.correct and not mastered else None
     return SlideCheck(
         node,
         progress,
         question,
         result=result,
-        moment=made if made else None,
+        moment=made if made and result is not None else None,
         next_question=following,
         practice=practice and not mastered,
         next_slide=next_slide,
+    )
+
+
+def answer_moment(
+    store: Store, course: Course, learner_id: str, lesson: Lesson, record: AnswerRecord
+) -> Moment:
+    """What the learner's answer changed when it was given ("Mastered: …. Unlocked: …").
+    Reads the lesson's answers once. Blocking: call it from a thread."""
+    records = store.answers(learner_id, lesson.id)
+    pairs = [(r.id, attempt_of(r)) for r in records if r.id <= record.id]
+    history = [a for _, a in pairs]
+    mine = next((a for rid, a in pairs if rid == record.id), None)
+    if mine is None:
+        return Moment()
+    return moment(lesson, history, mine, course.mastery_threshold)
+
+
+@dataclass(frozen=True)
+class GuidedSlide:
+    state: LessonState
+    check: SlideCheck | None
+
+
+def guided_slide(
+    store: Store,
+    course: Course,
+    learner_id: str,
+    lesson: Lesson,
+    slide: Slide,
+    answer_id: int | None = None,
+    asked: str | None = None,
+) -> GuidedSlide:
+    """The learner's state and the check under ``slide`` (reads only). Blocking."""
+    state = lesson_state(store, course, learner_id, lesson, answer_id)
+    record = state.answer
+    made = answer_moment(store, course, learner_id, lesson, record) if record else None
+    check = slide_check(
+        lesson,
+        slide,
+        state.states,
+        state.correct_ids,
+        state.replay.last_seen,
+        answer=AnsweredRecord(record.id, record.question_id, record.choice_ids) if record else None,
+        made=made,
+        asked=asked,
+    )
+    return GuidedSlide(state, check)
+
+
+def read_summary(
+    store: Store, course: Course, learner_id: str, lesson: Lesson, now: datetime | None = None
+) -> LessonSummary:
+    """The lesson summary from the learner's state and review cards (reads only). Blocking."""
+    state = lesson_state(store, course, learner_id, lesson)
+    cards = [(c.item_kind, c.item_id, c.due) for c in store.review_cards(learner_id)]
+    first_right = {q for ids in state.replay.first_right.values() for q in ids}
+    answered = {q for ids in state.replay.answered.values() for q in ids}
+    return lesson_summary(
+        course,
+        lesson,
+        state.states,
+        first_right,
+        answered,
+        state.seen,
+        cards,
+        now or datetime.now(UTC),
     )

@@ -7,17 +7,29 @@ migrated automatically when opened. See ``docs/store.md``.
 from .database import Store
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
-from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .records import (
+    AnswerRecord,
+    ItemKind,
+    LessonRecords,
+    NewCard,
+    ReviewCardRecord,
+    ReviewLogRecord,
+    SlideViewRecord,
+    SnapshotRecord,
+)
 from .resume import ResumeRefused
 
 __all__ = [
     "AnswerRecord",
     "ItemKind",
+    "LessonRecords",
+    "NewCard",
     "ResumeRefused",
     "ReviewCardRecord",
     "ReviewLogRecord",
     "SchemaVersionError",
     "SlideViewRecord",
+    "SnapshotRecord",
     "Store",
     "database_url",
     "database_url_from_env",

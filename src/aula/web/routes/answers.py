@@ -1,4 +1,5 @@
-"""Answering a knowledge check from a plain HTML form, and erasing one's progress."""
+"""Plain HTML forms that write: answering a knowledge check, moving on from a slide (which
+records it seen, so reading without JavaScript counts too), and erasing one's progress."""
 
 from __future__ import annotations
 
@@ -7,46 +8,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Question
-from aula.learning import Grade, InvalidAnswer, grade
-from aula.store import AnswerRecord
-from aula.web.app import Aula, aula_of
-from aula.web.errors import InputError
+from aula.content.urls import node_url, slide_url
+from aula.services.answers import answer_question
+from aula.services.views import record_slide_view
+from aula.web.aula import aula_of
 from aula.web.forms import form_csrf, local_path, read_form
-from aula.web.lookup import lesson_or_404, path_param, question_or_404
-from aula.web.progress import lesson_state
-
-
-async def record_answer(
-    aula: Aula, learner_id: str, question: Question, choice_ids: list[str]
-) -> tuple[AnswerRecord, Grade]:
-    """Grade the answer and store it; the store has committed it when this returns."""
-    try:
-        result = grade(question, choice_ids)
-    except InvalidAnswer as exc:
-        raise InputError(str(exc), fields={"choice_ids": str(exc)}) from None
-    lesson = aula.course.lesson(question.lesson)
-    if lesson is not None:
-        state = await aula.db(
-            lesson_state, aula.store, learner_id, lesson, aula.course.mastery_threshold
-        )
-        view = state.nodes.get(question.node)
-        if view is not None and view.state == "locked":
-            raise InputError(
-                f"This question belongs to {view.title}, which is still locked: first master "
-                f"{' and '.join(view.missing_titles)}. Nothing was saved.",
-                status_code=409,
-            )
-    record = await aula.db(
-        aula.store.record_answer,
-        learner_id,
-        question.lesson,
-        question.node,
-        question.id,
-        list(result.chosen),
-        result.correct,
-    )
-    return record, result
+from aula.web.lookup import lesson_or_404, path_param, question_or_404, slide_or_404
 
 
 async def answer_form(request: Request) -> Response:
@@ -58,10 +25,31 @@ async def answer_form(request: Request) -> Response:
     form = await read_form(request)
     form_csrf(request, form)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
-    record, _ = await record_answer(aula, aula.learner(request), question, chosen)
-    back = local_path(form.get("return_to"), f"/lessons/{lesson.id}/nodes/{question.node}")
+    learner = aula.learner(request)
+    outcome = await aula.db(answer_question, aula.store, aula.course, learner, question, chosen)
+    # Without JavaScript no beacon reports slide views: the form says which slide it was on.
+    raw = str(form.get("slide", ""))
+    if raw.isascii() and raw.isdigit() and (slide := lesson.slide(int(raw[:6]))) is not None:
+        await aula.db(record_slide_view, aula.store, aula.course, learner, lesson, slide)
+    back = local_path(form.get("return_to"), node_url(lesson.id, question.node))
     anchor = "check" if "/slides/" in back else f"question-{question.id}"
-    return RedirectResponse(f"{back}?answer={record.id}#{anchor}", status_code=303)
+    return RedirectResponse(f"{back}?answer={outcome.record.id}#{anchor}", status_code=303)
+
+
+async def next_slide(request: Request) -> Response:
+    """ "Next", "Continue" and "Finish": record the slide as seen, then go on (the summary
+    after the last slide)."""
+    aula = aula_of(request)
+    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    slide = slide_or_404(lesson, request.path_params["number"])
+    form = await read_form(request)
+    form_csrf(request, form)
+    learner = aula.learner(request)
+    await aula.db(record_slide_view, aula.store, aula.course, learner, lesson, slide)
+    later = lesson.slide(slide.number + 1)
+    if later is None:
+        return RedirectResponse(aula.url("summary", lesson_id=lesson.id), status_code=303)
+    return RedirectResponse(slide_url(lesson.id, later.number), status_code=303)
 
 
 async def reset_progress(request: Request) -> Response:
@@ -69,7 +57,7 @@ async def reset_progress(request: Request) -> Response:
     form = await read_form(request)
     form_csrf(request, form)
     await aula.db(aula.store.reset_learner, aula.learner(request))
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(aula.url("home"), status_code=303)
 
 
 routes = [
@@ -78,6 +66,12 @@ routes = [
         answer_form,
         methods=["POST"],
         name="answer",
+    ),
+    Route(
+        "/lessons/{lesson_id}/slides/{number:int}/next",
+        next_slide,
+        methods=["POST"],
+        name="next-slide",
     ),
     Route("/progress/reset", reset_progress, methods=["POST"], name="reset"),
 ]

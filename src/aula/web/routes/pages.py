@@ -1,8 +1,10 @@
-"""HTML pages: the course home, the slide player, a skill node, the glossary, about."""
+"""HTML pages: the course home, the slide player, a skill node, the glossary, about.
+
+Every page here is a GET and only reads: the learner's state comes from one store call.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +12,26 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Lesson, Section, Slide, Term
-from aula.content.urls import slide_url
+from aula.content.model import Lesson, Section, Slide
+from aula.content.urls import (
+    GLOSSARY_PATH,
+    LESSON_PATH,
+    NODE_PATH,
+    SLIDE_PATH,
+    lesson_url,
+    node_url,
+    slide_url,
+)
 from aula.learning import grade
 from aula.services.continuity import learner_streak
-from aula.services.guided import AnsweredRecord, slide_check
-from aula.store import AnswerRecord
-from aula.web.app import ZONE_COOKIE, aula_of, wants_fragment
-from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
-from aula.web.progress import LessonState
-from aula.web.reviews import due_items, state_and_cards
-from aula.web.routes.labs import LABS
-from aula.web.summary import read_summary, step_url
+from aula.services.glossary import search_terms, term_search_text
+from aula.services.guided import SlideCheck, guided_slide, read_summary
+from aula.services.progress import LessonState, course_states, lesson_state
+from aula.services.reviews import due_items
+from aula.web.aula import ZONE_COOKIE, aula_of, wants_fragment
+from aula.web.labs import LABS
+from aula.web.lookup import answer_id_param, lesson_or_404, node_or_404, path_param, slide_or_404
+from aula.web.summary import step_url
 from aula.web.views import sources_data
 
 STATIC = Path(__file__).parents[1] / "static"
@@ -38,22 +48,20 @@ def _view(request: Request, slide: Slide | None = None) -> str:
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    lessons = []
-    where: list[tuple[Lesson, int]] = []
-    for lesson in aula.course.lessons:
-        state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-        if state.position and lesson.slides:
-            where.append((lesson, state.position))
-        lessons.append(
-            {
-                "lesson": lesson,
-                "url": f"/lessons/{lesson.id}",
-                "position": state.position,
-                "progress": state.summary,
-                "nodes": list(state.nodes.values()),
-            }
-        )
-    due = await aula.db(due_items, aula.store, learner, aula.course)
+    states = await aula.db(course_states, aula.store, aula.course, learner)
+    lessons = [
+        {
+            "lesson": state.lesson,
+            "url": lesson_url(state.lesson.id),
+            "position": state.position,
+            "started": bool(state.position or state.answers),
+            "progress": state.summary,
+            "nodes": list(state.nodes.values()),
+        }
+        for state in states
+    ]
+    due = await aula.db(due_items, aula.store, aula.course, learner)
+    where = [(s.lesson, s.position) for s in states if s.position and s.lesson.slides]
     carry_on = None
     if where:
         lesson, position = where[0]
@@ -87,13 +95,6 @@ async def lesson_start(request: Request) -> Response:
     return RedirectResponse(slide_url(lesson.id, position or 1), status_code=303)
 
 
-def _answer_param(request: Request, state: LessonState) -> AnswerRecord | None:
-    raw = request.query_params.get("answer", "")
-    if not raw.isdigit() or len(raw) > 12:
-        return None
-    return next((a for a in state.answers if a.id == int(raw)), None)
-
-
 def sections_of(lesson: Lesson) -> dict[str, tuple[Section, Slide]]:
     """Each instructor section, on one slide: the first slide of the first node that lists it
     (the last slide for a section no node lists). Shown once per lesson, never under all."""
@@ -110,58 +111,45 @@ def sections_of(lesson: Lesson) -> dict[str, tuple[Section, Slide]]:
     return placed
 
 
-def check_context(lesson: Lesson, slide: Slide, state: LessonState, request: Request) -> Any:
-    """The knowledge check under a slide, with its links: for the page and its fragment."""
-    record = _answer_param(request, state)
-    attempt = None
-    if record is not None:
-        attempt = next(
-            (
-                a
-                for a in state.history
-                if a.question_id == record.question_id and a.attempt == record.attempt
-            ),
-            None,
-        )
-    asked = request.query_params.get("question")
-    check = slide_check(
-        lesson,
-        slide,
-        state.states,
-        state.history,
-        aula_of(request).course.mastery_threshold,
-        answer=AnsweredRecord(record.id, record.question_id, record.choice_ids) if record else None,
-        answer_attempt=attempt,
-        asked=asked,
-    )
+def check_context(
+    request: Request, lesson: Lesson, slide: Slide, check: SlideCheck | None, state: LessonState
+) -> dict[str, Any] | None:
+    """The knowledge check under a slide with its links: for the page and its fragment."""
     if check is None:
         return None
+    aula = aula_of(request)
     here = slide_url(lesson.id, slide.number)
-    node_url = f"/lessons/{lesson.id}/nodes/{check.node.id}"
+    node_link = node_url(lesson.id, check.node.id)
+    # Continue records this slide as seen, then goes on (the summary after the last slide).
+    continue_action = aula.url("next-slide", lesson_id=lesson.id, number=slide.number)
     if check.next_slide is not None:
-        continue_url = slide_url(lesson.id, check.next_slide.number)
         continue_label = f"Continue to slide {check.next_slide.number}"
     else:
-        continue_url = f"/lessons/{lesson.id}/summary"
         continue_label = "Finish: see your summary"
     unlock = check.unlock_slide
+    action = (
+        aula.url("answer", lesson_id=lesson.id, question_id=check.question.id)
+        if check.question
+        else ""
+    )
     return {
         "node": check.node,
         "view": state.nodes.get(check.node.id),
-        "node_url": node_url,
+        "node_url": node_link,
         "question": check.question,
         "result": check.result,
         "moment": check.moment,
         "practice": check.practice,
         "locked": check.locked,
-        "action": f"/lessons/{lesson.id}/questions/{check.question.id}" if check.question else "",
+        "action": action,
         "return_to": here,
+        "slide_number": slide.number,
         "next_question_url": (
             f"{here}?question={check.next_question.id}#check" if check.next_question else None
         ),
-        "continue_url": continue_url,
+        "continue_action": continue_action,
         "continue_label": continue_label,
-        "unlock_url": f"{slide_url(lesson.id, unlock.number)}#check" if unlock else node_url,
+        "unlock_url": f"{slide_url(lesson.id, unlock.number)}#check" if unlock else node_link,
         "unlock_label": (
             f"Master {check.unlock_title} first, on slide {unlock.number}"
             if unlock
@@ -173,16 +161,24 @@ def check_context(lesson: Lesson, slide: Slide, state: LessonState, request: Req
 async def slide_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    slide = slide_or_404(lesson, int(request.path_params["number"]))
+    slide = slide_or_404(lesson, request.path_params["number"])
     learner = aula.learner(request)
-    fragment = wants_fragment(request)
-    if not fragment:
-        await aula.db(aula.store.record_slide_view, learner, lesson.id, slide.id, slide.number)
-    state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-    check = check_context(lesson, slide, state, request)
-    if fragment:
-        context = {"check": check, "progress": state.summary}
-        return aula.render(request, "_check_fragment.html", context)
+    asked = request.query_params.get("question", "")[:128] or None
+    guided = await aula.db(
+        guided_slide,
+        aula.store,
+        aula.course,
+        learner,
+        lesson,
+        slide,
+        answer_id_param(request),
+        asked,
+    )
+    state = guided.state
+    check = check_context(request, lesson, slide, guided.check, state)
+    if wants_fragment(request):
+        fragment: dict[str, Any] = {"check": check, "progress": state.summary}
+        return aula.render(request, "_check_fragment.html", fragment)
     total = len(lesson.slides)
     placed = sections_of(lesson)
     context = {
@@ -193,7 +189,7 @@ async def slide_page(request: Request) -> Response:
         "slide_url": slide_url(lesson.id, slide.number),
         "prev_url": slide_url(lesson.id, slide.number - 1) if slide.number > 1 else None,
         "next_url": slide_url(lesson.id, slide.number + 1) if slide.number < total else None,
-        "finish_url": f"/lessons/{lesson.id}/summary",
+        "finish_url": aula.url("summary", lesson_id=lesson.id),
         "view": _view(request, slide),
         "seen": state.seen,
         "progress": state.summary,
@@ -213,8 +209,11 @@ async def slide_page(request: Request) -> Response:
 async def summary_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    summary = await aula.db(read_summary, aula, aula.learner(request), lesson)
-    steps = [{"text": step.text, "url": step_url(lesson, step)} for step in summary.next_steps]
+    summary = await aula.db(read_summary, aula.store, aula.course, aula.learner(request), lesson)
+    steps = [
+        {"text": step.text, "url": step_url(lesson, step, aula.url("review"))}
+        for step in summary.next_steps
+    ]
     context = {
         "title": f"Summary: {lesson.title}",
         "description": f"What you did in {lesson.title}, and what to do next.",
@@ -230,11 +229,9 @@ async def node_page(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
-    state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-    latest = {a.question_id: a for a in state.answers}  # answers come oldest first
-    results = {
-        qid: grade(q, latest[qid].choice_ids) for q in node.questions if (qid := q.id) in latest
-    }
+    state = await aula.db(lesson_state, aula.store, aula.course, learner, lesson)
+    latest = state.replay.latest
+    results = {q.id: grade(q, latest[q.id]) for q in node.questions if q.id in latest}
     slides = [s for s in lesson.slides if s.id in node.slides]
     context = {
         "title": node.title,
@@ -243,27 +240,9 @@ async def node_page(request: Request) -> Response:
         "node_progress": state.nodes.get(node.id),
         "slides": slides,
         "results": results,
-        "node_path": f"/lessons/{lesson.id}/nodes/{node.id}",
+        "node_path": node_url(lesson.id, node.id),
     }
     return aula.render(request, "node.html", context)
-
-
-def _fold(text: str) -> str:
-    # Accent- and case-insensitive, so "inferencia" finds "Inferencia" and "DALL·E" finds "dall".
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def term_search_text(term: Term) -> str:
-    return _fold(" ".join([term.term, *term.aliases, term.definition.text]))
-
-
-def search_terms(terms: tuple[Term, ...], query: str) -> list[Term]:
-    """Terms containing every word of the query; those named by it come first."""
-    words = _fold(query).split()
-    found = [t for t in terms if all(w in term_search_text(t) for w in words)]
-    named = [t for t in found if all(w in _fold(" ".join([t.term, *t.aliases])) for w in words)]
-    return named + [t for t in found if t not in named]
 
 
 async def glossary_page(request: Request) -> Response:
@@ -314,10 +293,10 @@ async def favicon(request: Request) -> Response:
 routes = [
     Route("/", home, name="home"),
     Route("/favicon.ico", favicon, name="favicon"),
-    Route("/lessons/{lesson_id}", lesson_start, name="lesson"),
-    Route("/lessons/{lesson_id}/slides/{number:int}", slide_page, name="slide"),
-    Route("/lessons/{lesson_id}/nodes/{node_id}", node_page, name="node"),
+    Route(LESSON_PATH, lesson_start, name="lesson"),
+    Route(SLIDE_PATH, slide_page, name="slide"),
+    Route(NODE_PATH, node_page, name="node"),
     Route("/lessons/{lesson_id}/summary", summary_page, name="summary"),
-    Route("/glossary", glossary_page, name="glossary"),
+    Route(GLOSSARY_PATH, glossary_page, name="glossary"),
     Route("/about", about_page, name="about"),
 ]

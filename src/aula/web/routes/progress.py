@@ -18,12 +18,13 @@ from aula.services.continuity import (
     learner_streak,
     redeem_resume_code,
 )
+from aula.services.guided import read_summary
 from aula.store import ResumeRefused
-from aula.web.app import THEME_COOKIE, ZONE_COOKIE, Aula, aula_of, wants_fragment
+from aula.web.aula import THEME_COOKIE, ZONE_COOKIE, Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, local_path, read_form
 from aula.web.lookup import lesson_or_404, path_param
-from aula.web.summary import read_summary, step_url
+from aula.web.summary import step_url
 
 MAX_CODE = 64
 THEME_MAX_AGE = 365 * 24 * 3600
@@ -78,7 +79,7 @@ async def new_code(request: Request) -> Response:
         "zone": request.cookies.get(ZONE_COOKIE) or "UTC",
         "retired": False,
         "code": format_code(code),
-        "link": f"{request.base_url}resume/{code}",
+        "link": str(request.url_for("resume-link", code=code)),
         "expires": expires,
         "resume_hours": aula.settings.resume_hours,
     }
@@ -108,7 +109,7 @@ async def resume(request: Request) -> Response:
         await aula.db(redeem_resume_code, aula.store, code, aula.learner(request))
     except ResumeRefused as refused:
         raise InputError(refused.message, status_code=409) from None
-    return RedirectResponse("/?resumed=1", status_code=303)
+    return RedirectResponse(f"{aula.url('home')}?resumed=1", status_code=303)
 
 
 async def export_json(request: Request) -> Response:
@@ -186,9 +187,10 @@ async def summary_json(request: Request) -> Response:
     """
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    summary = await aula.db(read_summary, aula, aula.learner(request), lesson)
+    summary = await aula.db(read_summary, aula.store, aula.course, aula.learner(request), lesson)
     steps = [
-        {"kind": s.kind, "text": s.text, "url": step_url(lesson, s)} for s in summary.next_steps
+        {"kind": s.kind, "text": s.text, "url": step_url(lesson, s, aula.url("review"))}
+        for s in summary.next_steps
     ]
     return JSONResponse(summary_data(summary, steps))
 
@@ -215,11 +217,11 @@ async def theme(request: Request) -> Response:
 
 routes = [
     Route("/progress", progress_page, name="progress"),
-    Route("/progress/resume-code", new_code, methods=["POST"]),
-    Route("/resume/{code}", resume_page, methods=["GET"]),
-    Route("/resume", resume, methods=["POST"]),
-    Route("/preferences/theme", theme, methods=["POST"]),
-    Route("/api/progress/export", export_json, methods=["GET"]),
-    Route("/api/progress/streak", streak_json, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/summary", summary_json, methods=["GET"]),
+    Route("/progress/resume-code", new_code, methods=["POST"], name="resume-code"),
+    Route("/resume/{code}", resume_page, methods=["GET"], name="resume-link"),
+    Route("/resume", resume, methods=["POST"], name="resume"),
+    Route("/preferences/theme", theme, methods=["POST"], name="theme"),
+    Route("/api/progress/export", export_json, methods=["GET"], name="api-export"),
+    Route("/api/progress/streak", streak_json, methods=["GET"], name="api-streak"),
+    Route("/api/lessons/{lesson_id}/summary", summary_json, methods=["GET"], name="api-summary"),
 ]

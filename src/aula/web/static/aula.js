@@ -140,6 +140,20 @@
     }
   }
 
+  // Slide views are a write, so the page reports them (a GET never writes). Failures are
+  // harmless: "Next" and the next answer posted from this slide record it too.
+  function slideView() {
+    const player = document.querySelector(".player[data-view-url]");
+    const csrf = document.querySelector('meta[name="csrf-token"]')?.content;
+    if (!player || !csrf) return;
+    fetch(player.dataset.viewUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ lesson_id: player.dataset.lesson, slide: Number(player.dataset.slide) }),
+    }).catch(() => {});
+  }
+
   // Dark mode: switch at once, remember it in a cookie (the form still works without JS).
   function themeToggle() {
     const button = document.querySelector(".theme-toggle");
@@ -195,6 +209,7 @@
       slideKeys(player);
       slideSwipe(player);
     }
+    slideView();
     viewToggles();
     enhance(document);
     themeToggle();

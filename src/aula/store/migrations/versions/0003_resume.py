@@ -1,7 +1,7 @@
 """Resume tokens (progress that moves to another browser) and retired learner ids.
 
-Revision ID: 0002_resume
-Revises: 0001_initial
+Revision ID: 0003_resume
+Revises: 0002_lesson_snapshots
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_resume"
-down_revision: str | None = "0001_initial"
+revision: str = "0003_resume"
+down_revision: str | None = "0002_lesson_snapshots"
 branch_labels: str | None = None
 depends_on: str | None = None
 
