@@ -80,7 +80,7 @@ def test_read_straight_through_to_the_summary(
             assert_accessible(page)
         bar = page.locator(".player-bar")
         expect(bar).to_be_visible()  # sticky: in reach wherever the learner scrolled
-        bar.get_by_role("link", name=re.compile("Next|Finish")).click()
+        bar.get_by_role("button", name=re.compile("Next|Finish")).click()
     expect(page).to_have_url(re.compile(r"/summary$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Lesson complete")
     expect(page.locator(".summary-stats")).to_contain_text("6 of 6")

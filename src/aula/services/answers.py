@@ -49,9 +49,13 @@ def answer_question(
     question: Question,
     choice_ids: Sequence[str],
     now: datetime | None = None,
+    *,
+    allow_locked: bool = False,
 ) -> AnswerOutcome:
     """Grade and store the answer (durable when this returns). Raises ``InvalidAnswer`` for
-    choices the question cannot take. Blocking: call it from a thread."""
+    choices the question cannot take, and ``NodeLocked`` (storing nothing) for a question whose
+    node is still locked, unless ``allow_locked`` (a history replayed as given).
+    Blocking: call it from a thread."""
     result = grade(question, choice_ids)
     lesson = course.lesson(question.lesson)
     if lesson is None:  # a loaded course has every question in a lesson
@@ -59,7 +63,7 @@ def answer_question(
     now = now or datetime.now(UTC)
     before = lesson_state(store, course, learner_id, lesson)
     view = before.nodes.get(question.node)
-    if view is not None and view.state == "locked":
+    if view is not None and view.state == "locked" and not allow_locked:
         raise NodeLocked(view.title, view.missing_titles)
     # The cards it earns: the node's terms, and the nodes it would make mastered.
     attempt = 1 if question.id not in before.replay.last_seen else 2
