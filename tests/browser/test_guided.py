@@ -60,7 +60,9 @@ def test_read_straight_through_to_the_summary(
     page.set_default_timeout(15_000)
     page.goto(server + LESSON)
     moments: list[str] = []
-    scan = (size == "desktop") == js  # axe on two of the four runs: every state, half the time
+    # axe needs JavaScript in the page; every slide's state is scanned on the phone, where
+    # layouts break first, and the summary at both sizes.
+    scan = js and size == "phone"
     for number in range(1, 8):
         expect(page).to_have_url(re.compile(rf"/slides/{number}(\?|#|$)"))
         expect(page.locator(".bar-counter")).to_have_text(f"{number} of 7")
@@ -85,7 +87,7 @@ def test_read_straight_through_to_the_summary(
     expect(page.get_by_role("heading", level=1)).to_have_text("Lesson complete")
     expect(page.locator(".summary-stats")).to_contain_text("6 of 6")
     no_sideways_scroll(page)
-    if scan:
+    if js:
         assert_accessible(page)
     assert any(
         "Mastered: The Two Kingdoms" in m and "Unlocked: The Great Divide" in m for m in moments
@@ -135,7 +137,6 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(
     p2.locator(".theme-toggle").click()
     expect(p2).to_have_url(re.compile(r"/glossary$"))
     expect(p2.locator("html")).to_have_attribute("data-theme", "dark")
-    assert_accessible(p2)
     plain.close()
     context.close()
 
@@ -190,7 +191,7 @@ def test_resume_in_a_second_browser(browser: Browser, server: str, course: Cours
     b.goto(server + "/progress")
     b.get_by_label("Resume code").fill(code)
     b.get_by_role("button", name="Continue here").click()
-    expect(b.locator("main")).to_contain_text("already holds that progress")
+    expect(b.locator("main")).to_contain_text("already used")
     first.close()
     second.close()
 

@@ -18,6 +18,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     413: "Too large",
+    409: "That cannot be done",
     422: "Cannot use this input",
     500: "Something went wrong",
 }
