@@ -8,6 +8,7 @@ from .database import Store
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
 from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .writer import StoreClosedError
 
 __all__ = [
     "AnswerRecord",
@@ -17,6 +18,7 @@ __all__ = [
     "SchemaVersionError",
     "SlideViewRecord",
     "Store",
+    "StoreClosedError",
     "database_url",
     "database_url_from_env",
     "default_sqlite_path",

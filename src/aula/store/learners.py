@@ -10,6 +10,8 @@ from sqlalchemy.engine import Connection
 from .dialect import insert_missing
 from .schema import LEARNER_TABLES, learners
 
+_LOCK = sa.select(learners.c.id).where(learners.c.id == sa.bindparam("id")).with_for_update()
+
 
 def claim(connection: Connection, learner_id: str, at: datetime) -> None:
     """Create the learner if new, then hold their row until the transaction ends."""
@@ -24,8 +26,7 @@ def lock(connection: Connection, learner_id: str) -> bool:
     attempt number. SQLite ignores ``FOR UPDATE``: its ``BEGIN IMMEDIATE`` already locks
     the whole database for the writer.
     """
-    query = sa.select(learners.c.id).where(learners.c.id == learner_id).with_for_update()
-    return connection.execute(query).first() is not None
+    return connection.execute(_LOCK, {"id": learner_id}).first() is not None
 
 
 def erase(connection: Connection, learner_id: str) -> bool:
