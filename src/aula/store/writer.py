@@ -79,6 +79,11 @@ class Writer:
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def running(self) -> bool:
+        """Whether the writer thread is alive (it starts on the first write)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def run(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction; return its result once committed (durable).
 
