@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -32,7 +33,7 @@ from .validation import (
     check_slide_number,
     instant_or_now,
 )
-from .writer import StoreClosedError, Writer
+from .writer import StoreClosedError, Writer, WriterStats
 
 T = TypeVar("T")
 
@@ -76,6 +77,11 @@ class Store:
         """The SQLite file, or ``None`` on PostgreSQL."""
         database = self._engine.url.database
         return Path(database) if self.engine_name == "sqlite" and database else None
+
+    @property
+    def writer_stats(self) -> WriterStats:
+        """A copy of what group commit has done so far: writes, commits, the largest batch."""
+        return replace(self._writer.stats)
 
     def close(self) -> None:
         """Finish the writes already queued, stop the writer, release the connections.

@@ -16,7 +16,8 @@ _LOCK = sa.select(learners.c.id).where(learners.c.id == sa.bindparam("id")).with
 def claim(connection: Connection, learner_id: str, at: datetime) -> None:
     """Create the learner if new, then hold their row until the transaction ends."""
     insert_missing(connection, learners, {"id": learner_id, "created_at": at}, key=["id"])
-    lock(connection, learner_id)
+    if connection.dialect.name != "sqlite":  # SQLite's BEGIN IMMEDIATE holds the whole file
+        lock(connection, learner_id)
 
 
 def lock(connection: Connection, learner_id: str) -> bool:
