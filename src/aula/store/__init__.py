@@ -1,7 +1,7 @@
 """The store: the only place in Aula that speaks SQL.
 
-SQLite (WAL, one writer, fsync on commit) by default, PostgreSQL by URL, one schema for both,
-migrated automatically when opened. See ``docs/store.md``.
+SQLite (WAL, one group-commit writer, fsync per commit) by default, PostgreSQL by URL, one
+schema for both, migrated automatically when opened. See ``docs/store.md``.
 """
 
 from .database import Store
