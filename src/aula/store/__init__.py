@@ -7,16 +7,28 @@ schema for both, migrated automatically when opened. See ``docs/store.md``.
 from .database import Store
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
-from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .records import (
+    AnswerRecord,
+    ItemKind,
+    LessonRecords,
+    NewCard,
+    ReviewCardRecord,
+    ReviewLogRecord,
+    SlideViewRecord,
+    SnapshotRecord,
+)
 from .writer import StoreClosedError
 
 __all__ = [
     "AnswerRecord",
     "ItemKind",
+    "LessonRecords",
+    "NewCard",
     "ReviewCardRecord",
     "ReviewLogRecord",
     "SchemaVersionError",
     "SlideViewRecord",
+    "SnapshotRecord",
     "Store",
     "StoreClosedError",
     "database_url",
