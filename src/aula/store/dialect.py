@@ -55,11 +55,18 @@ def upsert(
 
 
 def insert_missing(
-    connection: Connection, table: sa.Table, values: Mapping[str, Any], key: Sequence[str]
+    connection: Connection,
+    table: sa.Table,
+    values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    key: Sequence[str],
 ) -> None:
-    """Insert ``values`` unless a row with the same ``key`` exists."""
+    """Insert ``values`` (one row, or several in one call) unless a row with the same ``key``
+    exists."""
     statement = _insert_missing_statement(connection.dialect.name, table, tuple(key))
-    connection.execute(statement, dict(values))
+    if isinstance(values, Mapping):
+        connection.execute(statement, dict(values))
+    elif values:
+        connection.execute(statement, [dict(row) for row in values])
 
 
 def lock_for_migration(connection: Connection) -> None:
