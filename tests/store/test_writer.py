@@ -3,8 +3,10 @@ a failing write fails alone, and closing drains the queue."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -212,6 +214,14 @@ def test_a_write_job_cannot_call_the_writer(writer: Writer) -> None:
         writer.run(reentrant)
 
 
+def test_submit_answers_once_the_write_is_committed(writer: Writer, engine: Engine) -> None:
+    with held(writer):
+        future = writer.submit(add_learner("ana"))
+        assert not future.done()  # queued behind the held write: not committed, not answered
+    assert future.result(timeout=10) == "ana"
+    assert stored_learners(engine) == {"ana"}
+
+
 def test_the_thread_starts_on_the_first_write(writer: Writer) -> None:
     assert not writer.running
     writer.run(add_learner("ana"))
@@ -249,3 +259,25 @@ def test_a_closed_store_says_so(store: Store) -> None:
     with pytest.raises(StoreClosedError):
         store.answers("ana")
     store.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_is_told_to_open_its_own_store(writer: Writer) -> None:
+    writer.run(add_learner("ana"))  # the thread runs in this process
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: on purpose
+        child = os.fork()
+    if child == 0:  # the child reports instead of hanging on a writer it does not have
+        try:
+            writer.run(add_learner("bob"))
+            message = b"wrote"
+        except RuntimeError as error:
+            message = str(error).encode()
+        os.write(write, message)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        said = pipe.read().decode()
+    os.waitpid(child, 0)
+    assert "open the store in each process" in said

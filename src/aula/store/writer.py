@@ -15,6 +15,7 @@ committed), and it must not call the store itself (it runs on the writer thread)
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -73,6 +74,7 @@ class Writer:
         self._lock = threading.Lock()  # guards _closed and _thread, and orders _STOP last
         self._closed = False
         self._thread: threading.Thread | None = None
+        self._pid = 0
         self.stats = WriterStats()
 
     @property
@@ -90,6 +92,11 @@ class Writer:
         Raises what ``work`` raised (nothing of it is stored then), the database's error if
         the commit failed, or ``StoreClosedError`` after ``close()``.
         """
+        return self.submit(work).result()
+
+    def submit(self, work: Callable[[Connection], T]) -> Future[T]:
+        """Queue ``work`` without waiting: the future resolves once its batch is committed
+        (for writes whose caller need not wait, such as a cache)."""
         future: Future[T] = Future()
         with self._lock:
             if self._closed:
@@ -98,10 +105,16 @@ class Writer:
                 # Started on the first write, in the process that writes (not before a fork).
                 self._thread = threading.Thread(target=self._loop, name="aula-writer", daemon=True)
                 self._thread.start()
+                self._pid = os.getpid()
+            elif self._pid != os.getpid():
+                raise RuntimeError(
+                    "this store's writer runs in the process that forked this one: "
+                    "open the store in each process"
+                )
             elif threading.current_thread() is self._thread:
                 raise RuntimeError("a write job cannot call the store: it would wait on itself")
             self._queue.put(_Job(work, future))
-        return future.result()
+        return future
 
     def pending(self) -> int:
         """Jobs queued and not yet taken by the thread (approximate; for tests and metrics)."""
