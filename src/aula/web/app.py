@@ -51,4 +51,5 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         lifespan=lifespan,
     )
     app.state.aula = aula
+    aula.bind(app.router)
     return app
