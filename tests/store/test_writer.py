@@ -223,6 +223,24 @@ def test_submit_answers_once_the_write_is_committed(writer: Writer, engine: Engi
     assert stored_learners(engine) == {"ana"}
 
 
+def test_a_write_cancelled_before_its_turn_is_not_made(writer: Writer, engine: Engine) -> None:
+    with held(writer):
+        dropped = writer.submit(add_learner("never"))
+        kept = writer.submit(add_learner("ana"))
+        assert dropped.cancel()
+    assert kept.result(timeout=10) == "ana"
+    assert stored_learners(engine) == {"ana"}
+
+
+def test_a_job_raising_system_exit_does_not_stop_the_writer(writer: Writer) -> None:
+    def leave(_connection: Connection) -> None:
+        raise SystemExit(3)
+
+    with pytest.raises(SystemExit):
+        writer.run(leave)
+    assert writer.run(add_learner("ana")) == "ana"
+
+
 def test_the_thread_starts_on_the_first_write(writer: Writer) -> None:
     assert not writer.running
     writer.run(add_learner("ana"))

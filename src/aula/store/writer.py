@@ -2,12 +2,14 @@
 
 Every write the store makes is a *job*: a function of a connection, run by the writer thread.
 The thread takes whatever jobs are waiting (while it commits one batch, the next one queues),
-runs each inside its own savepoint in one transaction, commits once (one fsync on SQLite),
-and only then hands each caller its result. A job that fails rolls back to its savepoint and
-is run again alone, after the batch, so its error is its own and never a neighbour's; if the
-batch as a whole fails (a lost connection, a lock held too long by another process, a failed
-commit, SQLite rolling the whole transaction back on a full disk) nothing in it was acked,
-and every job is run again alone, one transaction each, as if there had been no batching.
+runs them in one transaction, commits once (one fsync on SQLite), and only then hands each
+caller its result. If a job raises, that transaction is rolled back and the batch is run
+again with a savepoint around each job: the failing job rolls back alone, the others commit,
+and the failing one is then run once more by itself, so its error is its own and never a
+neighbour's. If the batch as a whole fails (a lost connection, a lock held too long by
+another process, a failed commit, SQLite ending the transaction on an I/O error) nothing in
+it was acked, and every job is run again alone, one transaction each, as if there had been
+no batching.
 
 A job must only touch the connection it is given: it may run twice (only one run is ever
 committed), and it must not call the store itself (it runs on the writer thread).
@@ -136,28 +138,28 @@ class Writer:
 
     def _loop(self) -> None:
         while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            jobs: list[_Job[Any]] = [first]  # type: ignore[list-item]
-            stop = False
-            while len(jobs) < self._max_batch:
+            item = self._queue.get()
+            stop = item is _STOP
+            jobs: list[_Job[Any]] = []
+            while not stop:
+                # A future cancelled through ``submit`` is dropped; the others cannot be
+                # cancelled from here on, so each gets exactly one outcome.
+                if isinstance(item, _Job) and item.future.set_running_or_notify_cancel():
+                    jobs.append(item)
+                if len(jobs) >= self._max_batch:
+                    break
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if item is _STOP:
-                    stop = True
-                    break
-                jobs.append(item)  # type: ignore[arg-type]
-            try:
-                self._write(jobs)
-            except BaseException as error:  # never leave a caller waiting forever
-                for job in jobs:
-                    if not job.future.done():
-                        job.future.set_exception(error)
-                if not isinstance(error, Exception):
-                    raise
+                stop = item is _STOP
+            if jobs:
+                try:
+                    self._write(jobs)
+                except BaseException as error:  # a job raised SystemExit…: answer, carry on
+                    for job in jobs:
+                        if not job.future.done():
+                            job.future.set_exception(error)
             if stop:
                 return
 
