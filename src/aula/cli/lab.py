@@ -19,13 +19,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aula.content.catalog import Offload, Precision
+from aula.content.catalog import Offload, Precision, Quantiser
 from aula.labs.chart import cost_chart_svg
 from aula.labs.compare import Comparison, Sourced, compare_models
 from aula.labs.cost import CostResult, cost_of_ownership
 from aula.labs.errors import LabError
 from aula.labs.planner import plan
-from aula.labs.vram import OFFLOADS, PRECISIONS, VramPlan
+from aula.labs.vram import OFFLOADS, PRECISIONS, QUANTISERS, VramPlan
 from aula.labs.weights import WeightsReport, inspect_weights
 
 # No markup: names such as "FLUX.1 [dev]" must print as written, not as style tags.
@@ -136,6 +136,16 @@ def _print_weights(report: WeightsReport) -> None:
     "--gpu", required=True, help="A catalog name (rtx-4090), a size in GB (12) or 'auto'."
 )
 @click.option("--precision", type=click.Choice(PRECISIONS), help="Default: the model's usual one.")
+@click.option(
+    "--encoders",
+    type=click.Choice(PRECISIONS),
+    help="Text encoders' precision when they are quantised too; default 16-bit.",
+)
+@click.option(
+    "--quantiser",
+    type=click.Choice(QUANTISERS),
+    help="The library quantising the weights; default: the precision's usual one.",
+)
 @click.option("--offload", type=click.Choice(OFFLOADS), default="none", show_default=True)
 @click.option("--resolution", help="Side in pixels (1024) or WIDTHxHEIGHT; default: the model's.")
 @click.option("--batch", type=click.IntRange(1, 64), default=1, show_default=True)
@@ -146,6 +156,8 @@ def vram_command(
     model: str,
     gpu: str,
     precision: Precision | None,
+    encoders: Precision | None,
+    quantiser: Quantiser | None,
     offload: Offload,
     resolution: str | None,
     batch: int,
@@ -159,6 +171,8 @@ def vram_command(
             model,
             gpu,
             precision=precision,
+            encoders=encoders,
+            quantiser=quantiser,
             offload=offload,
             resolution=resolution,
             batch=batch,
@@ -178,9 +192,11 @@ def _bar(fraction: float, width: int = 30) -> str:
 
 def _print_vram(result: VramPlan) -> None:
     s = result.settings
-    console.print(Text(f"{result.model} on {result.gpu} ({result.gpu_gb:.1f} GB)", style="bold"))
+    console.print(Text(f"{result.model} on {result.gpu} ({result.gpu_gb:.1f} GiB)", style="bold"))
     offload = "no offload" if s.offload == "none" else f"{s.offload} offload"
     extras = (", slicing" if s.slicing else "") + "".join(f", without {w}" for w in s.without)
+    extras += f", text encoders {s.encoders}" if s.encoders else ""
+    extras += f" ({s.library})" if s.library else ""
     console.print(f"{s.precision} · {s.width}×{s.height} · batch {s.batch} · {offload}{extras}")
     table = Table()
     for column in ("Step", "Weights on GPU", "Working memory", "Total"):
@@ -188,19 +204,25 @@ def _print_vram(result: VramPlan) -> None:
     for step in result.estimate.steps:
         table.add_row(
             step.name,
-            f"{step.weights_gb:.1f} GB",
-            f"{step.working_gb:.1f} GB",
-            f"{step.total_gb:.1f} GB",
+            f"{step.weights_gb:.1f} GiB",
+            f"{step.working_gb:.1f} GiB",
+            f"{step.total_gb:.1f} GiB",
         )
     console.print(table)
-    verdict = "fits" if result.fits else "does not fit"
+    low, high = result.range_gb
     line = Text(
-        f"Peak ≈ {result.peak_gb:.1f} GB (during {result.estimate.peak_step}, with "
-        f"{result.estimate.overhead_gb} GB overhead) + {result.reserve_gb} GB kept free "
-        f"= {result.needed_gb:.1f} GB of {result.gpu_gb:.1f} GB: "
+        f"Peak ≈ {result.peak_gb:.1f} GiB (during {result.estimate.peak_step}, with "
+        f"{result.estimate.overhead_gb} GiB overhead) + {result.reserve_gb} GiB kept free "
+        f"= {result.needed_gb:.1f} GiB, likely {low:.1f}–{high:.1f} GiB, "
+        f"of {result.gpu_gb:.1f} GiB: "
     )
-    line.append(verdict, style="bold")
+    line.append(result.verdict, style="bold")
     console.print(line)
+    if result.verdict == "may not fit":
+        console.print(
+            "The band comes from the planner's worst errors on published measurements "
+            "(docs/labs.md): try it, or pick a change below that fits for sure."
+        )
     usage = result.usage
     console.print(f"{_bar(usage.used_fraction)} {usage.label}")
     if result.suggestions:
@@ -208,7 +230,7 @@ def _print_vram(result: VramPlan) -> None:
         for column in ("Change", "Peak", "Cost"):
             table.add_column(column, justify="right" if column == "Peak" else "left")
         for tip in result.suggestions:
-            table.add_row(tip.change, f"{tip.peak_gb:.1f} GB", tip.cost)
+            table.add_row(tip.change, f"{tip.peak_gb:.1f} GiB", tip.cost)
         console.print(table)
     elif not result.fits:
         console.print("No single change or pair of changes fits this GPU.")
