@@ -61,4 +61,4 @@ def test_the_numbers_quoted_in_the_prose_are_the_code_s() -> None:
     assert quoted
     assert f"calibration MAE {100 * cal:.1f}%" in quoted.group(1)
     assert f"validation MAE {100 * val:.1f}%" in quoted.group(1)
-    assert f"{count.wrong_fits} wrong \"fits\" of {count.checked}" in quoted.group(1)
+    assert f'{count.wrong_fits} wrong "fits" of {count.checked}' in quoted.group(1)

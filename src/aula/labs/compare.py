@@ -200,9 +200,7 @@ def compare_models(
     leaves them out)."""
     entries = (catalog or default_catalog()).models
     chosen = [
-        e
-        for e in entries
-        if (kind is None or e.kind == kind) and (retired or e.retired is None)
+        e for e in entries if (kind is None or e.kind == kind) and (retired or e.retired is None)
     ]
     chosen.sort(key=lambda e: (e.retired is not None, e.kind != "closed"))
     return Comparison(tuple(_row(e) for e in chosen))
