@@ -7,6 +7,7 @@ click reports wrong options with exit 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,7 @@ from rich.text import Text
 from aula.content.catalog import Offload, Precision, Quantiser
 from aula.labs.chart import cost_chart_svg
 from aula.labs.compare import Comparison, Sourced, compare_models
-from aula.labs.cost import CostResult, cost_of_ownership
+from aula.labs.cost import CURRENCIES, HOURS_PER_MONTH, CostResult, Currency, cost_of_ownership
 from aula.labs.errors import LabError
 from aula.labs.planner import plan
 from aula.labs.vram import OFFLOADS, PRECISIONS, QUANTISERS, VramPlan
@@ -296,15 +297,23 @@ def _print_compare(result: Comparison) -> None:
 
 @lab.command(name="cost")
 @click.option("--images-per-month", type=click.IntRange(min=0), required=True)
-@click.option("--plan", "plan_name", required=True, help="e.g. midjourney-standard, dall-e-3-hd.")
+@click.option(
+    "--plan",
+    "plan_name",
+    required=True,
+    help="e.g. midjourney-standard, gemini-3-1-flash-image-1k.",
+)
 @click.option("--gpu", required=True, help="A catalog GPU, e.g. rtx-4090.")
 @click.option("--months", type=click.IntRange(1, 240), default=24, show_default=True)
-@click.option("--kwh-price", type=float, help="Electricity, USD per kWh (default 0.30).")
+@click.option("--currency", type=click.Choice(CURRENCIES), default="USD", show_default=True)
+@click.option("--rate", type=float, help="Units of --currency per US dollar, e.g. 0.86.")
+@click.option("--rate-date", type=click.DateTime(["%Y-%m-%d"]), help="The day the rate was quoted.")
+@click.option("--kwh-price", type=float, help="Electricity per kWh, in --currency (default 0.30).")
 @click.option("--seconds-per-image", type=float, help="GPU time per image (default 10).")
 @click.option("--resale", type=float, help="Fraction of the GPU price you get back (e.g. 0.4).")
 @click.option("--billing", type=click.Choice(["monthly", "yearly"]), default="monthly")
 @click.option("--plan-price", type=float, help="Override the plan's price (per month or image).")
-@click.option("--gpu-price", type=float, help="Override the GPU's purchase price, USD.")
+@click.option("--gpu-price", type=float, help="Override the GPU's purchase price, in --currency.")
 @click.option("--board-power", type=float, help="Override the GPU's board power, W.")
 @click.option("--svg", type=click.Path(path_type=Path, dir_okay=False), help="Write the chart.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -313,6 +322,9 @@ def cost_command(
     plan_name: str,
     gpu: str,
     months: int,
+    currency: Currency,
+    rate: float | None,
+    rate_date: dt.datetime | None,
     kwh_price: float | None,
     seconds_per_image: float | None,
     resale: float | None,
@@ -337,6 +349,9 @@ def cost_command(
             plan_price=plan_price,
             gpu_price=gpu_price,
             board_power_w=board_power,
+            currency=currency,
+            rate=rate,
+            rate_date=rate_date.date() if rate_date else None,
         )
         if svg is not None:
             try:
@@ -367,10 +382,13 @@ def _print_cost(result: CostResult) -> None:
         option = _OPTIONS.get(a.key, a.key.replace("_", "-"))
         table.add_row(f"{a.label} (--{option})", f"{a.value:,g} {a.unit}", origin)
     console.print(table)
+    m = result.money
     console.print(
-        f"SaaS: ${result.saas_monthly:,.2f} a month → ${result.saas_total:,.2f} in total\n"
-        f"Local: ${result.local_upfront:,.2f} up front + ${result.energy_monthly:,.2f} a month "
-        f"of electricity ({result.energy_kwh_per_month:.1f} kWh) → ${result.local_total:,.2f}"
+        f"SaaS: {m(result.saas_monthly)} a month → {m(result.saas_total)} in total\n"
+        f"Local: {m(result.local_upfront)} up front + {m(result.energy_monthly)} a month "
+        f"of electricity ({result.energy_kwh_per_month:.1f} kWh) → {m(result.local_total)}\n"
+        f"GPU time: {result.gpu_hours_per_month:,.0f} hours a month of the "
+        f"{HOURS_PER_MONTH:.0f} a month has"
     )
     if result.break_even_month is not None:
         console.print(f"Break-even: month {result.break_even_month}")

@@ -73,13 +73,13 @@ def _model(inputs: Inputs, catalog: Catalog, required: bool) -> str:
 
 
 def _gpu(inputs: Inputs, catalog: Catalog, required: bool) -> str:
-    size = inputs.number("gpu_gb", 0.1, MAX_GPU_GB, "the GPU's memory in GB")
+    size = inputs.number("gpu_gb", 0.1, MAX_GPU_GB, "the GPU's memory in GiB")
     if size is not None or "gpu_gb" in inputs.errors:
         return f"{size:g}" if size is not None else ""
     name = inputs.raw("gpu")
     if _NUMBER_GB.match(name):
         digits = re.sub(r"[^\d.]", "", name)
-        number = inputs.number("gpu", 0.1, MAX_GPU_GB, "the GPU's memory in GB", text=digits)
+        number = inputs.number("gpu", 0.1, MAX_GPU_GB, "the GPU's memory in GiB", text=digits)
         return f"{number:g}" if number is not None else ""
     if name.lower() == AUTO:
         return AUTO
@@ -161,7 +161,7 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
         ),
         FieldView(
             "gpu_gb",
-            "Or any GPU: its memory in GB",
+            "Or any GPU: its memory in GiB",
             "number",
             typed_gb,
             hint="When filled, it is used instead of the list.",
@@ -246,8 +246,10 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         "peak_step": peak_step,
         "reserve": gb(result.reserve_gb),
         "needed": gb(result.needed_gb),
+        "needed_range": f"{result.range_gb[0]:.1f}–{result.range_gb[1]:.1f} GiB",
         "fits": result.fits,
-        "verdict": "Fits" if result.fits else "Does not fit",
+        "verdict": result.verdict.capitalize(),
+        "unsure": result.verdict == "may not fit",
         "usage_value": f"{usage.used_fraction:.3f}",
         "usage_label": usage.label,
         "usage_percent": usage.percent,
@@ -262,5 +264,5 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         "notes": list(result.notes),
         "auto": query.gpu == AUTO,
         "auto_note": AUTO_NOTE,
-        "reserve_note": f"{plain(result.reserve_gb)} GB kept free for the CUDA context",
+        "reserve_note": f"{plain(result.reserve_gb)} GiB kept free for the CUDA context",
     }
