@@ -89,7 +89,7 @@ def test_more_gpu_hours_than_a_month_has_is_said() -> None:
         seconds_per_image=30,
     )
     assert r.gpu_hours_per_month == pytest.approx(100_000 * 30 / 3600)  # 833.3 h
-    assert HOURS_PER_MONTH == pytest.approx(730.5)
+    assert pytest.approx(730.5) == HOURS_PER_MONTH
     assert not r.fits_in_a_month and r.gpus_needed == 2
     assert "833 GPU-hours" in r.notes[0] and "730 hours" in r.notes[0]
     small = cost_of_ownership(images_per_month=2000, plan="midjourney-pro", gpu="rtx-4090")
