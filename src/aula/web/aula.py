@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+from starlette.routing import Router
 
 from aula.content.model import Course
 from aula.instructor import Instructor
@@ -42,6 +43,7 @@ class Aula:
     identity: Identity
     instructor: Instructor | None = None  # made on first use when not given
     env: Environment = field(init=False)
+    _router: Router = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.env = Environment(
@@ -66,17 +68,26 @@ class Aula:
     def static_url(self, name: str) -> str:
         return f"/static/{name}?v={self._static_versions.get(name, '0')}"
 
+    def bind(self, router: Router) -> None:
+        """Learn the app's routes, so that links are made from route names (``url``)."""
+        self._router = router
+        self.env.globals["url"] = self.url
+
+    def url(self, name: str, /, **params: Any) -> str:
+        """The path of the route ``name`` with its ``params``, e.g. ``url("slide", ...)``."""
+        return str(self._router.url_path_for(name, **params))
+
     @cached_property
     def nav(self) -> list[tuple[str, str]]:
         first = self.course.lessons[0].id if self.course.lessons else ""
         return [
-            ("/", "Course"),
-            (f"/lessons/{first}", "Lesson"),
-            (f"/lessons/{first}/skills", "Skill tree"),
-            ("/review", "Review"),
-            ("/glossary", "Glossary"),
-            ("/instructor", "Ask"),
-            ("/labs", "Labs"),
+            (self.url("home"), "Course"),
+            (self.url("lesson", lesson_id=first), "Lesson"),
+            (self.url("skills", lesson_id=first), "Skill tree"),
+            (self.url("review"), "Review"),
+            (self.url("glossary"), "Glossary"),
+            (self.url("instructor"), "Ask"),
+            (self.url("labs"), "Labs"),
         ]
 
     @cached_property

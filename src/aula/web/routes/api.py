@@ -213,13 +213,13 @@ async def slide_view(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/session", session, methods=["GET"]),
-    Route("/api/course", course, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}", lesson, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, methods=["GET"]),
-    Route("/api/glossary", glossary, methods=["GET"]),
-    Route("/api/progress", progress, methods=["GET"]),
-    Route("/api/answers", answer, methods=["POST"]),
-    Route("/api/progress/slides", slide_view, methods=["POST"]),
+    Route("/api/session", session, name="api-session", methods=["GET"]),
+    Route("/api/course", course, name="api-course", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}", lesson, name="api-lesson", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, name="api-slide", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, name="api-node", methods=["GET"]),
+    Route("/api/glossary", glossary, name="api-glossary", methods=["GET"]),
+    Route("/api/progress", progress, name="api-progress", methods=["GET"]),
+    Route("/api/answers", answer, name="api-answer", methods=["POST"]),
+    Route("/api/progress/slides", slide_view, name="api-slide-view", methods=["POST"]),
 ]

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.content.catalog import Catalog
+from aula.content.urls import lab_url
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
 from aula.labs.weights import UPLOAD_HEADER_LIMIT
@@ -47,7 +48,7 @@ def _errors(exc: InputError) -> dict[str, str]:
 
 
 async def labs_index(request: Request) -> Response:
-    labs = [{"href": f"/labs/{slug}", "title": t, "text": text} for slug, t, text in LABS]
+    labs = [{"href": lab_url(slug), "title": t, "text": text} for slug, t, text in LABS]
     return aula_of(request).render(request, "labs/index.html", {"title": "Labs", "labs": labs})
 
 
@@ -248,13 +249,13 @@ async def cost_json(request: Request) -> Response:
 
 routes = [
     Route("/labs", labs_index, name="labs"),
-    Route("/labs/weights", weights_page, methods=["GET"], name="lab-weights"),
-    Route("/labs/weights", weights_upload, methods=["POST"]),
-    Route("/api/labs/weights", weights_json, methods=["POST"]),
-    Route("/labs/vram", vram_page, name="lab-vram"),
+    Route(lab_url("weights"), weights_page, methods=["GET"], name="lab-weights"),
+    Route(lab_url("weights"), weights_upload, methods=["POST"], name="lab-weights-upload"),
+    Route("/api/labs/weights", weights_json, methods=["POST"], name="api-lab-weights"),
+    Route(lab_url("vram"), vram_page, name="lab-vram"),
     Route("/api/labs/vram", vram_json, methods=["GET"]),
-    Route("/labs/compare", compare_page, name="lab-compare"),
+    Route(lab_url("compare"), compare_page, name="lab-compare"),
     Route("/api/labs/compare", compare_json, methods=["GET"]),
-    Route("/labs/cost", cost_page, name="lab-cost"),
+    Route(lab_url("cost"), cost_page, name="lab-cost"),
     Route("/api/labs/cost", cost_json, methods=["GET"]),
 ]
