@@ -531,3 +531,31 @@ def test_cost_page_converts_to_euros_with_the_rate_and_refuses_retired_plans(
     retired = client.get("/api/labs/cost", params={**COST, "plan": "dall-e-3-hd"})
     assert retired.status_code == 422
     assert "retired on 2026-05-12" in retired.json()["error"]["message"]
+
+
+def test_vram_page_takes_quantised_encoders_and_the_library(
+    client: TestClient, course: Course
+) -> None:
+    params = {
+        "model": "flux-dev",
+        "gpu": "rtx-4090",
+        "precision": "nf4",
+        "encoders": "nf4",
+        "quantiser": "bitsandbytes",
+        "offload": "model",
+    }
+    expected = plan(
+        "flux-dev",
+        "rtx-4090",
+        precision="nf4",
+        encoders="nf4",
+        quantiser="bitsandbytes",
+        offload="model",
+        catalog=course.catalog,
+    )
+    twin = client.get("/api/labs/vram", params=params)
+    assert twin.status_code == 200
+    assert twin.json()["settings"]["encoders"] == "nf4"
+    assert twin.json()["verdict"] == expected.verdict
+    bad = client.get("/api/labs/vram", params={**params, "quantiser": "magic"})
+    assert bad.status_code == 422
