@@ -5,7 +5,7 @@ comes from (a source id from ``sources.yaml``) and when it was checked; a fact w
 ``checked`` date inherits its source's. Uncertain facts (third-party or conflicting sources) and
 derived ones (computed here, e.g. file bytes ÷ bytes per parameter) say so.
 
-Units: file sizes are decimal GB (10⁹ bytes), as download pages show them; GPU memory is in GB
+Units: file sizes are decimal GB (10⁹ bytes), as download pages show them; GPU memory is in GiB
 of 2³⁰ bytes, as nvidia-smi, PyTorch and the measurement sources count it.
 """
 
@@ -144,7 +144,7 @@ class GpuEntry(Strict):
     name: Text
     aliases: list[Text] = Field(default_factory=list)
     kind: Literal["consumer", "data-center"]
-    vram_gb: Fact[Positive] = Field(description="GB of 2³⁰ bytes")
+    vram_gb: Fact[Positive] = Field(description="GiB (2³⁰ bytes)")
     launch_price_usd: Fact[Positive] | None = None
     board_power_w: Fact[Positive] | None = None
     rent_usd_per_hour: Fact[Range] | None = None
@@ -192,7 +192,7 @@ class MeasurementEntry(Strict):
     batch: int = Field(1, gt=0)
     slicing: bool = Field(False, description="attention and VAE slicing enabled")
     without: list[Slug] = Field(default_factory=list, description="component ids left out")
-    peak_gb: Fact[Positive] = Field(description="GB of 2³⁰ bytes")
+    peak_gb: Fact[Positive] = Field(description="GiB (2³⁰ bytes)")
     bound: Literal["equal", "at-most"] = Field(
         "equal", description="'at-most' when the source gives an upper bound ('< 3 GB')"
     )
