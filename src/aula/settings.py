@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     daily_goal: int = Field(
         5, description="answers or reviews a day that meet a learner's daily goal", ge=1, le=100
     )
+    facts_max_age_days: int = Field(
+        180,
+        description="aula check warns about course facts (prices, models) last checked "
+        "longer ago than this, in days",
+        gt=0,
+    )
 
     @field_validator("course", "data_dir", mode="after")
     @classmethod

@@ -1,7 +1,7 @@
 """The store: the only place in Aula that speaks SQL.
 
-SQLite (WAL, one writer, fsync on commit) by default, PostgreSQL by URL, one schema for both,
-migrated automatically when opened. See ``docs/store.md``.
+SQLite (WAL, one group-commit writer, fsync per commit) by default, PostgreSQL by URL, one
+schema for both, migrated automatically when opened. See ``docs/store.md``.
 """
 
 from .database import Store
@@ -18,6 +18,7 @@ from .records import (
     SnapshotRecord,
 )
 from .resume import ResumeRefused
+from .writer import StoreClosedError
 
 __all__ = [
     "AnswerRecord",
@@ -31,6 +32,7 @@ __all__ = [
     "SlideViewRecord",
     "SnapshotRecord",
     "Store",
+    "StoreClosedError",
     "database_url",
     "database_url_from_env",
     "default_sqlite_path",

@@ -11,6 +11,8 @@ from .dialect import insert_missing
 from .resume import ResumeRefused, is_retired
 from .schema import LEARNER_TABLES, learners
 
+_LOCK = sa.select(learners.c.id).where(learners.c.id == sa.bindparam("id")).with_for_update()
+
 
 def claim(connection: Connection, learner_id: str, at: datetime) -> None:
     """Create the learner if new, then hold their row until the transaction ends.
@@ -20,7 +22,8 @@ def claim(connection: Connection, learner_id: str, at: datetime) -> None:
     if is_retired(connection, learner_id):
         raise ResumeRefused("retired")
     insert_missing(connection, learners, {"id": learner_id, "created_at": at}, key=["id"])
-    lock(connection, learner_id)
+    if connection.dialect.name != "sqlite":  # SQLite's BEGIN IMMEDIATE holds the whole file
+        lock(connection, learner_id)
 
 
 def lock(connection: Connection, learner_id: str) -> bool:
@@ -30,8 +33,7 @@ def lock(connection: Connection, learner_id: str) -> bool:
     attempt number. SQLite ignores ``FOR UPDATE``: its ``BEGIN IMMEDIATE`` already locks
     the whole database for the writer.
     """
-    query = sa.select(learners.c.id).where(learners.c.id == learner_id).with_for_update()
-    return connection.execute(query).first() is not None
+    return connection.execute(_LOCK, {"id": learner_id}).first() is not None
 
 
 def erase(connection: Connection, learner_id: str) -> bool:
