@@ -219,3 +219,24 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, server: str, js: 
         page.goto(server + path)
         no_sideways_scroll(page)
     context.close()
+
+
+def test_a_swipe_moves_between_slides(browser: Browser, server: str) -> None:
+    context = new_context(browser, "phone", True)
+    page = context.new_page()
+    page.goto(server + LESSON + "/slides/3")
+    cdp = context.new_cdp_session(page)
+    box = page.locator(".slide h2").bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
+
+    def swipe(start: float, end: float) -> None:
+        for kind, x in (("touchStart", start), ("touchMove", end), ("touchEnd", end)):
+            points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    swipe(300, 60)  # right to left: the next slide
+    expect(page).to_have_url(re.compile(r"/slides/4$"))
+    swipe(60, 300)  # left to right: back
+    expect(page).to_have_url(re.compile(r"/slides/3$"))
+    context.close()
