@@ -7,6 +7,7 @@ secret key) in a temporary folder, and is stopped (SIGTERM, then SIGKILL) when t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -95,10 +96,8 @@ def stop(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
             process.wait(grace)
         except subprocess.TimeoutExpired:
             print(f"(the server ignored SIGTERM for {grace} s: killed)", file=sys.stderr)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # any worker left behind
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
