@@ -103,10 +103,14 @@ def stop(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
 
 @contextmanager
 def aula_server(
-    db: str | None = None, workers: int = 1, settings: Sequence[tuple[str, str]] = ()
+    db: str | None = None,
+    workers: int = 1,
+    settings: Sequence[tuple[str, str]] = (),
+    folder: Path | None = None,
 ) -> Iterator[Server]:
-    """``aula serve`` on a free port; ``db`` defaults to a SQLite file in a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="aula-bench-serve-") as temp:
+    """``aula serve`` on a free port; ``db`` defaults to a SQLite file in a temporary folder
+    (made in ``folder``, default the system's)."""
+    with tempfile.TemporaryDirectory(prefix="aula-bench-serve-", dir=folder) as temp:
         port = free_port()
         args = ["serve", "--port", str(port), "-s", "data_dir", temp, "-s", "workers", str(workers)]
         if db is not None:
