@@ -28,10 +28,10 @@ from starlette.staticfiles import StaticFiles
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.errors import http_error, server_error
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
-from aula.web.settings import Settings
 
 HERE = Path(__file__).parent
 P = ParamSpec("P")
