@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,13 +22,14 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
+from starlette_compress import CompressMiddleware
 
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
 from aula.store import Store
+from aula.web.assets import Assets
 from aula.web.errors import http_error, server_error
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
 
@@ -60,16 +60,11 @@ class Aula:
         self.env.globals["course"] = self.course
 
     @cached_property
-    def _static_versions(self) -> dict[str, str]:
-        # A content hash in each asset URL lets browsers cache assets for a year.
-        return {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-            for p in (HERE / "static").iterdir()
-            if p.is_file()
-        }
+    def assets(self) -> Assets:
+        return Assets(HERE / "static")
 
     def static_url(self, name: str) -> str:
-        return f"/static/{name}?v={self._static_versions.get(name, '0')}"
+        return self.assets.url(name)
 
     @cached_property
     def nav(self) -> list[tuple[str, str]]:
@@ -159,11 +154,12 @@ def create_app(aula: Aula) -> Starlette:
 
     routes: list[BaseRoute] = [
         *all_routes(),
-        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/static", app=aula.assets, name="static"),
     ]
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(CompressMiddleware),  # zstd, brotli or gzip, as the client accepts
             Middleware(SecurityHeadersMiddleware),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
