@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aula
-from aula.content.build import build_course
+from aula.content import cache
 from aula.content.findings import CourseError, Finding
 from aula.content.model import Course
-from aula.content.reader import read_course
-from aula.content.rules import check_rules
-from aula.content.snippets import SnippetRunner
+from aula.content.snippets import default_cache_dir
 
 BUILTIN_COURSE = "sintetografia-avanzada"
 
@@ -46,8 +44,29 @@ def check_course(
     use_cache: bool = True,
     cache_dir: Path | None = None,
 ) -> CheckReport:
-    """Read, validate and build a course, collecting every problem rather than the first."""
+    """Read, validate and build a course, collecting every problem rather than the first.
+
+    With ``use_cache``, a course built before from the very same files comes from the cache
+    (``content/cache.py``); the parsers, Markdown and Pygments are then not even imported."""
     root = (root or builtin_course_path()).resolve()
+    folder = (cache_dir or default_cache_dir()) / "courses"
+    key = cache.course_key(root, run_snippets=run_snippets) if use_cache else ""
+    if use_cache and (cached := cache.read(folder, key)) is not None:
+        return CheckReport(cached.course, cached.findings, 0)
+    report = _build(root, run_snippets=run_snippets, use_cache=use_cache, cache_dir=cache_dir)
+    if use_cache and report.ok:
+        cache.write(folder, key, report)
+    return report
+
+
+def _build(
+    root: Path, *, run_snippets: bool, use_cache: bool, cache_dir: Path | None
+) -> CheckReport:
+    from aula.content.build import build_course
+    from aula.content.reader import read_course
+    from aula.content.rules import check_rules
+    from aula.content.snippets import SnippetRunner
+
     parsed, findings = read_course(root)
     if parsed is None:
         return CheckReport(None, sorted(findings))
