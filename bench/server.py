@@ -43,6 +43,7 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     started_in: float  # seconds from launch to the first 200
+    started_cpu: float  # CPU seconds the server's processes had used by then
 
     def rss_mb(self) -> float:
         """Resident memory of the server and all its worker processes, in MB."""
@@ -59,6 +60,18 @@ def _tree(pid: int) -> list[int]:
         for child in children:
             found.extend(_tree(int(child)))
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live descendants."""
+    ticks = 0
+    for each in _tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_kb(pid: int) -> int:
@@ -127,7 +140,8 @@ def aula_server(
         url = f"http://{LOOPBACK}:{port}"
         try:
             wait_for(url + "/", process, timeout=120)
-            yield Server(url, process, time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            yield Server(url, process, elapsed, cpu_seconds(process.pid))
         except RuntimeError:
             log.flush()
             print((Path(temp) / "server.log").read_text()[-3000:], file=sys.stderr)
