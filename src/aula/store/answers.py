@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -83,3 +84,26 @@ def _answer(row: Row[tuple[object, ...]]) -> AnswerRecord:
         attempt=row.attempt,
         answered_at=row.answered_at,
     )
+
+
+def after(connection: Connection, learner_id: str, since: Mapping[str, int]) -> list[AnswerRecord]:
+    """Per lesson in ``since``, the learner's answers with an id above its value, in id order
+    (an index range each, however long the history)."""
+    if not since:
+        return []
+    ranges = [
+        sa.and_(answers.c.lesson_id == lesson_id, answers.c.id > after_id)
+        for lesson_id, after_id in since.items()
+    ]
+    query = (
+        sa.select(answers)
+        .where(answers.c.learner_id == learner_id, sa.or_(*ranges))
+        .order_by(answers.c.id)
+    )
+    return [_answer(row) for row in connection.execute(query)]
+
+
+def one(connection: Connection, learner_id: str, answer_id: int) -> AnswerRecord | None:
+    query = sa.select(answers).where(answers.c.learner_id == learner_id, answers.c.id == answer_id)
+    row = connection.execute(query).first()
+    return None if row is None else _answer(row)
