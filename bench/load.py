@@ -3,10 +3,12 @@
     .venv/bin/python bench/load.py [--learners 1000] [--workers 2] [--ramp 10] [--engines ...]
 
 Each learner (its own cookie jar, all of them sharing one connection pool on loopback): gets a
-session (``GET /api/session``: the CSRF token), walks the 7 slides, answers 3 checks (JSON
-``POST /api/answers``), opens the skill map and asks the instructor one question. Learners
-start spread evenly over ``--ramp`` seconds. Every request has a timeout (``--timeout``) and
-the whole run a deadline (``--deadline``), so the run is bounded in count and time.
+session (``GET /api/session``: the CSRF token), walks the 7 slides (each a GET, then the view
+posted to ``/api/progress/slides`` as the page's beacon does; ``--no-beacon`` leaves it out),
+answers 3 checks (JSON ``POST /api/answers``), opens the skill map and asks the instructor
+one question. Learners start spread evenly over ``--ramp`` seconds. Every request has a
+timeout (``--timeout``) and the whole run a deadline (``--deadline``), so the run is bounded
+in count and time.
 
 Runs ``aula serve -s workers N`` on a temporary SQLite file, then on PostgreSQL (a fresh schema
 on AULA_BENCH_DATABASE_URL, AULA_TEST_DATABASE_URL or the local server, dropped afterwards).
@@ -14,8 +16,7 @@ Prints errors, p50/p95/p99 overall and per step, and the server's peak memory (a
 Baseline in the same run: ``GET /static/aula.css`` timed the same way, before the load.
 Target (issue 11): 0 errors, p99 <= 1 s, instructor question included.
 
-Each step is one function below, so that a step can change (e.g. slide views recorded by a POST
-beacon) without touching the rest.
+Each step is one function below, so that a step can change without touching the rest.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Learner:
     client: httpx.AsyncClient
     timings: Timings
     questions: list[dict[str, Any]]
+    beacon: bool = True
     csrf: str = ""
 
     async def timed(self, step: str, request: Awaitable[httpx.Response]) -> httpx.Response | None:
@@ -88,6 +90,14 @@ async def view_slide(learner: Learner, number: int) -> None:
     await learner.timed("slide", learner.client.get(f"/lessons/{LESSON}/slides/{number}"))
 
 
+async def report_slide_view(learner: Learner, number: int) -> None:
+    """The page's beacon: GETs never write, so the script posts the view."""
+    body = {"lesson_id": LESSON, "slide": number}
+    headers = {"X-CSRF-Token": learner.csrf}
+    post = learner.client.post("/api/progress/slides", json=body, headers=headers)
+    await learner.timed("slide view", post)
+
+
 async def answer_check(learner: Learner, question: dict[str, Any]) -> None:
     choice = random.choice(question["choices"])["id"]
     body = {"question_id": question["id"], "choice_ids": [choice]}
@@ -111,6 +121,8 @@ async def walk(learner: Learner) -> None:
     await get_session(learner)
     for number in range(1, SLIDES + 1):
         await view_slide(learner, number)
+        if learner.beacon:
+            await report_slide_view(learner, number)
     for question in learner.questions[:CHECKS]:
         await answer_check(learner, question)
     await open_skill_map(learner)
@@ -161,7 +173,7 @@ async def run(server: Server, options: argparse.Namespace) -> tuple[Timings, flo
         # client closes its transport.
         client = httpx.AsyncClient(base_url=server.url, transport=transport, timeout=timeout)
         sample = random.sample(questions, CHECKS)
-        await walk(Learner(client, timings, sample))
+        await walk(Learner(client, timings, sample, options.beacon))
 
     start = time.perf_counter()
     tasks = [asyncio.create_task(one(i)) for i in range(options.learners)]
@@ -219,8 +231,14 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
     parser.add_argument("--deadline", type=float, default=300.0, help="whole run, seconds")
     parser.add_argument("--engines", nargs="*", default=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--no-beacon",
+        dest="beacon",
+        action="store_false",
+        help="do not post each slide view (POST /api/progress/slides) after its GET",
+    )
     options = parser.parse_args()
-    steps = 1 + SLIDES + CHECKS + 2
+    steps = 1 + SLIDES * (2 if options.beacon else 1) + CHECKS + 2
     print(
         f"{options.learners} learners x {steps} requests, arriving over {options.ramp:.0f} s, "
         f"aula serve -s workers {options.workers}, loopback"
