@@ -1,11 +1,9 @@
-"""Static assets cached for a year when their URL carries the content hash; pages compressed."""
+"""Static assets cached for a year when their URL carries the content hash."""
 
 from __future__ import annotations
 
-import gzip
 import re
 
-import brotli  # type: ignore[import-untyped]  # no stubs; comes with starlette-compress
 from starlette.testclient import TestClient
 
 from aula.web.assets import IMMUTABLE, REVALIDATE
@@ -36,25 +34,3 @@ def test_an_unchanged_asset_answers_304_to_its_etag(client: TestClient) -> None:
     first = client.get("/static/aula.css")
     again = client.get("/static/aula.css", headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304
-
-
-def test_pages_are_compressed_for_clients_that_accept_it(client: TestClient) -> None:
-    plain = client.get("/glossary", headers={"accept-encoding": "identity"})
-    assert "content-encoding" not in plain.headers
-    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
-        # Read the raw bytes: the test client would otherwise decode them itself.
-        with client.stream("GET", "/glossary", headers={"accept-encoding": encoding}) as r:
-            raw = b"".join(r.iter_raw())
-            assert r.headers["content-encoding"] == encoding
-            assert "accept-encoding" in r.headers["vary"].lower()
-        assert len(raw) < len(plain.content) / 3
-        assert decode(raw) == plain.content
-
-
-def test_json_is_compressed_too(client: TestClient) -> None:
-    with client.stream(
-        "GET", "/api/lessons/open-vs-closed", headers={"accept-encoding": "br"}
-    ) as response:
-        raw = b"".join(response.iter_raw())
-        assert response.headers["content-encoding"] == "br"
-    assert brotli.decompress(raw).startswith(b"{")

@@ -9,11 +9,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
-from starlette_compress import CompressMiddleware
 
 from aula.learning import InvalidAnswer
 from aula.services.reviews import NothingToReview
 from aula.web.aula import Aula, aula_of
+from aula.web.compression import compression
 from aula.web.errors import http_error, invalid_answer, nothing_to_review, server_error
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.routes import all_routes
@@ -34,7 +34,7 @@ def create_app(aula: Aula) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(CompressMiddleware),  # zstd, brotli or gzip, as the client accepts
+            *compression(),  # zstd, brotli or gzip, as the client accepts
             Middleware(SecurityHeadersMiddleware),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
