@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/load.py [--learners 1000] [--workers 2] [--ramp 10] [--engines ...]
 
-Each learner (its own cookie jar, all of them sharing one connection pool on loopback): gets a
+Each learner (an aiohttp session with its own cookie jar, all of them sharing one connection
+pool on loopback; aiohttp, as httpx costs the client more CPU than the server uses): gets a
 session (``GET /api/session``: the CSRF token), walks the 7 slides (each a GET, then the view
 posted to ``/api/progress/slides`` as the page's beacon does; ``--no-beacon`` leaves it out),
 answers 3 checks (JSON ``POST /api/answers``), opens the skill map and asks the instructor
@@ -24,16 +25,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import os
 import random
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import httpx
-from server import Server, aula_server, postgres_schema, postgres_server_url
+from server import Server, aula_server, cpu_seconds, postgres_schema, postgres_server_url
 
 LESSON = "open-vs-closed"
 SLIDES = 7
@@ -57,63 +61,64 @@ class Timings:
 
 @dataclass
 class Learner:
-    client: httpx.AsyncClient
+    session: aiohttp.ClientSession  # its own cookie jar; the connection pool is shared
     timings: Timings
     questions: list[dict[str, Any]]
     beacon: bool = True
     csrf: str = ""
 
-    async def timed(self, step: str, request: Awaitable[httpx.Response]) -> httpx.Response | None:
+    async def request(
+        self, step: str, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> bytes | None:
+        """One timed request; the body read in full, or ``None`` after an error (counted)."""
+        headers = {"X-CSRF-Token": self.csrf} if method == "POST" else {}
         start = time.perf_counter()
         try:
-            response = await request
-        except httpx.HTTPError as exc:
+            async with self.session.request(method, path, json=body, headers=headers) as response:
+                data = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
             self.timings.errors[step].append(type(exc).__name__)
             return None
         self.timings.seconds[step].append(time.perf_counter() - start)
-        if response.status_code >= 400:
-            self.timings.errors[step].append(f"HTTP {response.status_code}")
+        if status >= 400:
+            self.timings.errors[step].append(f"HTTP {status}")
             return None
-        return response
+        return data
 
 
 # One function per step --------------------------------------------------------------------
 
 
 async def get_session(learner: Learner) -> None:
-    response = await learner.timed("session", learner.client.get("/api/session"))
-    if response is not None:
-        learner.csrf = response.json()["csrf_token"]
+    data = await learner.request("session", "GET", "/api/session")
+    if data is not None:
+        learner.csrf = json.loads(data)["csrf_token"]
 
 
 async def view_slide(learner: Learner, number: int) -> None:
-    await learner.timed("slide", learner.client.get(f"/lessons/{LESSON}/slides/{number}"))
+    await learner.request("slide", "GET", f"/lessons/{LESSON}/slides/{number}")
 
 
 async def report_slide_view(learner: Learner, number: int) -> None:
     """The page's beacon: GETs never write, so the script posts the view."""
     body = {"lesson_id": LESSON, "slide": number}
-    headers = {"X-CSRF-Token": learner.csrf}
-    post = learner.client.post("/api/progress/slides", json=body, headers=headers)
-    await learner.timed("slide view", post)
+    await learner.request("slide view", "POST", "/api/progress/slides", body)
 
 
 async def answer_check(learner: Learner, question: dict[str, Any]) -> None:
     choice = random.choice(question["choices"])["id"]
     body = {"question_id": question["id"], "choice_ids": [choice]}
-    headers = {"X-CSRF-Token": learner.csrf}
-    await learner.timed("answer", learner.client.post("/api/answers", json=body, headers=headers))
+    await learner.request("answer", "POST", "/api/answers", body)
 
 
 async def open_skill_map(learner: Learner) -> None:
-    await learner.timed("skill map", learner.client.get(f"/lessons/{LESSON}/skills"))
+    await learner.request("skill map", "GET", f"/lessons/{LESSON}/skills")
 
 
 async def ask_instructor(learner: Learner) -> None:
     body = {"question": random.choice(QUESTIONS), "lesson_id": LESSON}
-    headers = {"X-CSRF-Token": learner.csrf}
-    post = learner.client.post("/api/instructor/ask", json=body, headers=headers)
-    await learner.timed("instructor", post)
+    await learner.request("instructor", "POST", "/api/instructor/ask", body)
 
 
 async def walk(learner: Learner) -> None:
@@ -160,20 +165,23 @@ async def sample_memory(server: Server, peak: list[float], stop: asyncio.Event) 
 async def run(server: Server, options: argparse.Namespace) -> tuple[Timings, float, float, int]:
     questions = lesson_questions(server.url)
     timings = Timings()
-    limits = httpx.Limits(max_connections=options.learners, max_keepalive_connections=200)
-    timeout = httpx.Timeout(options.timeout)
-    transport = httpx.AsyncHTTPTransport(limits=limits)
+    connector = aiohttp.TCPConnector(limit=options.learners)
+    timeout = aiohttp.ClientTimeout(total=options.timeout)
     peak = [server.rss_mb()]
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_memory(server, peak, stop))
 
     async def one(index: int) -> None:
         await asyncio.sleep(options.ramp * index / options.learners)
-        # Clients share the transport (the pool) and are not closed one by one: closing a
-        # client closes its transport.
-        client = httpx.AsyncClient(base_url=server.url, transport=transport, timeout=timeout)
         sample = random.sample(questions, CHECKS)
-        await walk(Learner(client, timings, sample, options.beacon))
+        async with aiohttp.ClientSession(
+            base_url=server.url,
+            connector=connector,
+            connector_owner=False,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: keeps cookies from an IP
+            timeout=timeout,
+        ) as session:
+            await walk(Learner(session, timings, sample, options.beacon))
 
     start = time.perf_counter()
     tasks = [asyncio.create_task(one(i)) for i in range(options.learners)]
@@ -183,7 +191,7 @@ async def run(server: Server, options: argparse.Namespace) -> tuple[Timings, flo
     elapsed = time.perf_counter() - start
     stop.set()
     await sampler
-    await transport.aclose()
+    await connector.close()
     return timings, elapsed, peak[0], len(pending)
 
 
@@ -247,8 +255,16 @@ def main() -> None:
         with database(engine) as db, aula_server(db, workers=options.workers) as server:
             base = asyncio.run(baseline(server.url))
             print(f"\n[{engine}] baseline GET /static/aula.css alone: {percentiles(base)}")
+            server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
             timings, elapsed, peak, unfinished = asyncio.run(run(server, options))
             report(f"[{engine}]", timings, elapsed, peak, unfinished)
+            server_cpu = cpu_seconds(server.process.pid) - server_cpu
+            cores = os.cpu_count() or 1
+            client_cpu = time.process_time() - client_cpu
+            print(
+                f"  CPU during the run: server {server_cpu:.1f} s, this client {client_cpu:.1f} s "
+                f"(of {cores * elapsed:.0f} core-seconds on {cores} cores)"
+            )
 
 
 if __name__ == "__main__":
