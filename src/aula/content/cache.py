@@ -1,8 +1,10 @@
 """A built course kept on disk, keyed by everything that built it, so a warm start skips the
 parsing, validation, Markdown and highlighting (~0.2 s and their imports) and unpickles it.
 
-The key hashes every file under the course folder (names and bytes), the content layer's own
-source, Aula's and Python's versions and the load options: a change to any of them is a miss.
+The key hashes every file under the course folder (names and bytes), the source of the content
+layer and of the labs (which snippets import), where the libraries that render a course are
+installed and when they were (an upgrade is a miss), Aula's and Python's versions and the load
+options: a change to any of them is a miss.
 Only courses without errors are kept. The cache folder is the user's own (as for snippet output,
 ``AULA_CACHE_DIR`` or ``~/.cache/aula``), and a file that cannot be read is rebuilt, never trusted
 to raise.
@@ -11,6 +13,7 @@ to raise.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import operator
 import os
@@ -28,13 +31,19 @@ if TYPE_CHECKING:
     from aula.content.loader import CheckReport
 
 FORMAT = b"aula-course-cache-1"
-CONTENT_SOURCE = Path(__file__).parent
+SOURCES = (Path(__file__).parent, Path(aula.__file__).parent / "labs")
+RENDERERS = ("markdown_it", "mdit_py_plugins", "nh3", "pygments", "yaml", "pydantic")
 
 
 def course_key(root: Path, *, run_snippets: bool) -> str:
     digest = hashlib.sha256(FORMAT)
     digest.update(f"{aula.__version__}|{sys.version}|{root}|{run_snippets}".encode())
-    for folder in (CONTENT_SOURCE, root):
+    for name in RENDERERS:  # found, not imported
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec and spec.origin else ""
+        stamp = os.stat(origin).st_mtime_ns if origin else 0
+        digest.update(f"|{name}={origin}@{stamp}".encode())
+    for folder in (*SOURCES, root):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(b"\0" + str(path.relative_to(folder)).encode() + b"\0")
