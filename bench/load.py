@@ -7,9 +7,10 @@ pool on loopback; aiohttp, as httpx costs the client more CPU than the server us
 session (``GET /api/session``: the CSRF token), walks the 7 slides (each a GET, then the view
 posted to ``/api/progress/slides`` as the page's beacon does; ``--no-beacon`` leaves it out),
 answers 3 checks (JSON ``POST /api/answers``), opens the skill map and asks the instructor
-one question. Learners start spread evenly over ``--ramp`` seconds. Every request has a
-timeout (``--timeout``) and the whole run a deadline (``--deadline``), so the run is bounded
-in count and time.
+one question, without pausing (a stress test; ``--think S`` pauses S seconds on average
+between pages, as a class reading would). Learners start spread evenly over ``--ramp``
+seconds. Every request has a timeout (``--timeout``) and the whole run a deadline
+(``--deadline``), so the run is bounded in count and time.
 
 Runs ``aula serve -s workers N`` on a temporary SQLite file, then on PostgreSQL (a fresh schema
 on AULA_BENCH_DATABASE_URL, AULA_TEST_DATABASE_URL or the local server, dropped afterwards).
@@ -65,7 +66,12 @@ class Learner:
     timings: Timings
     questions: list[dict[str, Any]]
     beacon: bool = True
+    think: float = 0.0  # mean seconds spent reading between pages
     csrf: str = ""
+
+    async def read(self) -> None:
+        if self.think > 0:
+            await asyncio.sleep(random.uniform(0, 2 * self.think))
 
     async def request(
         self, step: str, method: str, path: str, body: dict[str, Any] | None = None
@@ -122,15 +128,18 @@ async def ask_instructor(learner: Learner) -> None:
 
 
 async def walk(learner: Learner) -> None:
-    """One learner's visit, step by step."""
+    """One learner's visit, step by step (with a pause to read between pages, if any)."""
     await get_session(learner)
     for number in range(1, SLIDES + 1):
         await view_slide(learner, number)
         if learner.beacon:
             await report_slide_view(learner, number)
+        await learner.read()
     for question in learner.questions[:CHECKS]:
         await answer_check(learner, question)
+        await learner.read()
     await open_skill_map(learner)
+    await learner.read()
     await ask_instructor(learner)
 
 
@@ -181,7 +190,7 @@ async def run(server: Server, options: argparse.Namespace) -> tuple[Timings, flo
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: keeps cookies from an IP
             timeout=timeout,
         ) as session:
-            await walk(Learner(session, timings, sample, options.beacon))
+            await walk(Learner(session, timings, sample, options.beacon, options.think))
 
     start = time.perf_counter()
     tasks = [asyncio.create_task(one(i)) for i in range(options.learners)]
@@ -240,6 +249,9 @@ def main() -> None:
     parser.add_argument("--deadline", type=float, default=300.0, help="whole run, seconds")
     parser.add_argument("--engines", nargs="*", default=["sqlite", "postgresql"])
     parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds a learner reads between pages"
+    )
+    parser.add_argument(
         "--no-beacon",
         dest="beacon",
         action="store_false",
@@ -249,7 +261,8 @@ def main() -> None:
     steps = 1 + SLIDES * (2 if options.beacon else 1) + CHECKS + 2
     print(
         f"{options.learners} learners x {steps} requests, arriving over {options.ramp:.0f} s, "
-        f"aula serve -s workers {options.workers}, loopback"
+        f"reading {options.think:g} s between pages, aula serve -s workers {options.workers}, "
+        "loopback"
     )
     for engine in options.engines:
         with database(engine) as db, aula_server(db, workers=options.workers) as server:
