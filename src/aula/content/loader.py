@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,26 +44,46 @@ def check_course(
     run_snippets: bool = True,
     use_cache: bool = True,
     cache_dir: Path | None = None,
+    max_age_days: int | None = None,
+    today: dt.date | None = None,
 ) -> CheckReport:
     """Read, validate and build a course, collecting every problem rather than the first.
 
-    With ``use_cache``, a course built before from the very same files comes from the cache
-    (``content/cache.py``); the parsers, Markdown and Pygments are then not even imported."""
+    With ``max_age_days``, every source or fact checked longer ago than that is a warning.
+
+    With ``use_cache`` (and no ``max_age_days``: those warnings depend on the day), a course
+    built before from the very same files comes from the cache (``content/cache.py``); the
+    parsers, Markdown and Pygments are then not even imported."""
     root = (root or builtin_course_path()).resolve()
+    keep = use_cache and max_age_days is None
     folder = (cache_dir or default_cache_dir()) / "courses"
-    key = cache.course_key(root, run_snippets=run_snippets) if use_cache else ""
-    if use_cache and (cached := cache.read(folder, key)) is not None:
+    key = cache.course_key(root, run_snippets=run_snippets) if keep else ""
+    if keep and (cached := cache.read(folder, key)) is not None:
         return CheckReport(cached.course, cached.findings, 0)
-    report = _build(root, run_snippets=run_snippets, use_cache=use_cache, cache_dir=cache_dir)
-    if use_cache and report.ok:
+    report = _build(
+        root,
+        run_snippets=run_snippets,
+        use_cache=use_cache,
+        cache_dir=cache_dir,
+        max_age_days=max_age_days,
+        today=today,
+    )
+    if keep and report.ok:
         cache.write(folder, key, report)
     return report
 
 
 def _build(
-    root: Path, *, run_snippets: bool, use_cache: bool, cache_dir: Path | None
+    root: Path,
+    *,
+    run_snippets: bool,
+    use_cache: bool,
+    cache_dir: Path | None,
+    max_age_days: int | None,
+    today: dt.date | None,
 ) -> CheckReport:
     from aula.content.build import build_course
+    from aula.content.freshness import stale_facts
     from aula.content.reader import read_course
     from aula.content.rules import check_rules
     from aula.content.snippets import SnippetRunner
@@ -71,6 +92,8 @@ def _build(
     if parsed is None:
         return CheckReport(None, sorted(findings))
     findings += check_rules(parsed)
+    if max_age_days is not None:
+        findings += stale_facts(parsed, max_age_days, today)
     runner = SnippetRunner(root, cache_dir, use_cache=use_cache) if run_snippets else None
     course, more = build_course(parsed, runner)
     findings += more
