@@ -1,25 +1,28 @@
-"""Answers recorded per second, in the store and acknowledged over HTTP, against raw SQLite.
+"""Acknowledged answers per second, as ratios against raw sqlite3 inserts in the same run.
 
     .venv/bin/python bench/store_writes.py [--answers N] [--threads T] [--dir FOLDER]
         [--http-answers N] [--http-clients C] [--workers W] [--no-http]
 
-First, through HTTP: the real ``aula serve`` (temporary SQLite file) answering C learners that
-each post their answers to ``POST /api/answers`` (JSON, CSRF token) as fast as they are
-acknowledged, C at a time; against raw ``sqlite3`` inserts into a WAL file with
-synchronous=FULL, one transaction (one fsync) per answer, in the same run. Target (issue 11):
->= 2,000 acknowledged answers/s on SQLite on 2 cores.
-
-Then, in-process:
-Runs SQLite (synchronous=FULL, Aula's default, and NORMAL) on a temporary file (in --dir,
+The baseline is what a server without group commit can at best do: plain ``sqlite3``, WAL,
+``synchronous=FULL``, one ``INSERT`` and one ``COMMIT`` (one fsync) per answer, into the same
+``answers`` table. Against it, answers recorded through ``Store.record_answer`` (group commit:
+the answers arriving together share a commit) from 1 thread, then from T threads at once, on
+SQLite (``synchronous=FULL``, Aula's default, and ``NORMAL``) in a temporary file (in --dir,
 default the system's temporary folder: put it on the disk the real database lives on), and
-PostgreSQL when AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL is set (in a throwaway
-schema). Each case records the same answers one at a time, then from T threads at once.
+on PostgreSQL when AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL is set (in a throwaway
+schema). One function per measurement, each returning answers per second.
+
+Also, through HTTP (``--no-http`` leaves it out): the real ``aula serve`` (a temporary SQLite
+file, ``--workers`` processes) answering C learners at once, each posting its answers to
+``POST /api/answers`` (JSON, CSRF token) one after the other, as fast as they are acknowledged.
+Target (issue 11): >= 2,000 acknowledged answers/s on SQLite on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import sqlite3
@@ -30,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+import aiohttp
 import httpx
 import psycopg
 import sqlalchemy as sa
@@ -38,7 +42,7 @@ from server import aula_server
 from aula.store import Store
 from aula.store.engine import Synchronous
 
-BASELINE = "sqlite synchronous=FULL"
+BASELINE = "raw sqlite3, FULL, 1 commit/answer"
 
 Opener = Callable[[], AbstractContextManager[Store]]
 
@@ -70,70 +74,68 @@ def record(store: Store, worker: int, count: int) -> None:
         store.record_answer(learner, "lesson", "node", f"q{i % 5}", ["a"], i % 2 == 0)
 
 
-def rate(open_store: Opener, answers: int, threads: int) -> float:
-    """Answers per second: ``threads`` writers sharing ``answers`` between them."""
+def raw_sqlite_inserts(folder: Path, answers: int) -> float:
+    """Answers per second with plain sqlite3: one INSERT and one fsynced COMMIT each."""
+    path = folder / f"bench-raw-{secrets.token_hex(4)}.db"
+    Store.open(str(path)).close()  # the same schema as Aula's
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("INSERT INTO learners VALUES ('raw', '2026-01-01 00:00:00.000000')")
+        insert = (
+            "INSERT INTO answers (learner_id, lesson_id, node_id, question_id, choice_ids,"
+            " correct, attempt, answered_at) VALUES ('raw', 'lesson', 'node', 'q', '[\"a\"]',"
+            " 1, ?, '2026-01-01 00:00:00.000000')"
+        )
+        start = time.perf_counter()
+        for attempt in range(1, answers + 1):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(insert, (attempt,))
+            db.execute("COMMIT")
+        return answers / (time.perf_counter() - start)
+    finally:
+        db.close()
+
+
+def store_answers(open_store: Opener, answers: int, threads: int) -> tuple[float, str]:
+    """Answers per second through ``Store.record_answer``: ``threads`` callers sharing
+    ``answers`` between them; also how the writer batched them."""
     with open_store() as store:
         record(store, -1, 20)  # warm the pool and the caches
+        before = store.writer_stats
         each = answers // threads
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=threads) as pool:
             for future in [pool.submit(record, store, w, each) for w in range(threads)]:
                 future.result()
-        return each * threads / (time.perf_counter() - start)
-
-
-def cases(folder: Path) -> dict[str, Opener]:
-    found: dict[str, Opener] = {
-        BASELINE: lambda: sqlite_store(folder, "FULL"),
-        "sqlite synchronous=NORMAL": lambda: sqlite_store(folder, "NORMAL"),
-    }
-    server = os.environ.get("AULA_BENCH_DATABASE_URL") or os.environ.get("AULA_TEST_DATABASE_URL")
-    if server:
-        found["postgresql"] = lambda: postgres_store(server)
-    return found
-
-
-def raw_sqlite_rate(folder: Path, answers: int) -> float:
-    """Answers/s inserted by plain sqlite3, WAL, synchronous=FULL, one commit per answer."""
-    path = folder / f"raw-{secrets.token_hex(4)}.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute(
-        "CREATE TABLE answers (id INTEGER PRIMARY KEY, learner TEXT, question TEXT, "
-        "choices TEXT, correct INTEGER, at REAL)"
-    )
-    start = time.perf_counter()
-    for i in range(answers):
-        db.execute("BEGIN")
-        db.execute(
-            "INSERT INTO answers (learner, question, choices, correct, at) VALUES (?, ?, ?, ?, ?)",
-            (f"learner-{i % 64}", f"q{i % 5}", '["a"]', i % 2, time.time()),
-        )
-        db.execute("COMMIT")
-    elapsed = time.perf_counter() - start
-    db.close()
-    return answers / elapsed
+        per_second = each * threads / (time.perf_counter() - start)
+        after = store.writer_stats
+        commits = after.commits - before.commits
+        batching = f"{commits} commits, {(after.jobs - before.jobs) / max(commits, 1):.1f}/commit"
+        return per_second, batching
 
 
 async def http_learner(url: str, questions: list[tuple[str, str]], count: int) -> int:
     """One learner posting ``count`` answers one after the other; returns those acknowledged."""
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        token = (await client.get("/api/session")).json()["csrf_token"]
+    jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keeps the cookie of an IP address
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(base_url=url, cookie_jar=jar, timeout=timeout) as session:
+        async with session.get("/api/session") as response:
+            token = json.loads(await response.read())["csrf_token"]
         acknowledged = 0
         for i in range(count):
             question, choice = questions[i % len(questions)]
-            response = await client.post(
-                "/api/answers",
-                json={"question_id": question, "choice_ids": [choice]},
-                headers={"X-CSRF-Token": token},
-            )
-            acknowledged += response.status_code == 200
+            body = {"question_id": question, "choice_ids": [choice]}
+            headers = {"X-CSRF-Token": token}
+            async with session.post("/api/answers", json=body, headers=headers) as response:
+                await response.read()
+                acknowledged += response.status == 200
         return acknowledged
 
 
-async def http_rate(url: str, answers: int, clients: int) -> tuple[float, int]:
-    """Acknowledged answers/s from ``clients`` learners at once, and how many were refused."""
+async def http_answers(url: str, answers: int, clients: int) -> tuple[float, int]:
+    """Acknowledged answers/s from ``clients`` learners at once, and how many were not."""
     lesson = httpx.get(f"{url}/api/lessons/open-vs-closed", timeout=30).json()
     questions = [(q["id"], q["choices"][0]["id"]) for q in lesson["questions"] if q["choices"]]
     each = answers // clients
@@ -144,24 +146,21 @@ async def http_rate(url: str, answers: int, clients: int) -> tuple[float, int]:
     return sum(done) / elapsed, each * clients - sum(done)
 
 
-def http_section(folder: Path, answers: int, clients: int, workers: int) -> None:
-    raw = raw_sqlite_rate(folder, min(answers, 2000))
-    with aula_server(workers=workers, folder=folder) as server:
-        served, refused = asyncio.run(http_rate(server.url, answers, clients))
-    print(
-        f"Through HTTP: {answers} answers from {clients} learners at once, "
-        f"aula serve -s workers {workers}, SQLite file; baseline: raw sqlite3 FULL, 1 fsync/answer"
-    )
-    print(f"  {'raw sqlite3 FULL, 1 commit each':<36} {raw:9,.0f} answers/s   1.00x")
-    note = f"   ({refused} not acknowledged)" if refused else ""
-    label = "aula serve, POST /api/answers"
-    print(f"  {label:<36} {served:9,.0f} answers/s   {served / raw:5.2f}x{note}")
+def cases(folder: Path) -> dict[str, Opener]:
+    found: dict[str, Opener] = {
+        "store, sqlite FULL": lambda: sqlite_store(folder, "FULL"),
+        "store, sqlite NORMAL": lambda: sqlite_store(folder, "NORMAL"),
+    }
+    server = os.environ.get("AULA_BENCH_DATABASE_URL") or os.environ.get("AULA_TEST_DATABASE_URL")
+    if server:
+        found["store, postgresql"] = lambda: postgres_store(server)
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--answers", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go")
     parser.add_argument("--http-answers", type=int, default=4000)
     parser.add_argument("--http-clients", type=int, default=64)
@@ -169,17 +168,28 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="only the in-process cases")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aula-bench-", dir=options.dir) as temp:
-        if not options.no_http:
-            http_section(Path(temp), options.http_answers, options.http_clients, options.workers)
-        found = cases(Path(temp))
-        if "postgresql" not in found:
+        folder = Path(temp)
+        found = cases(folder)
+        if "store, postgresql" not in found:
             print("(PostgreSQL skipped: set AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL)")
+        baseline = raw_sqlite_inserts(folder, options.answers)
+        print(f"\n{options.answers} answers; baseline: {BASELINE}")
+        print(f"  {BASELINE:<40} {baseline:9,.0f} answers/s   1.00x")
+        if not options.no_http:
+            with aula_server(workers=options.workers, folder=folder) as server:
+                served, missed = asyncio.run(
+                    http_answers(server.url, options.http_answers, options.http_clients)
+                )
+            label = f"HTTP, aula serve {options.workers}w, {options.http_clients} learners"
+            note = f"   ({missed} not acknowledged)" if missed else ""
+            ratio = served / baseline
+            print(f"  {label:<40} {served:9,.0f} answers/s {ratio:6.2f}x{note}")
         for threads in (1, options.threads):
-            rates = {name: rate(opener, options.answers, threads) for name, opener in found.items()}
-            print(f"\n{options.answers} answers, {threads} writer thread(s); baseline: {BASELINE}")
-            for name, per_second in rates.items():
-                ratio = per_second / rates[BASELINE]
-                print(f"  {name:<28} {per_second:9,.0f} answers/s   {ratio:5.2f}x")
+            for name, opener in found.items():
+                per_second, batching = store_answers(opener, options.answers, threads)
+                label = f"{name}, {threads} thread(s)"
+                ratio = per_second / baseline
+                print(f"  {label:<40} {per_second:9,.0f} answers/s {ratio:6.2f}x   ({batching})")
 
 
 if __name__ == "__main__":
