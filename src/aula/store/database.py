@@ -193,9 +193,15 @@ class Store:
         correct: bool,
         at: datetime | None = None,
         cards: Sequence[NewCard] = (),
+        snapshot: SnapshotRecord | None = None,
+        snapshot_first_try: bool = True,
     ) -> AnswerRecord:
         """Store the answer as the next attempt at the question, with the review ``cards`` the
-        learner does not have yet, in one transaction; durable when this returns."""
+        learner does not have yet, in one transaction; durable when this returns.
+
+        ``snapshot`` is the learner's lesson state with this answer folded in, computed by the
+        caller assuming the answer is (or is not) a first try: it is kept, through this
+        answer's id, when that held and it folds in every answer up to this one."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         node_id = check_id("node_id", node_id)
@@ -210,6 +216,9 @@ class Store:
                 connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
             )
             reviews.create_missing(connection, learner_id, cards)
+            if snapshot is not None and (record.attempt <= 1) == snapshot_first_try:
+                through = replace(snapshot, through_answer_id=record.id)
+                snapshots.save(connection, learner_id, lesson_id, through, when)
             return record
 
         return self._write(work)
