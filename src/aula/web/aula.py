@@ -117,6 +117,11 @@ class Aula:
             )
         return self.instructor
 
+    def history(self, request: Request) -> Store | None:
+        """The store to read the learner's progress from, or None for a learner whose id was
+        minted by this very request (nothing can be stored for them: no query is needed)."""
+        return None if request.state.new_learner else self.store
+
     def learner(self, request: Request) -> str:
         learner_id: str = request.state.learner_id
         return learner_id
