@@ -167,7 +167,7 @@ class GuidedSlide:
 
 
 def guided_slide(
-    store: Store,
+    store: Store | None,
     course: Course,
     learner_id: str,
     lesson: Lesson,
@@ -175,10 +175,11 @@ def guided_slide(
     answer_id: int | None = None,
     asked: str | None = None,
 ) -> GuidedSlide:
-    """The learner's state and the check under ``slide`` (reads only). Blocking."""
+    """The learner's state and the check under ``slide`` (reads only; no query at all for a
+    learner with nothing stored, ``store`` None). Blocking."""
     state = lesson_state(store, course, learner_id, lesson, answer_id)
     record = state.answer
-    made = answer_moment(store, course, learner_id, lesson, record) if record else None
+    made = answer_moment(store, course, learner_id, lesson, record) if record and store else None
     check = slide_check(
         lesson,
         slide,

@@ -11,13 +11,13 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
 from aula.services.reviews import NothingToReview
 from aula.store import ResumeRefused
-from aula.web.aula import HERE, Aula, aula_of
+from aula.web.aula import Aula, aula_of
+from aula.web.compression import compression
 from aula.web.errors import (
     http_error,
     invalid_answer,
@@ -54,11 +54,12 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
 
     routes: list[BaseRoute] = [
         *all_routes(),
-        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/static", app=aula.assets, name="static"),
     ]
     app = Starlette(
         routes=routes,
         middleware=[
+            *compression(),  # zstd, brotli or gzip, as the client accepts
             Middleware(SecurityHeadersMiddleware),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],

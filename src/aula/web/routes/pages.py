@@ -48,7 +48,7 @@ def _view(request: Request, slide: Slide | None = None) -> str:
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    states = await aula.db(course_states, aula.store, aula.course, learner)
+    states = await aula.db(course_states, aula.history(request), aula.course, learner)
     lessons = [
         {
             "lesson": state.lesson,
@@ -72,7 +72,7 @@ async def home(request: Request) -> Response:
         }
     streak = await aula.db(
         learner_streak,
-        aula.store,
+        aula.history(request),
         learner,
         request.cookies.get(ZONE_COOKIE),
         aula.settings.daily_goal,
@@ -166,7 +166,7 @@ async def slide_page(request: Request) -> Response:
     asked = request.query_params.get("question", "")[:128] or None
     guided = await aula.db(
         guided_slide,
-        aula.store,
+        aula.history(request),
         aula.course,
         learner,
         lesson,
@@ -229,7 +229,7 @@ async def node_page(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
-    state = await aula.db(lesson_state, aula.store, aula.course, learner, lesson)
+    state = await aula.db(lesson_state, aula.history(request), aula.course, learner, lesson)
     latest = state.replay.latest
     results = {q.id: grade(q, latest[q.id]) for q in node.questions if q.id in latest}
     slides = [s for s in lesson.slides if s.id in node.slides]

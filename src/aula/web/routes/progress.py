@@ -46,7 +46,7 @@ def streak_data(s: Streak) -> dict[str, Any]:
 async def streak_of(aula: Aula, request: Request) -> Streak:
     zone = request.cookies.get(ZONE_COOKIE)
     return await aula.db(
-        learner_streak, aula.store, aula.learner(request), zone, aula.settings.daily_goal
+        learner_streak, aula.history(request), aula.learner(request), zone, aula.settings.daily_goal
     )
 
 
