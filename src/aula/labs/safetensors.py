@@ -169,9 +169,25 @@ class _Duplicate(Exception):
     pass
 
 
+class _Surrogate(Exception):
+    pass
+
+
+def _text_ok(text: str) -> bool:
+    """JSON's ``\\ud800`` escapes decode to lone surrogates, which are not Unicode text (the
+    reference's serde_json refuses them) and cannot be written out again as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
+        if not _text_ok(key) or (isinstance(value, str) and not _text_ok(value)):
+            raise _Surrogate(key.encode("utf-8", "backslashreplace").decode("ascii", "replace"))
         if key in out:
             raise _Duplicate(key)
         out[key] = value
@@ -196,6 +212,15 @@ def _decode(body: bytes) -> dict[str, Any]:
         value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except _Duplicate as dup:
         raise FormatError("DuplicateTensor", f"'{dup}' appears twice in the header") from None
+    except _Surrogate as bad:
+        raise FormatError(
+            "InvalidHeaderDeserialization",
+            f"header has a lone surrogate escape (not Unicode text) in or under '{bad}'",
+        ) from None
+    except RecursionError:
+        raise FormatError(
+            "InvalidHeaderDeserialization", "header is nested too deep to be a safetensors header"
+        ) from None
     except ValueError as exc:
         raise FormatError(
             "InvalidHeaderDeserialization", f"header is not valid JSON: {exc}"

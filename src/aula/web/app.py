@@ -24,13 +24,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.store import Store
-from aula.web.errors import http_error, server_error
+from aula.web.errors import InputError, http_error, server_error
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.limits import BodyLimitMiddleware
 from aula.web.settings import Settings
 
 HERE = Path(__file__).parent
@@ -139,14 +141,30 @@ class Aula:
         return HTMLResponse(html, status_code=status_code)
 
     async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run a blocking call (the store, the instructor, a lab) off the event loop."""
-        return await run_in_threadpool(fn, *args, **kwargs)
+        """Run a blocking call (the store, the instructor, a lab) off the event loop.
+
+        The store refuses bad arguments with ``ValueError`` and a message (store/validation.py):
+        that is the client's input, so a 422, never a 500."""
+        try:
+            return await run_in_threadpool(fn, *args, **kwargs)
+        except HTTPException:
+            raise
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
 
 
 def aula_of(request: Request) -> Aula:
     """The application object, from any request."""
     aula: Aula = request.app.state.aula
     return aula
+
+
+class AulaStarlette(Starlette):
+    """Starlette with the security headers outside everything, even the handler of 500s
+    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_app(aula: Aula) -> Starlette:
@@ -161,10 +179,14 @@ def create_app(aula: Aula) -> Starlette:
         *all_routes(),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(
+    app = AulaStarlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=aula.settings.body_limit_kb * 1024,
+                upload_limit=aula.settings.upload_limit_mb * 1_000_000,
+            ),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},

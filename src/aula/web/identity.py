@@ -117,7 +117,8 @@ class LearnerMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Headers that keep author or learner text from ever running as script."""
+    """Headers that keep author or learner text from ever running as script, on every
+    response: ``create_app`` puts this outside the handler of 500s too."""
 
     HEADERS = (
         (
@@ -129,6 +130,11 @@ class SecurityHeadersMiddleware:
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
         (b"x-frame-options", b"DENY"),
+        (
+            b"permissions-policy",
+            b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+            b"bluetooth=(), interest-cohort=(), browsing-topics=()",
+        ),
     )
 
     def __init__(self, app: ASGIApp) -> None:

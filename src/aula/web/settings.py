@@ -78,6 +78,10 @@ class Settings:
     upload_limit_mb: int = field(
         default=64, metadata=_meta("largest upload the weights lab reads, in MB")
     )
+    body_limit_kb: int = field(
+        default=64,
+        metadata=_meta("largest request body (JSON or form) anywhere but uploads, in KiB"),
+    )
 
     def instructor(self) -> InstructorSettings:
         """The instructor's part of the settings."""
@@ -168,6 +172,8 @@ def load_settings(
 def _validate(settings: Settings) -> None:
     if not 0 < settings.port < 65536:
         raise SettingsError(f"setting 'port': {settings.port} is not a TCP port (1-65535)")
+    if settings.body_limit_kb < 1 or settings.upload_limit_mb < 1:
+        raise SettingsError("settings 'body_limit_kb' and 'upload_limit_mb' must be at least 1")
     if settings.workers < 1:
         raise SettingsError("setting 'workers' must be at least 1")
     if settings.embeddings not in {"auto", "on", "off"}:

@@ -14,6 +14,7 @@ from aula.content.urls import slide_url
 from aula.learning import Grade, grade, review_question
 from aula.store import AnswerRecord
 from aula.web.app import aula_of
+from aula.web.forms import small_int
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
 from aula.web.progress import LessonState
 from aula.web.reviews import due_items, state_and_cards
@@ -55,10 +56,8 @@ async def lesson_start(request: Request) -> Response:
 
 
 def _answer_param(request: Request, state: LessonState) -> AnswerRecord | None:
-    raw = request.query_params.get("answer", "")
-    if not raw.isdigit():
-        return None
-    return next((a for a in state.answers if a.id == int(raw)), None)
+    wanted = small_int(request.query_params.get("answer", ""))
+    return next((a for a in state.answers if a.id == wanted), None) if wanted else None
 
 
 def _correct_ids(state: LessonState) -> set[str]:

@@ -14,8 +14,8 @@ from aula.content.model import Question
 from aula.learning import Grade, Rating, grade, rate, rating_from_answer, review_question
 from aula.store import AnswerRecord, ItemKind, Store
 from aula.web.app import Aula, aula_of
-from aula.web.forms import form_csrf, header_csrf, read_form, read_json
-from aula.web.lookup import question_or_404
+from aula.web.forms import form_csrf, header_csrf, read_form, read_json, small_int
+from aula.web.lookup import ID_PATTERN, path_param, question_or_404
 from aula.web.reviews import DueItem, due_items, now_utc, state_and_cards, upcoming
 from aula.web.routes.answers import record_answer
 from aula.web.routes.api import grade_data
@@ -79,11 +79,11 @@ async def review_page(request: Request) -> Response:
 async def _answered(
     aula: Aula, request: Request, learner: str
 ) -> tuple[Grade | None, Question | None]:
-    raw = request.query_params.get("answer", "")
-    if not raw.isdigit():
+    wanted = small_int(request.query_params.get("answer", ""))
+    if wanted is None:
         return None, None
     records: list[AnswerRecord] = await aula.db(aula.store.answers, learner)
-    record = next((a for a in records if a.id == int(raw)), None)
+    record = next((a for a in records if a.id == wanted), None)
     question = aula.course.question(record.question_id) if record else None
     if record is None or question is None:
         return None, None
@@ -97,7 +97,7 @@ async def review_term(request: Request) -> Response:
     rating = RATINGS.get(str(form.get("rating", "")))
     if rating is None:
         raise HTTPException(422, "Rate how well you remembered it: again, hard, good or easy.")
-    term_id = request.path_params["term_id"]
+    term_id = path_param(request, "term_id")
     await aula.db(reschedule, aula.store, aula.learner(request), "term", term_id, rating)
     return RedirectResponse("/review", status_code=303)
 
@@ -121,7 +121,7 @@ async def review_node(request: Request) -> Response:
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: ItemKind
-    id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
     rating: str | None = Field(None, description="again | hard | good | easy (terms)")
     question_id: str | None = Field(None, description="the question answered (nodes)")
     choice_ids: list[str] = Field(default_factory=list, max_length=32)

@@ -1,0 +1,181 @@
+"""Issue 12's web findings, each reproduced: bad input is a 4xx with a message, never a 500."""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from tests.web.conftest import csrf_token
+
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+    "permissions-policy",
+)
+
+
+@pytest.fixture
+def lenient(app: Starlette) -> Iterator[TestClient]:
+    """A client that sees a 500 as a response, as a browser would, instead of an exception."""
+    with TestClient(
+        app, base_url="http://aula.test", follow_redirects=False, raise_server_exceptions=False
+    ) as c:
+        c.headers["accept"] = "text/html"
+        yield c
+
+
+def _post_json(client: TestClient, path: str, body: bytes | str) -> object:
+    token = csrf_token(client)
+    return client.post(
+        path,
+        content=body,
+        headers={"content-type": "application/json", "x-csrf-token": token},
+    )
+
+
+def _assert_4xx(response: object, *statuses: int) -> None:
+    status = response.status_code  # type: ignore[attr-defined]
+    assert status in statuses, (status, response.text[:300])  # type: ignore[attr-defined]
+    assert response.text.strip()  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------ 1: body caps
+
+
+def test_a_large_json_body_is_413_with_a_message(lenient: TestClient) -> None:
+    body = json.dumps({"question_id": "x" * 2_000_000, "choice_ids": ["a"]})
+    response = _post_json(lenient, "/api/answers", body)
+    _assert_4xx(response, 413)
+    assert "limit" in response.json()["error"]["message"]  # type: ignore[attr-defined]
+
+
+def test_a_streamed_body_without_length_is_counted(lenient: TestClient) -> None:
+    token = csrf_token(lenient)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"question": "'
+        for _ in range(100):
+            yield b"a" * 65536
+        yield b'"}'
+
+    response = lenient.post(
+        "/api/instructor/ask",
+        content=chunks(),
+        headers={"content-type": "application/json", "x-csrf-token": token},
+    )
+    _assert_4xx(response, 413)
+
+
+def test_a_large_form_is_413(lenient: TestClient) -> None:
+    token = csrf_token(lenient)
+    response = lenient.post("/instructor", data={"csrf_token": token, "question": "a" * 3_000_000})
+    _assert_4xx(response, 413)
+
+
+# ------------------------------------------------------------ 3: seven ways to a 500
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000])
+def test_answer_parameter_that_int_rejects(lenient: TestClient, value: str) -> None:
+    for path in ("/lessons/open-vs-closed/slides/1", "/review"):
+        response = lenient.get(path, params={"answer": value})
+        assert response.status_code == 200, (path, response.status_code)
+
+
+def test_deeply_nested_json_is_400(lenient: TestClient) -> None:
+    response = _post_json(lenient, "/api/answers", "[" * 100_000 + "]" * 100_000)
+    _assert_4xx(response, 400, 413)
+
+
+def test_huge_integer_in_json_is_400(lenient: TestClient) -> None:
+    response = _post_json(lenient, "/api/progress/slides", '{"slide": ' + "9" * 5000 + "}")
+    _assert_4xx(response, 400)
+
+
+@pytest.mark.parametrize("item_id", ["a b", "a\x01b", "a\tb"])
+def test_review_ids_with_spaces_or_control_characters(lenient: TestClient, item_id: str) -> None:
+    body = json.dumps({"kind": "term", "id": item_id, "rating": "good"})
+    _assert_4xx(_post_json(lenient, "/api/review", body), 404, 422)
+    token = csrf_token(lenient)
+    response = lenient.post(
+        f"/review/terms/{item_id.replace(' ', '%20').replace(chr(1), '%01').replace(chr(9), '%09')}",
+        data={"csrf_token": token, "rating": "good"},
+    )
+    _assert_4xx(response, 404, 422)
+
+
+@pytest.mark.parametrize("size", ["²", "1" * 5000])
+def test_file_size_header_that_int_rejects(lenient: TestClient, size: str) -> None:
+    token = csrf_token(lenient)
+    response = lenient.post(
+        "/api/labs/weights",
+        content=b"\x02\x00\x00\x00\x00\x00\x00\x00{}",
+        headers={"x-csrf-token": token, "x-file-size": size.encode()},  # type: ignore[dict-item]
+    )
+    _assert_4xx(response, 422)
+
+
+def test_slide_number_with_thousands_of_digits(lenient: TestClient) -> None:
+    response = lenient.get("/lessons/open-vs-closed/slides/" + "9" * 4400)
+    _assert_4xx(response, 404)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b'{"a": ' + b"[" * 2000 + b"]" * 2000 + b"}",
+        b'{"\\ud800": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}',
+        b'{"__metadata__": {"k": "\\udc00"}}',
+    ],
+)
+def test_weights_headers_that_crashed(lenient: TestClient, header: bytes) -> None:
+    token = csrf_token(lenient)
+    body = struct.pack("<Q", len(header)) + header
+    response = lenient.post("/api/labs/weights", content=body, headers={"x-csrf-token": token})
+    _assert_4xx(response, 422)
+
+
+# ------------------------------------------------------------ 4: security headers
+
+
+def test_every_response_has_the_security_headers_even_a_500(
+    app: Starlette, lenient: TestClient
+) -> None:
+    async def boom(scope: object, receive: object, send: object) -> None:
+        raise RuntimeError("boom")
+
+    from starlette.routing import Route
+
+    app.router.routes.insert(0, Route("/boom", boom))
+    for path in ("/", "/api/course", "/nowhere", "/static/aula.css", "/boom"):
+        response = lenient.get(path)
+        missing = [h for h in SECURITY_HEADERS if h not in response.headers]
+        assert not missing, (path, response.status_code, missing)
+    assert lenient.get("/boom").status_code == 500
+
+
+# ------------------------------------------------------------ 9: media types
+
+
+def test_content_type_is_parsed_not_searched(client: TestClient) -> None:
+    token = csrf_token(client)
+    for content_type in ("text/plain; x=json", "application/jsonx", "text/json-ish"):
+        response = client.post(
+            "/api/instructor/ask",
+            content=b'{"question": "What is VRAM?"}',
+            headers={"content-type": content_type, "x-csrf-token": token},
+        )
+        assert response.status_code == 415, content_type
+    response = client.post(
+        "/api/instructor/ask",
+        content=b'{"question": "What is VRAM?"}',
+        headers={"content-type": "Application/JSON; charset=utf-8", "x-csrf-token": token},
+    )
+    assert response.status_code == 200
