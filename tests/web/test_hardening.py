@@ -117,7 +117,7 @@ def test_file_size_header_that_int_rejects(lenient: TestClient, size: str) -> No
     response = lenient.post(
         "/api/labs/weights",
         content=b"\x02\x00\x00\x00\x00\x00\x00\x00{}",
-        headers={"x-csrf-token": token, "x-file-size": size.encode()},  # type: ignore[dict-item]
+        headers={b"x-csrf-token": token.encode(), b"x-file-size": size.encode()},
     )
     _assert_4xx(response, 422)
 

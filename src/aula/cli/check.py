@@ -16,7 +16,8 @@ def _summary(report: CheckReport) -> str:
     counts = report.course.counts()
     parts = ", ".join(f"{n} {name if n != 1 else name.rstrip('s')}" for name, n in counts.items())
     ran = f"; {report.snippets_run} snippet(s) run" if report.snippets_run else ""
-    return f"ok: {report.course.id}: {parts}{ran}"
+    contained = f"\nsnippets contained by: {report.containment}" if report.containment else ""
+    return f"ok: {report.course.id}: {parts}{ran}{contained}"
 
 
 @click.command(name="check")
@@ -34,6 +35,7 @@ def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool) -> None:
             "ok": report.ok,
             "counts": report.course.counts() if report.course else None,
             "snippets_run": report.snippets_run,
+            "containment": report.containment or None,
             "findings": [f.as_dict() for f in report.findings],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
