@@ -10,10 +10,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from aula.content import Course, load_course
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
-from aula.web.settings import Settings
 
 SECRET = "test-secret-key"
 

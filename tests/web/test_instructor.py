@@ -12,10 +12,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from aula.content import Course
+from aula.settings import load_settings
 from aula.store import Store
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
-from aula.web.settings import load_settings
 
 from .conftest import csrf_token
 

@@ -29,11 +29,11 @@ from starlette.types import ASGIApp
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.errors import InputError, http_error, server_error
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.limits import BodyLimitMiddleware
-from aula.web.settings import Settings
 
 HERE = Path(__file__).parent
 P = ParamSpec("P")
