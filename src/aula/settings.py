@@ -8,6 +8,7 @@ command at start with a hint, like Datasette does.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -131,6 +132,17 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: Any) -> Any:
         # ``AULA_LLM_URL=`` means "not set", as it would in a shell script.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("trusted_proxies", mode="after")
+    @classmethod
+    def _networks(cls, value: str | None) -> str | None:
+        for item in (value or "").split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"'{item.strip()}' is not an IP address or network") from None
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
