@@ -106,3 +106,14 @@ def test_a_broken_course_stops_the_server_with_file_and_line(mini_course: Path) 
     assert result.returncode == 1
     assert "mini-course/lessons/basics/nodes/02-second.yaml:2: YAML syntax" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_port_in_use_stops_the_server_with_a_message(tmp_path: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_serve("--port", str(port), env={"AULA_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
