@@ -10,6 +10,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from aula.content import Course
+from aula.settings import Settings
+from aula.store import Store
+from aula.web.app import Aula, create_app
+from aula.web.identity import Identity
 from tests.web.conftest import csrf_token
 
 SECURITY_HEADERS = (
@@ -179,3 +184,53 @@ def test_content_type_is_parsed_not_searched(client: TestClient) -> None:
         headers={"content-type": "Application/JSON; charset=utf-8", "x-csrf-token": token},
     )
     assert response.status_code == 200
+
+
+# ------------------------------------------------------------ 2: weights headers
+
+
+def _header(count: int, name: str = "t{i}") -> bytes:
+    entries = {
+        name.format(i=i): {"dtype": "U8", "shape": [1], "data_offsets": [i, i + 1]}
+        for i in range(count)
+    }
+    text = json.dumps(entries, separators=(",", ":")).encode()
+    return struct.pack("<Q", len(text)) + text
+
+
+@pytest.fixture
+def capped(course: Course, database_url: str) -> Iterator[TestClient]:
+    store = Store.open(database_url)
+    settings = Settings(embeddings="off", weights_header_kb=64, weights_max_tensors=500)
+    app = create_app(Aula(settings, course, store, Identity("test-secret-key")))
+    with TestClient(app, base_url="http://aula.test", raise_server_exceptions=False) as c:
+        yield c
+    store.close()
+
+
+def test_a_header_over_the_size_cap_is_413(capped: TestClient) -> None:
+    body = _header(2000, "a-long-tensor-name-{i}")
+    response = capped.post(
+        "/api/labs/weights", content=body, headers={"x-csrf-token": csrf_token(capped)}
+    )
+    _assert_4xx(response, 413)
+
+
+def test_a_header_over_the_tensor_cap_is_422(capped: TestClient) -> None:
+    response = capped.post(
+        "/api/labs/weights", content=_header(600), headers={"x-csrf-token": csrf_token(capped)}
+    )
+    _assert_4xx(response, 422)
+    assert "600 tensors" in response.json()["error"]["message"]
+
+
+def test_a_report_summarises_components_instead_of_one_per_tensor(client: TestClient) -> None:
+    response = client.post(
+        "/api/labs/weights", content=_header(3000), headers={"x-csrf-token": csrf_token(client)}
+    )
+    assert response.status_code == 200
+    report = response.json()
+    assert report["tensors"] == 3000
+    assert len(report["components"]) <= 40
+    assert sum(c["tensors"] for c in report["components"]) == 3000
+    assert len(response.content) < 30_000
