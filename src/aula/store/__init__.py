@@ -4,7 +4,7 @@ SQLite (WAL, one writer, fsync on commit) by default, PostgreSQL by URL, one sch
 migrated automatically when opened. See ``docs/store.md``.
 """
 
-from .database import Store
+from .database import Store, StoreUnavailable
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
 from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
@@ -17,6 +17,7 @@ __all__ = [
     "SchemaVersionError",
     "SlideViewRecord",
     "Store",
+    "StoreUnavailable",
     "database_url",
     "database_url_from_env",
     "default_sqlite_path",

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
 from . import answers, learners, progress, reviews
@@ -32,6 +33,24 @@ from .validation import (
     check_slide_number,
     instant_or_now,
 )
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or written now (server down, file read-only, disk
+    full). Nothing was written; the same call may succeed later. The web answers 503."""
+
+
+# What a database that is down, read-only or full raises; anything else is a bug to see.
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
+@contextmanager
+def _available(what: str) -> Iterator[None]:
+    try:
+        yield
+    except _UNAVAILABLE as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise StoreUnavailable(f"the database cannot be {what} now ({reason})") from error
 
 
 class Store:
@@ -95,14 +114,15 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
-        with self._write_lock, self._engine.connect() as connection:
+        # The transaction either commits or raises: nothing is acknowledged unless written.
+        with _available("written"), self._write_lock, self._engine.connect() as connection:
             connection.execution_options(**{WRITE: True})
             with connection.begin():
                 yield connection
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        with self._engine.connect() as connection, connection.begin():
+        with _available("read"), self._engine.connect() as connection, connection.begin():
             yield connection
 
     # Learners

@@ -30,8 +30,8 @@ from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
-from aula.store import Store
-from aula.web.errors import InputError, http_error, server_error
+from aula.store import Store, StoreUnavailable
+from aula.web.errors import InputError, http_error, server_error, unavailable
 from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.limits import BodyLimitMiddleware
 
@@ -189,7 +189,11 @@ def create_app(aula: Aula) -> Starlette:
             ),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            StoreUnavailable: unavailable,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.aula = aula
