@@ -7,6 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from aula.content.model import Course, Lesson, Node, Question, Slide
+from aula.web.forms import small_int
 
 
 class BoundedIntConvertor(Convertor[int]):
@@ -68,3 +69,8 @@ def path_param(request: Request, name: str) -> str:
         shown = value[:64].encode("unicode_escape").decode("ascii")
         raise HTTPException(404, f"Nothing here is called '{shown}'.")
     return value
+
+
+def answer_id_param(request: Request) -> int | None:
+    """``?answer=ID`` (the answer a form just stored), when it is a plausible id."""
+    return small_int(request.query_params.get("answer", ""))

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from aula.learning import Grade
-from aula.web.app import aula_of
+from aula.services.answers import answer_question
+from aula.services.glossary import search_terms
+from aula.services.progress import course_states, lesson_state
+from aula.services.views import record_slide_view
+from aula.web.aula import aula_of
+from aula.web.etag import course_json
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
-from aula.web.progress import lesson_state
-from aula.web.reviews import state_and_cards
-from aula.web.routes.answers import record_answer
-from aula.web.routes.pages import search_terms
 from aula.web.views import (
     course_data,
+    grade_data,
     lesson_data,
     node_data,
     question_data,
-    rich,
     slide_data,
     term_data,
 )
@@ -40,23 +40,6 @@ class SlideViewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lesson_id: Id
     slide: int = Field(ge=1, le=10_000)
-
-
-def grade_data(result: Grade) -> dict[str, Any]:
-    return {
-        "correct": result.correct,
-        "chosen": list(result.chosen),
-        "feedback": [
-            {
-                "choice_id": f.choice_id,
-                "verdict": f.verdict,
-                "text": rich(f.text),
-                "feedback": rich(f.feedback),
-            }
-            for f in result.feedback
-        ],
-        "explanation": rich(result.explanation),
-    }
 
 
 async def session(request: Request) -> Response:
@@ -78,8 +61,9 @@ async def course(request: Request) -> Response:
     summary: The course, its lessons and glossary index (twin of `/`).
     responses:
       200: {description: The course.}
+      304: {description: Not modified (the ETag sent in If-None-Match is current).}
     """
-    return JSONResponse(course_data(aula_of(request).course))
+    return course_json(request, lambda: course_data(aula_of(request).course))
 
 
 async def lesson(request: Request) -> Response:
@@ -90,11 +74,12 @@ async def lesson(request: Request) -> Response:
       - {name: lesson_id, in: path, required: true, schema: {type: string}}
     responses:
       200: {description: The lesson.}
+      304: {description: Not modified.}
       404: {description: No such lesson.}
     """
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    return JSONResponse(lesson_data(aula.course, found))
+    return course_json(request, lambda: lesson_data(aula.course, found))
 
 
 async def slide(request: Request) -> Response:
@@ -105,12 +90,13 @@ async def slide(request: Request) -> Response:
       - {name: number, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       200: {description: The slide.}
+      304: {description: Not modified.}
       404: {description: No such lesson or slide.}
     """
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = slide_or_404(found, int(request.path_params["number"]))
-    return JSONResponse(slide_data(found, one))
+    return course_json(request, lambda: slide_data(found, one))
 
 
 async def node(request: Request) -> Response:
@@ -126,9 +112,7 @@ async def node(request: Request) -> Response:
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = node_or_404(found, path_param(request, "node_id"))
-    state = await aula.db(
-        lesson_state, aula.store, aula.learner(request), found, aula.course.mastery_threshold
-    )
+    state = await aula.db(lesson_state, aula.store, aula.course, aula.learner(request), found)
     data = node_data(found, one)
     data["questions"] = [question_data(found, q) for q in one.questions]
     data["progress"] = next(n for n in state.to_dict()["nodes"] if n["id"] == one.id)
@@ -142,11 +126,12 @@ async def glossary(request: Request) -> Response:
       - {name: q, in: query, required: false, schema: {type: string}}
     responses:
       200: {description: The matching terms.}
+      304: {description: Not modified.}
     """
     aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
     terms = search_terms(aula.course.glossary, query)
-    return JSONResponse({"q": query, "terms": [term_data(t) for t in terms]})
+    return course_json(request, lambda: {"q": query, "terms": [term_data(t) for t in terms]})
 
 
 async def progress(request: Request) -> Response:
@@ -156,13 +141,8 @@ async def progress(request: Request) -> Response:
       200: {description: "`{lessons: [...]}`"}
     """
     aula = aula_of(request)
-    learner = aula.learner(request)
-    threshold = aula.course.mastery_threshold
-    lessons = [
-        (await aula.db(lesson_state, aula.store, learner, one, threshold)).to_dict()
-        for one in aula.course.lessons
-    ]
-    return JSONResponse({"lessons": lessons})
+    states = await aula.db(course_states, aula.store, aula.course, aula.learner(request))
+    return JSONResponse({"lessons": [state.to_dict() for state in states]})
 
 
 async def answer(request: Request) -> Response:
@@ -191,10 +171,15 @@ async def answer(request: Request) -> Response:
     body = await read_json(request, AnswerIn)
     question = question_or_404(aula.course, body.question_id)
     learner = aula.learner(request)
-    record, result = await record_answer(aula, learner, question, body.choice_ids)
-    state = await aula.db(state_and_cards, aula.store, learner, aula.course, question.lesson)
-    data = grade_data(result)
-    data.update(answer_id=record.id, attempt=record.attempt, progress=state.to_dict())
+    outcome = await aula.db(
+        answer_question, aula.store, aula.course, learner, question, body.choice_ids
+    )
+    data = grade_data(outcome.grade)
+    data.update(
+        answer_id=outcome.record.id,
+        attempt=outcome.record.attempt,
+        progress=outcome.after.to_dict(),
+    )
     return JSONResponse(data)
 
 
@@ -222,19 +207,19 @@ async def slide_view(request: Request) -> Response:
     found = lesson_or_404(aula.course, body.lesson_id)
     one = slide_or_404(found, body.slide)
     learner = aula.learner(request)
-    await aula.db(aula.store.record_slide_view, learner, found.id, one.id, one.number)
-    state = await aula.db(lesson_state, aula.store, learner, found, aula.course.mastery_threshold)
+    await aula.db(record_slide_view, aula.store, aula.course, learner, found, one)
+    state = await aula.db(lesson_state, aula.store, aula.course, learner, found)
     return JSONResponse(state.to_dict())
 
 
 routes = [
-    Route("/api/session", session, methods=["GET"]),
-    Route("/api/course", course, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}", lesson, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, methods=["GET"]),
-    Route("/api/glossary", glossary, methods=["GET"]),
-    Route("/api/progress", progress, methods=["GET"]),
-    Route("/api/answers", answer, methods=["POST"]),
-    Route("/api/progress/slides", slide_view, methods=["POST"]),
+    Route("/api/session", session, name="api-session", methods=["GET"]),
+    Route("/api/course", course, name="api-course", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}", lesson, name="api-lesson", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, name="api-slide", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, name="api-node", methods=["GET"]),
+    Route("/api/glossary", glossary, name="api-glossary", methods=["GET"]),
+    Route("/api/progress", progress, name="api-progress", methods=["GET"]),
+    Route("/api/answers", answer, name="api-answer", methods=["POST"]),
+    Route("/api/progress/slides", slide_view, name="api-slide-view", methods=["POST"]),
 ]

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.instructor import Answer
-from aula.web.app import Aula, aula_of
+from aula.web.aula import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
@@ -165,8 +165,8 @@ async def explain_json(request: Request) -> Response:
 
 routes = [
     Route("/instructor", page, methods=["GET"], name="instructor"),
-    Route("/instructor", ask_form, methods=["POST"]),
-    Route("/instructor/explain", explain_form, methods=["POST"]),
+    Route("/instructor", ask_form, methods=["POST"], name="ask"),
+    Route("/instructor/explain", explain_form, methods=["POST"], name="explain"),
     Route("/api/instructor", status_json, methods=["GET"]),
     Route("/api/instructor/ask", ask_json, methods=["POST"]),
     Route("/api/instructor/explain", explain_json, methods=["POST"]),

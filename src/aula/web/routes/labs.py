@@ -16,11 +16,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.content.catalog import Catalog
+from aula.content.urls import lab_url
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
-from aula.web.app import Aula, aula_of
+from aula.web.aula import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf
+from aula.web.labs import LABS
 from aula.web.labs.compare import compare_view
 from aula.web.labs.cost import cost_fields, cost_view, read_cost, run_cost
 from aula.web.labs.fields import Inputs, error_summary
@@ -35,17 +37,6 @@ from aula.web.labs.uploads import (
 from aula.web.labs.vram import plan_view, read_vram, run_plan, vram_fields
 from aula.web.labs.weights import HeaderCaps, inspect, weights_view
 
-LABS = (
-    ("weights", "Weights inspector", "What is inside a .safetensors checkpoint, read from its "
-     "header alone, so a multi-GB file is inspected without uploading its tensors."),
-    ("vram", "VRAM planner", "Will a model fit on a GPU, at which step memory peaks, and what "
-     "would make it fit."),
-    ("compare", "Model comparison", "Open and closed image models side by side: licence, "
-     "price, privacy and control, every fact with its source."),
-    ("cost", "Cost of ownership", "A subscription or an API against buying a GPU, month by "
-     "month, with every assumption editable."),
-)  # fmt: skip
-
 
 def _catalog(aula: Aula) -> Catalog:
     return aula.course.catalog or default_catalog()
@@ -56,7 +47,7 @@ def _errors(exc: InputError) -> dict[str, str]:
 
 
 async def labs_index(request: Request) -> Response:
-    labs = [{"href": f"/labs/{slug}", "title": t, "text": text} for slug, t, text in LABS]
+    labs = [{"href": lab_url(slug), "title": t, "text": text} for slug, t, text in LABS]
     return aula_of(request).render(request, "labs/index.html", {"title": "Labs", "labs": labs})
 
 
@@ -262,13 +253,13 @@ async def cost_json(request: Request) -> Response:
 
 routes = [
     Route("/labs", labs_index, name="labs"),
-    Route("/labs/weights", weights_page, methods=["GET"], name="lab-weights"),
-    Route("/labs/weights", weights_upload, methods=["POST"]),
-    Route("/api/labs/weights", weights_json, methods=["POST"]),
-    Route("/labs/vram", vram_page, name="lab-vram"),
+    Route(lab_url("weights"), weights_page, methods=["GET"], name="lab-weights"),
+    Route(lab_url("weights"), weights_upload, methods=["POST"], name="lab-weights-upload"),
+    Route("/api/labs/weights", weights_json, methods=["POST"], name="api-lab-weights"),
+    Route(lab_url("vram"), vram_page, name="lab-vram"),
     Route("/api/labs/vram", vram_json, methods=["GET"]),
-    Route("/labs/compare", compare_page, name="lab-compare"),
+    Route(lab_url("compare"), compare_page, name="lab-compare"),
     Route("/api/labs/compare", compare_json, methods=["GET"]),
-    Route("/labs/cost", cost_page, name="lab-cost"),
+    Route(lab_url("cost"), cost_page, name="lab-cost"),
     Route("/api/labs/cost", cost_json, methods=["GET"]),
 ]
