@@ -11,7 +11,11 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-UPLOAD_PATHS = frozenset({"/labs/weights", "/api/labs/weights"})
+from aula.content.urls import lab_url
+from aula.web.forms import small_int
+
+# The weights lab's form and its JSON twin (routes/labs.py) take uploads.
+UPLOAD_PATHS = frozenset({lab_url("weights"), "/api" + lab_url("weights")})
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around an upload of the full size
 
 
@@ -27,8 +31,7 @@ class BodyTooLarge(HTTPException):
 def declared_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", []):
         if name == b"content-length":
-            text = value.decode("latin-1").strip()
-            return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+            return small_int(value.decode("latin-1").strip())
     return None
 
 
