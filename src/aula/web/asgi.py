@@ -58,7 +58,7 @@ def build_app(settings: Settings) -> Starlette:
     """Load the course (snippet output from the cache), open the store, index the course for
     the instructor, make the app."""
     course = load_course(settings.course)
-    store = Store.open(database_url(settings))
+    store = Store.open(database_url(settings), pool_size=settings.db_pool_size)
     # Index now, not on the first question; optional embeddings fill in in the background.
     instructor = Instructor.for_course(course, settings=settings.instructor(), background=True)
     return create_app(Aula(settings, course, store, identity(settings), instructor))

@@ -46,6 +46,7 @@ class Aula:
     instructor: Instructor | None = None  # made on first use when not given
     env: Environment = field(init=False)
     _router: Router = field(init=False, repr=False)
+    _urls: dict[tuple[object, ...], str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = Environment(
@@ -77,7 +78,13 @@ class Aula:
 
     def url(self, name: str, /, **params: Any) -> str:
         """The path of the route ``name`` with its ``params``, e.g. ``url("slide", ...)``."""
-        return str(self._router.url_path_for(name, **params))
+        key = (name, *sorted(params.items()))
+        found = self._urls.get(key)
+        if found is None:
+            found = str(self._router.url_path_for(name, **params))
+            if len(self._urls) < 100_000:  # routes x course items: bounded by the course
+                self._urls[key] = found
+        return found
 
     @cached_property
     def nav(self) -> list[tuple[str, str]]:

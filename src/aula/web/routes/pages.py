@@ -46,6 +46,7 @@ async def home(request: Request) -> Response:
             "lesson": state.lesson,
             "url": lesson_url(state.lesson.id),
             "position": state.position,
+            "started": bool(state.position or state.answers),
             "progress": state.summary,
             "nodes": list(state.nodes.values()),
         }
