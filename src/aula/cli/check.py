@@ -16,7 +16,7 @@ def _summary(report: CheckReport) -> str:
     counts = report.course.counts()
     parts = ", ".join(f"{n} {name if n != 1 else name.rstrip('s')}" for name, n in counts.items())
     ran = f"; {report.snippets_run} snippet(s) run" if report.snippets_run else ""
-    contained = f"\nsnippets contained by: {report.containment}" if report.containment else ""
+    contained = f" (contained by {report.containment})" if report.snippets_run else ""
     return f"ok: {report.course.id}: {parts}{ran}{contained}"
 
 
