@@ -23,7 +23,7 @@ class BoundedIntConvertor(Convertor[int]):
         return str(value)
 
 
-# Routes are built after this module is imported (every route module imports it first).
+# Registered before routes are built: web/routes/__init__.py imports this module first.
 register_url_convertor("int", BoundedIntConvertor())
 
 
