@@ -133,6 +133,12 @@ class Settings(BaseSettings):
         description="comma-separated proxy addresses or networks (127.0.0.1, 10.0.0.0/8) "
         "whose X-Forwarded-Proto: https marks cookies Secure; others' are ignored",
     )
+    facts_max_age_days: int = Field(
+        180,
+        description="aula check warns about course facts (prices, models) last checked "
+        "longer ago than this, in days",
+        gt=0,
+    )
 
     @field_validator("course", "data_dir", mode="after")
     @classmethod
