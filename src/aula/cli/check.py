@@ -18,7 +18,10 @@ def _summary(report: CheckReport) -> str:
     counts = report.course.counts()
     parts = ", ".join(f"{n} {name if n != 1 else name.rstrip('s')}" for name, n in counts.items())
     ran = f"; {report.snippets_run} snippet(s) run" if report.snippets_run else ""
-    contained = f" (contained by {report.containment})" if report.snippets_run else ""
+    if report.snippets_run:
+        contained = f" (contained by {report.containment})"
+    else:  # all cached: say what a run would use
+        contained = f" (snippets contained by {report.containment})" if report.containment else ""
     return f"ok: {report.course.id}: {parts}{ran}{contained}"
 
 
