@@ -112,9 +112,9 @@ def test_sqlite_disk_full_then_read_only_is_503_and_recovers(
         filler.unlink()
         assert learner.answer() == 200  # recovered by itself
         # A file system cannot go read-only under open files (the kernel says "busy"), and
-        # root ignores file modes: let the pool close its connections (it reopens them on
-        # demand), then remount read-only.
-        store.close()
+        # root ignores file modes: let the pool close its idle connections (it reopens them
+        # on demand), then remount read-only.
+        store._engine.dispose()
         remount = _run("mount", "-o", "remount,ro", str(small_disk))
         assert remount.returncode == 0, remount.stderr
         assert learner.answer() == 503
