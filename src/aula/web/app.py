@@ -9,13 +9,13 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from aula.learning import InvalidAnswer
 from aula.services.reviews import NothingToReview
 from aula.store import StoreUnavailable
-from aula.web.aula import HERE, Aula, aula_of
+from aula.web.aula import Aula, aula_of
+from aula.web.compression import compression
 from aula.web.errors import (
     http_error,
     invalid_answer,
@@ -51,11 +51,12 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
 
     routes: list[BaseRoute] = [
         *all_routes(),
-        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/static", app=aula.assets, name="static"),
     ]
     app = AulaStarlette(
         routes=routes,
         middleware=[
+            *compression(),  # zstd, brotli or gzip, as the client accepts
             Middleware(
                 BodyLimitMiddleware,
                 limit=aula.settings.body_limit_kb * 1024,
