@@ -32,7 +32,7 @@ MESSAGES: dict[Refusal, str] = {
 }
 
 
-class ResumeRefused(ValueError):
+class ResumeRefused(Exception):
     """A resume code that cannot be redeemed, with why (``reason``) and what to tell the learner."""
 
     def __init__(self, reason: Refusal) -> None:

@@ -11,11 +11,12 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp
 
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
 from aula.services.reviews import NothingToReview
-from aula.store import ResumeRefused
+from aula.store import ResumeRefused, StoreUnavailable
 from aula.web.aula import Aula, aula_of
 from aula.web.compression import compression
 from aula.web.errors import (
@@ -25,8 +26,10 @@ from aula.web.errors import (
     nothing_to_review,
     render_error,
     server_error,
+    unavailable,
 )
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.limits import BodyLimitMiddleware
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -39,6 +42,14 @@ async def moved_away(request: Request, exc: Exception) -> Response:
     response = render_error(request, 409, exc.message, {}, None)
     response.headers.append("set-cookie", aula.identity.cookie_header(aula.identity.new_learner()))
     return response
+
+
+class AulaStarlette(Starlette):
+    """Starlette with the security headers outside everything, even the handler of 500s
+    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
@@ -56,11 +67,15 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         *all_routes(),
         Mount("/static", app=aula.assets, name="static"),
     ]
-    app = Starlette(
+    app = AulaStarlette(
         routes=routes,
         middleware=[
             *compression(),  # zstd, brotli or gzip, as the client accepts
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=aula.settings.body_limit_kb * 1024,
+                upload_limit=aula.settings.upload_limit_mb * 1_000_000,
+            ),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
         exception_handlers={
@@ -69,6 +84,7 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
             NothingToReview: nothing_to_review,
             ResumeRefused: moved_away,
             NodeLocked: node_locked,
+            StoreUnavailable: unavailable,
             Exception: server_error,
         },
         lifespan=lifespan,
