@@ -3,7 +3,7 @@ and JSON and by the instructor's sources (which may not import the web layer).""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 
 def slide_url(lesson_id: str, number: int) -> str:
@@ -20,3 +20,9 @@ def term_url(term_id: str) -> str:
 
 def node_url(lesson_id: str, node_id: str) -> str:
     return f"/lessons/{quote(lesson_id)}/nodes/{quote(node_id)}"
+
+
+def lab_url(slug: str, **params: str) -> str:
+    """A lab's page, optionally pre-filled: ``lab_url("vram", model="flux-dev", gpu="8")``."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"/labs/{quote(slug)}" + (f"?{query}" if query else "")

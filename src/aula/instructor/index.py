@@ -25,7 +25,7 @@ import numpy as np
 
 from aula.content.model import Course
 from aula.content.snippets import default_cache_dir
-from aula.instructor.chunks import Chunk, course_chunks
+from aula.instructor.chunks import Chunk, course_chunks, translated_chunks
 from aula.instructor.embeddings import Embedder, Vectors
 from aula.instructor.language import LANGS, Lang, content_stems
 
@@ -43,6 +43,7 @@ class CourseIndex:
     bm25: Any  # bm25s.BM25, untyped
     sentence_stems: tuple[tuple[frozenset[str], ...], ...]
     subject_stems: tuple[frozenset[str], ...]
+    primary: bool = True  # the course's own language; False for a translation's index
     context_vectors: Vectors | None = None
     sentence_vectors: tuple[Vectors, ...] | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -78,17 +79,25 @@ def index_key(course: Course, chunks: tuple[Chunk, ...]) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def build(course: Course) -> CourseIndex:
-    """Cut the course into chunks and index them with BM25 (no embeddings yet)."""
+def chunks_in(course: Course, lang: Lang | None) -> tuple[Lang, tuple[Chunk, ...]]:
+    """The course's own chunks (``lang`` None or the course's), or those translated to ``lang``."""
+    own = course_lang(course)
+    if lang is None or lang == own:
+        return own, course_chunks(course)
+    return lang, translated_chunks(course, lang)
+
+
+def build(course: Course, lang: Lang | None = None) -> CourseIndex:
+    """Cut the course (or its ``lang`` translation) into chunks and index them with BM25."""
     start = time.perf_counter()
-    chunks = course_chunks(course)
-    lang = course_lang(course)
+    lang, chunks = chunks_in(course, lang)
     tokens = [content_stems(c.text, lang) or [""] for c in chunks]
     retriever = bm25s.BM25()
     retriever.index(tokens, show_progress=False)
     stems = tuple(tuple(frozenset(content_stems(s, lang)) for s in c.sentences) for c in chunks)
     key, subjects = index_key(course, chunks), _subjects(chunks, lang)
     index = CourseIndex(key, course.id, lang, chunks, retriever, stems, subjects)
+    index.primary = lang == course_lang(course)
     index.timings["build_ms"] = (time.perf_counter() - start) * 1000
     return index
 
@@ -115,7 +124,7 @@ def embed(index: CourseIndex, embedder: Embedder, root: Path | None) -> None:
     """Attach vectors, reusing those cached for unchanged texts: only edits are re-embedded."""
     start = time.perf_counter()
     units = embedding_units(index)
-    name = f"{index.course_id}-{embedder.key}"
+    name = f"{index.course_id}{'' if index.primary else '-' + index.lang}-{embedder.key}"
     cached = _load_vectors(root, name) if root else {}
     digests = [_digest(u) for u in units]
     missing = [i for i, d in enumerate(digests) if d not in cached]
@@ -209,10 +218,11 @@ def _save_vectors(root: Path, key: str, digests: list[str], flat: Vectors) -> No
     os.replace(tmp, path)
 
 
-def load(course: Course, root: Path) -> CourseIndex | None:
-    """The cached index for ``course``, or None when there is none (or it is unreadable)."""
+def load(course: Course, root: Path, lang: Lang | None = None) -> CourseIndex | None:
+    """The cached index for ``course`` (in ``lang``), or None when there is none or it is
+    unreadable."""
     start = time.perf_counter()
-    chunks = course_chunks(course)
+    _, chunks = chunks_in(course, lang)
     key = index_key(course, chunks)
     folder = _folder(root, key)
     if not folder.is_dir():
@@ -228,5 +238,6 @@ def load(course: Course, root: Path) -> CourseIndex | None:
         shutil.rmtree(folder, ignore_errors=True)  # damaged: the next save writes it anew
         return None
     index = CourseIndex(key, course.id, lang, chunks, retriever, stems, _subjects(chunks, lang))
+    index.primary = lang == course_lang(course)
     index.timings["load_ms"] = (time.perf_counter() - start) * 1000
     return index

@@ -68,6 +68,11 @@ def _query_noise(lang: Lang) -> frozenset[str]:
     return _stopwords(lang) | frozenset(_QUESTION_NOISE[lang])
 
 
+def question_words(lang: Lang) -> frozenset[str]:
+    """Stop words and the words that only make a sentence a question."""
+    return _query_noise(lang)
+
+
 def is_stopword(word: str, lang: Lang, *, query: bool = False) -> bool:
     return word in (_query_noise(lang) if query else _stopwords(lang))
 

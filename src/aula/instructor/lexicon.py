@@ -172,6 +172,9 @@ class Entry:
 
 def _pairs(course_lang: Lang, query_lang: Lang) -> list[tuple[str, str]]:
     """(question-side phrase, course-side renderings) for the direction needed."""
+    if query_lang == course_lang == "es":
+        # Spanish variants that share a rendering are synonyms ("ordenador", "computadora").
+        return [(phrase, es) for es in ES_EN for phrase in es.split("|")]
     if query_lang == course_lang:
         table = EN_SYNONYMS if course_lang == "en" else {}
         return [

@@ -51,7 +51,15 @@ class Query:
     shape: Shape = "other"
 
 
-def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query:
+LONG_QUESTION = 14  # content words: past this, words the course never uses are dropped
+
+
+def analyse(
+    text: str,
+    course_lang: Lang,
+    known: Callable[[str], bool],
+    correct: Callable[[list[str]], list[str]] | None = None,
+) -> Query:
     """Detect the language, translate what the glossary knows, stem the rest for the index.
 
     In the course's language, a phrase with listed synonyms gains them ("picture" also finds
@@ -61,6 +69,8 @@ def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query
     """
     lang = detect(text)
     folded = words(text)
+    if correct is not None:
+        folded = correct(folded)
     ws = [w for i, w in enumerate(folded) if w not in GLUE and not _after_how(folded, i)]
     other: Lang = "es" if course_lang == "en" else "en"
     foreign = lang if lang != course_lang else other
@@ -88,9 +98,13 @@ def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query
             groups.append(entry.target)
             i += len(entry.source)
             continue
-        if not noise:
+        # A short word the course never uses is a typo or chatter ("wat", "lol"), not a topic.
+        if not noise and (len(ws[i]) > 3 or known(own)):
             groups.append(frozenset({own}))
         i += 1
+    if len(groups) > LONG_QUESTION:
+        # A long, chatty question: its topic is what the course has words for.
+        groups = [g for g in groups if any(known(s) for s in g)] or groups
     unique = tuple(dict.fromkeys(groups))
     return Query(text, lang, unique, translated, shape(folded))
 

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.content.catalog import Catalog
+from aula.content.urls import lab_url
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
 from aula.labs.weights import UPLOAD_HEADER_LIMIT
@@ -57,7 +58,7 @@ def _errors(exc: InputError) -> dict[str, str]:
 
 
 async def labs_index(request: Request) -> Response:
-    labs = [{"href": f"/labs/{slug}", "title": t, "text": text} for slug, t, text in LABS]
+    labs = [{"href": lab_url(slug), "title": t, "text": text} for slug, t, text in LABS]
     return aula_of(request).render(request, "labs/index.html", {"title": "Labs", "labs": labs})
 
 

@@ -1,0 +1,165 @@
+"""The labs as the instructor's tools: a question about fitting a model on a GPU is answered
+by the VRAM planner itself, with its numbers, its assumptions in one line and a link to the
+lab pre-filled with the learner's values (``/labs/vram?model=flux-dev&gpu=8``).
+
+The instructor calls ``aula.labs`` (pure computation over the course's catalog, no I/O here:
+"auto" GPU detection is never used) and nothing else of that layer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aula.content.catalog import Catalog, ModelEntry
+from aula.content.urls import lab_url
+from aula.instructor.language import Lang, words
+from aula.labs.catalog import default_catalog
+from aula.labs.errors import LabError
+from aula.labs.planner import plan
+from aula.labs.vram import Suggestion, VramPlan
+
+_SIZE = re.compile(
+    r"(\d{1,4}(?:[.,]\d+)?)\s*(?:gb|gib|g\b|gigas?\b|gigabytes?\b|giga\b)", re.IGNORECASE
+)
+_MEMORY_WORDS = frozenset(
+    "vram memory memoria gb gpu card tarjeta grafica graphics fit fits cabe caber entra run "
+    "running ejecutar correr corre ejecuto funciona need needs necesito necesita requiere "
+    "require requires laptop portatil".split()
+)
+
+
+@dataclass(frozen=True)
+class ToolAnswer:
+    """What a lab computed, already worded in the learner's language."""
+
+    text: str
+    title: str  # the lab's name, for the answer's sources
+    url: str  # the lab, pre-filled
+    facts: tuple[str, ...]  # the numbers and words the answer rests on (faithfulness check)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s._\-\[\]()]+", "", text.lower())
+
+
+def _names(entry: ModelEntry) -> set[str]:
+    return {_key(entry.id), _key(entry.name), *(_key(a) for a in entry.aliases)}
+
+
+def mentioned_models(text: str, catalog: Catalog) -> list[ModelEntry]:
+    """Catalog models named in ``text`` (by id, name or alias), in the order named."""
+    ws = words(text)
+    found: list[tuple[int, ModelEntry]] = []
+    for entry in catalog.models:
+        names = _names(entry)
+        hits = [
+            i
+            for i in range(len(ws))
+            if any(_key("".join(ws[i : i + n])) in names for n in (1, 2, 3, 4))
+        ]
+        if hits:
+            found.append((hits[-1], entry))
+    found.sort(key=lambda x: x[0])  # for a follow-up, the last named is the one asked about
+    return [e for _, e in found]
+
+
+def _gpu(text: str, catalog: Catalog) -> tuple[str, str] | None:
+    """(what to pass the planner, what the learner called it): a size or a catalog GPU."""
+    if match := _SIZE.search(text):
+        size = match.group(1).replace(",", ".")
+        return size, f"{size} GB"
+    ws = words(text)
+    for gpu in catalog.gpus:
+        names = {_key(gpu.id), _key(gpu.name), *(_key(a) for a in gpu.aliases)}
+        if any(_key("".join(ws[i : i + n])) in names for i in range(len(ws)) for n in (1, 2, 3)):
+            return gpu.id, gpu.name
+    return None
+
+
+def _gb(value: float, lang: Lang) -> str:
+    text = f"{value:.1f}"
+    return (text.replace(".", ",") if lang == "es" else text) + " GB"
+
+
+_OFFLOAD_ES = {"model": "por componentes", "sequential": "capa a capa, muy lento"}
+
+
+def _change_es(p: VramPlan, fix: Suggestion) -> str:
+    parts = []
+    if fix.settings.precision != p.settings.precision:
+        parts.append(f"con los pesos en {fix.settings.precision}")
+    if fix.settings.offload != "none":
+        parts.append(f"descargando partes a la RAM ({_OFFLOAD_ES[fix.settings.offload]})")
+    if fix.settings.slicing and not p.settings.slicing:
+        parts.append("por trozos (slicing)")
+    if fix.settings.batch != p.settings.batch:
+        parts.append(f"con lotes de {fix.settings.batch}")
+    return " y ".join(parts) or "con otros ajustes"
+
+
+def _vram_text(p: VramPlan, asked_gpu: bool, lang: Lang) -> str:
+    s = p.settings
+    res = f"{s.width}×{s.height}"
+    if lang == "es":
+        need = f"{p.model} necesita unos {_gb(p.needed_gb, lang)} de VRAM en su pico ({s.precision}, {res}, lote de {s.batch}, sin offloading)"
+        if not asked_gpu:
+            out = need + "."
+        elif p.fits:
+            out = f"Sí: {need}, y tu GPU de {_gb(p.gpu_gb, lang)} los tiene."
+        else:
+            out = f"No tal cual: {need}, más de los {_gb(p.gpu_gb, lang)} de tu GPU."
+        fix = next((x for x in p.suggestions if x.fits and x.model == p.model), None)
+        if asked_gpu and not p.fits and fix is not None:
+            how = _change_es(p, fix)
+            out += (
+                f" Cabría {how} (pico de {_gb(fix.peak_gb, lang)}), a costa de velocidad o calidad."
+            )
+        return (
+            out + " Cálculo del planificador de VRAM del curso; ábrelo para probar otros ajustes."
+        )
+    need = f"{p.model} needs about {_gb(p.needed_gb, lang)} of VRAM at its peak ({s.precision}, {res}, batch of {s.batch}, no offloading)"
+    if not asked_gpu:
+        out = need + "."
+    elif p.fits:
+        out = f"Yes: {need}, and your {_gb(p.gpu_gb, lang)} GPU has that."
+    else:
+        out = f"Not as it is: {need}, more than your {_gb(p.gpu_gb, lang)} GPU has."
+    fix = next((x for x in p.suggestions if x.fits and x.model == p.model), None)
+    if asked_gpu and not p.fits and fix is not None:
+        out += f" It would fit with this change: {fix.change} (peak {_gb(fix.peak_gb, lang)}; the price: {fix.cost})."
+    return out + " Computed by the course's VRAM planner; open it to try other settings."
+
+
+def vram_answer(
+    text: str, lang: Lang, catalog: Catalog | None = None, *, follow_up: bool = False
+) -> ToolAnswer | None:
+    """The VRAM planner's answer when ``text`` asks whether a named open model fits on a GPU
+    (or how much memory it needs); None for any other question. ``follow_up``: ``text`` is the
+    previous question and then this one ("... on 8 GB? ¿y para Flux?"): the last model named
+    is the one asked about."""
+    catalog = catalog or default_catalog()
+    models = [m for m in mentioned_models(text, catalog) if m.components and m.family]
+    if follow_up:
+        models = models[-1:]
+    ws = set(words(text))
+    gpu = _gpu(text, catalog)
+    if len(models) != 1 or not (gpu or ws & {"vram", "memoria", "memory"}):
+        return None
+    if not ws & _MEMORY_WORDS and gpu is None:
+        return None
+    model = models[0]
+    try:
+        result = plan(model.id, gpu[0] if gpu else "1024", catalog=catalog)
+    except (LabError, ValueError):
+        return None
+    params = {"model": model.id, "gpu": gpu[0] if gpu else ""}
+    title = "Planificador de VRAM" if lang == "es" else "VRAM planner"
+    facts = (
+        f"{result.needed_gb:.1f}",
+        f"{result.gpu_gb:g}",
+        *(f"{x.peak_gb:.1f}" for x in result.suggestions),
+    )
+    return ToolAnswer(
+        _vram_text(result, gpu is not None, lang), title, lab_url("vram", **params), facts
+    )
