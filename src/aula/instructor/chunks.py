@@ -168,7 +168,7 @@ def _translated_section(
     label = f"{_INSTRUCTOR.get(t.lang, course.instructor)}: {title}"
     for chunk in _section_chunks(course, lesson, translated):
         yield dataclasses.replace(chunk, title=label)
-    for card, words in zip(section.cards, t.cards, strict=False):
+    for words in t.cards[: len(section.cards)]:
         quote = (words.quote.text,) if words.quote else ()
         points = tuple(s for p in words.points for s in sentences(p.text))
         url = section_url(lesson.id, section.id)

@@ -28,6 +28,17 @@ _SUBJECT_CREDIT = 0.6  # a word found only in the chunk's subject, not in the se
 _SHAPE_BONUS = 1.2  # a number for "how much", the defining sentence for "what is"
 _MAX_WORDS = 70
 _DIGIT = re.compile(r"\d")
+# Sentences that point at something the answer does not show: a list to follow, the Terminal,
+# a table, "below". Quoted alone they would dangle.
+_POINTER = re.compile(
+    r"(:\s*$|\bterminal\b|\bbelow\b|\babove\b|side by side|this table|"
+    r"\bsee which way\b|\bthe following\b|\blo siguiente\b|\bla tabla\b|\bdebajo\b)",
+    re.IGNORECASE,
+)
+
+
+def dangles(sentence: str) -> bool:
+    return bool(_POINTER.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,8 @@ def _fit(index: CourseIndex, chunk: int, i: int, sentence: str, query: Query) ->
     """Length and shape: very short or very long sentences, and the kind of answer wanted."""
     n = len(sentence.split())
     factor = 0.6 if n < 4 else 0.85 if n > 50 else 1.0
+    if dangles(sentence):
+        factor *= 0.2
     if query.shape == "number" and _DIGIT.search(sentence):
         factor *= _SHAPE_BONUS
     if query.shape == "definition" and i == 0 and index.chunks[chunk].kind == "term":
@@ -146,8 +159,10 @@ def best_quote(
         return None
     value, chunk, i = best
     extra = _companion(index, chunk, i, query, scored, per_chunk[chunk])
-    picked = tuple(sorted({i, extra} - {-1}))
     sentences = index.chunks[chunk].sentences
+    if extra >= 0 and dangles(sentences[extra]):
+        extra = -1
+    picked = tuple(sorted({i, extra} - {-1}))
     if sum(len(sentences[j].split()) for j in picked) > _MAX_WORDS:
         picked = (i,)
     return Quote(chunk, picked, value)

@@ -8,6 +8,7 @@ rebuilding; the embeddings, the only slow part, are kept per model.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -30,6 +31,7 @@ from aula.instructor.embeddings import Embedder, Vectors
 from aula.instructor.language import LANGS, Lang, content_stems
 
 INDEX_VERSION = 1
+NAME_MIN_IDF = 1.0  # a word in more than about a third of the chunks does not name one
 
 
 @dataclass
@@ -59,6 +61,15 @@ class CourseIndex:
         df = 0 if tid is None else int(indptr[tid + 1] - indptr[tid])
         n = self.size
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    @functools.cached_property
+    def names(self) -> tuple[frozenset[str], ...]:
+        """Per chunk, the distinctive words of what it is about (a term's name and aliases,
+        without words most pages use, such as "model"): how a question names it."""
+        return tuple(
+            frozenset(s for s in subject if self.idf(s) >= NAME_MIN_IDF)
+            for subject in self.subject_stems
+        )
 
     def term_scores(self, stem: str) -> Any:
         """BM25 score of one stem in every chunk (zeros for a stem the course never uses)."""
@@ -218,11 +229,11 @@ def _save_vectors(root: Path, key: str, digests: list[str], flat: Vectors) -> No
     os.replace(tmp, path)
 
 
-def load(course: Course, root: Path, lang: Lang | None = None) -> CourseIndex | None:
+def load(course: Course, root: Path, wanted: Lang | None = None) -> CourseIndex | None:
     """The cached index for ``course`` (in ``lang``), or None when there is none or it is
     unreadable."""
     start = time.perf_counter()
-    _, chunks = chunks_in(course, lang)
+    _, chunks = chunks_in(course, wanted)
     key = index_key(course, chunks)
     folder = _folder(root, key)
     if not folder.is_dir():

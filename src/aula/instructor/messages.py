@@ -1,7 +1,8 @@
 """The few sentences the instructor writes itself, in the learner's language.
 
-Extractive answers quote the course, so they are in the course's language; when the learner
-asked in another language, the answer starts by saying so, briefly, in theirs.
+Answers quote the course in the learner's language (from its translations); when the course
+has the answer only in its own language, the learner is told so in theirs, never given a
+quote in another language.
 """
 
 from __future__ import annotations
@@ -22,6 +23,18 @@ _EMPTY = {
     "en": "Ask a question about the course, in English or Spanish.",
     "es": "Haz una pregunta sobre el curso, en español o en inglés.",
 }
+
+
+_ONLY_IN = {
+    ("es", "en"): "El curso solo explica esto en inglés, por ahora: lo encontrarás en las "
+    "páginas enlazadas.",
+    ("en", "es"): "The course explains this only in Spanish for now: see the linked pages.",
+}
+
+
+def only_in_course_language(question_lang: Lang, course_lang: Lang) -> str:
+    """Covered, but only in the course's language: say so in the learner's, and link."""
+    return _ONLY_IN.get((question_lang, course_lang), _ONLY_IN[("es", "en")])
 
 
 def not_covered(lang: Lang, course_title: str) -> str:

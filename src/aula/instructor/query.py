@@ -16,7 +16,7 @@ from aula.instructor.language import Lang, detect, is_stopword, stem, words
 from aula.instructor.lexicon import GLUE, entries, match_at
 
 Group = frozenset[str]
-Shape = Literal["definition", "number", "other"]
+Shape = Literal["definition", "number", "comparison", "yesno", "why", "other"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -31,14 +31,31 @@ _IS = _words("is are s es son significa")
 _DEFINITION_WORDS = _words("mean means meaning define definition stand significa")
 
 
+_COMPARE = _words(
+    "difference differences differ compare compared comparison versus vs diferencia "
+    "diferencias diferencian compara comparar comparacion frente"
+)
+_WHY = _words("why how porque como")
+_YES_NO = _words(
+    "can could is are does do should will would may puedo puede pueden puedes es son se hay "
+    "tengo necesito debo"
+)
+
+
 def shape(ws: list[str]) -> Shape:
-    """What kind of answer the question wants, from its first words (folded)."""
+    """What kind of answer the question wants, from its words (folded)."""
     if any(a == "how" and b in _HOW for a, b in itertools.pairwise(ws)):
         return "number"
     if _NUMBER_WORDS & set(ws):
         return "number"
+    if _COMPARE & set(ws):
+        return "comparison"
     if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
         return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
+    if (ws[:1] and ws[0] in _WHY) or ws[:2] == ["por", "que"]:
+        return "why"
+    if ws[:1] and ws[0] in _YES_NO:
+        return "yesno"
     return "other"
 
 

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from aula.instructor.language import LANGS, question_words, words
-from aula.instructor.lexicon import ES_EN, EN_SYNONYMS
+from aula.instructor.lexicon import EN_SYNONYMS, ES_EN
 
 _MIN_LENGTH = 4
 

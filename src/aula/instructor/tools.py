@@ -23,7 +23,7 @@ _SIZE = re.compile(
     r"(\d{1,4}(?:[.,]\d+)?)\s*(?:gb|gib|g\b|gigas?\b|gigabytes?\b|giga\b)", re.IGNORECASE
 )
 _MEMORY_WORDS = frozenset(
-    "vram memory memoria gb gpu card tarjeta grafica graphics fit fits cabe caber entra run "
+    "vram memory memoria gb gpu card tarjeta grafica graphics fit fits cabe caber entra run "  # noqa: SIM905
     "running ejecutar correr corre ejecuto funciona need needs necesito necesita requiere "
     "require requires laptop portatil".split()
 )
@@ -102,7 +102,10 @@ def _vram_text(p: VramPlan, asked_gpu: bool, lang: Lang) -> str:
     s = p.settings
     res = f"{s.width}×{s.height}"
     if lang == "es":
-        need = f"{p.model} necesita unos {_gb(p.needed_gb, lang)} de VRAM en su pico ({s.precision}, {res}, lote de {s.batch}, sin offloading)"
+        need = (
+            f"{p.model} necesita unos {_gb(p.needed_gb, lang)} de VRAM en su pico "
+            f"({s.precision}, {res}, lote de {s.batch}, sin offloading)"
+        )
         if not asked_gpu:
             out = need + "."
         elif p.fits:
@@ -118,7 +121,10 @@ def _vram_text(p: VramPlan, asked_gpu: bool, lang: Lang) -> str:
         return (
             out + " Cálculo del planificador de VRAM del curso; ábrelo para probar otros ajustes."
         )
-    need = f"{p.model} needs about {_gb(p.needed_gb, lang)} of VRAM at its peak ({s.precision}, {res}, batch of {s.batch}, no offloading)"
+    need = (
+        f"{p.model} needs about {_gb(p.needed_gb, lang)} of VRAM at its peak "
+        f"({s.precision}, {res}, batch of {s.batch}, no offloading)"
+    )
     if not asked_gpu:
         out = need + "."
     elif p.fits:
@@ -127,7 +133,8 @@ def _vram_text(p: VramPlan, asked_gpu: bool, lang: Lang) -> str:
         out = f"Not as it is: {need}, more than your {_gb(p.gpu_gb, lang)} GPU has."
     fix = next((x for x in p.suggestions if x.fits and x.model == p.model), None)
     if asked_gpu and not p.fits and fix is not None:
-        out += f" It would fit with this change: {fix.change} (peak {_gb(fix.peak_gb, lang)}; the price: {fix.cost})."
+        peak = _gb(fix.peak_gb, lang)
+        out += f" It would fit with this change: {fix.change} (peak {peak}; the price: {fix.cost})."
     return out + " Computed by the course's VRAM planner; open it to try other settings."
 
 
