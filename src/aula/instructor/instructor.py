@@ -95,8 +95,8 @@ class Instructor:
             return index
 
         index = indexed(None)
-        others = [lang for lang in LANGS if lang != index.lang]
-        translations = [t for t in map(indexed, others) if t.size]
+        others = [lang for lang in LANGS if lang != index.lang and ix.chunks_in(course, lang)[1]]
+        translations = [indexed(lang) for lang in others]
         wanted = settings.embeddings if embeddings is None else embeddings
         embedder, why_not = default_embedder(wanted)
         chosen = settings.backend() if backend == "configured" else backend
@@ -262,6 +262,9 @@ class Instructor:
         if composed is None:
             return self._elsewhere(asked, lang, lesson_id)
         sources = self._sources(index, order, scored, composed.chunks)
+        if index.lang != lang:  # no text in the learner's language: say so, never mix
+            note = messages.only_in_course_language(lang, index.lang)
+            return Answer(note, tuple(sources), self._extractive())
         if self.backend is None:
             return Answer(composed.text, tuple(sources), self._extractive())
         return self._generate(index, query, sources, order, composed.text, ())
@@ -278,7 +281,7 @@ class Instructor:
 
     def _elsewhere(self, text: str, lang: Lang, lesson_id: str | None) -> Answer:
         """Not covered in the learner's language: covered in the course's own, or not at all."""
-        if lang != self.index.lang and self.index_for(lang) is not self.index:
+        if lang != self.index.lang:
             _, scored = self.search(text, lesson_id=lesson_id, index=self.index)
             order = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
             if self._covered(scored, order) and scored.confidence[order[0]] > 0:

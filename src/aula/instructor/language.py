@@ -32,16 +32,16 @@ def _wordset(text: str) -> frozenset[str]:
 _QUESTION_NOISE: dict[str, frozenset[str]] = {
     "en": _wordset(
         "actually also anyone anything bad best better called could everything exactly explain "
-        "get good happen happens kind know let like many matter matters mean meaning means mine much "
-        "need needs important "
+        "get good happen happens important kind know let like many matter matters mean meaning "
+        "means mine much need needs "
         "one people please really said say says someone something sort stand tell thing things "
         "use used using want way ways would"
     ),
     "es": _wordset(
         "algo buena bueno como conseguir consigo conviene cosa cosas cual cuales cuanta cuantas "
         "cuanto cuantos deberia debo dice dicen dime donde exactamente explica explicame favor "
-        "gente hace hacen hacer hago hay importa importan importante llama llaman mejor mia mio muy "
-        "necesita necesitan "
+        "gente hace hacen hacer hago hay importa importan importante llama llaman mejor mia mio "
+        "muy necesita necesitan "
         "necesitas necesito ocurre pasa pasaria podria puede pueden puedes puedo quien quiere "
         "quiero realmente saber significa sirve tambien tan usa usar uso"
     ),
