@@ -16,7 +16,7 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, progress, reviews
+from . import answers, learners, progress, reviews, turns
 from .engine import WRITE, Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
@@ -118,6 +118,24 @@ class Store:
         learner_id = check_id("learner_id", learner_id)
         with self._writing() as connection:
             return learners.erase(connection, learner_id)
+
+    # The instructor's conversation
+
+    def record_turn(
+        self, learner_id: str, question: str, answer: str, at: datetime | None = None
+    ) -> None:
+        """Keep the question and its answer; only the learner's last 3 turns are kept."""
+        learner_id = check_id("learner_id", learner_id)
+        when = instant_or_now("at", at)
+        with self._writing() as connection:
+            learners.claim(connection, learner_id, when)
+            turns.record(connection, learner_id, question[:2000], answer[:4000], when)
+
+    def recent_turns(self, learner_id: str) -> list[turns.TurnRecord]:
+        """The learner's last (up to 3) questions to the instructor, oldest first."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return turns.recent(connection, learner_id)
 
     # Progress
 

@@ -137,5 +137,17 @@ review_logs = sa.Table(
     sa.Index(None, "learner_id", "reviewed_at"),
 )
 
-LEARNER_TABLES = (answers, slide_views, positions, review_cards, review_logs)
+instructor_turns = sa.Table(
+    "instructor_turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _learner(),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    _at("asked_at"),
+    sa.Index(None, "learner_id", "asked_at"),
+)
+"""The learner's last few questions to the instructor and its answers (follow-ups)."""
+
+LEARNER_TABLES = (answers, slide_views, positions, review_cards, review_logs, instructor_turns)
 """Every table holding a learner's data, children of ``learners``."""
