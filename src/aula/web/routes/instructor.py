@@ -63,10 +63,30 @@ def _question(text: object) -> str:
     return question
 
 
+async def _ask(request: Request, question: str, lesson_id: str | None) -> Answer:
+    """Answer with the learner's last turns as context (for follow-ups), then keep this one."""
+    aula = aula_of(request)
+    learner = aula.learner(request)
+    turns = await aula.db(aula.store.recent_turns, learner)
+    history = [t.question for t in turns]
+    answer = await aula.db(aula.ask().ask, question, lesson_id=lesson_id, history=history)
+    await aula.db(aula.store.record_turn, learner, question, answer.answer)
+    return answer
+
+
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:
     aula = aula_of(request)
     note = await aula.db(backend_note, aula)
-    context = {"title": "Ask the instructor", "q": question, "answer": answer, "note": note}
+    turns = await aula.db(aula.store.recent_turns, aula.learner(request))  # reads only
+    if answer is not None:
+        turns = turns[:-1]  # the turn just answered is shown below the form
+    context = {
+        "title": "Ask the instructor",
+        "q": question,
+        "answer": answer,
+        "note": note,
+        "turns": turns,
+    }
     return aula.render(request, "instructor.html", context)
 
 
@@ -81,7 +101,7 @@ async def ask_form(request: Request) -> Response:
     question = _question(form.get("q"))
     lesson = form.get("lesson_id")
     lesson_id = lesson if isinstance(lesson, str) and aula.course.lesson(lesson) else None
-    answer = await aula.db(aula.ask().ask, question, lesson_id=lesson_id)
+    answer = await _ask(request, question, lesson_id)
     return await _render(request, question, answer)
 
 
@@ -131,7 +151,7 @@ async def ask_json(request: Request) -> Response:
     body = await read_json(request, AskIn)
     question = _question(body.question)
     lesson_id = body.lesson_id if body.lesson_id and aula.course.lesson(body.lesson_id) else None
-    answer = await aula.db(aula.ask().ask, question, lesson_id=lesson_id)
+    answer = await _ask(request, question, lesson_id)
     return JSONResponse(answer.to_dict())
 
 
