@@ -19,10 +19,10 @@ from pathlib import Path
 import httpx
 
 from aula.content import load_course
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
-from aula.web.settings import Settings
 
 PAGES = [
     ("baseline: /static/aula.css", "/static/aula.css"),

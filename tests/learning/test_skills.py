@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import timedelta
@@ -14,11 +15,15 @@ from aula.content.model import Lesson
 from aula.learning import (
     DEFAULT_PARAMS,
     Attempt,
+    Replay,
+    chronological,
     lesson_progress,
     mastery_rule,
     observe,
+    replay,
     skill_states,
 )
+from aula.learning import states_of as states_from_replay
 
 from .builders import History, chain_lesson, histories, lesson, lessons, node, question, slide
 
@@ -268,3 +273,20 @@ def test_answers_are_ordered_by_time_not_by_list_order() -> None:
 def test_threshold_must_be_a_probability() -> None:
     with pytest.raises(ValueError, match="threshold"):
         skill_states(chain_lesson(1), [], 0)
+
+
+@fast
+@given(lesson_and_history, st.integers(min_value=0, max_value=60))
+def test_a_snapshot_continued_equals_the_whole_replay(
+    case: tuple[Lesson, list[Attempt]], cut: int
+) -> None:
+    """The incremental snapshot (state + new answers -> new state) is the full replay."""
+    le, attempts = case
+    ordered = chronological(attempts)
+    cut = min(cut, len(ordered))
+    whole = replay(le, ordered, THRESHOLD)
+    first = replay(le, ordered[:cut], THRESHOLD)
+    stored = Replay.from_json(json.loads(json.dumps(first.to_json())))  # as the store keeps it
+    continued = replay(le, ordered[cut:], THRESHOLD, start_from=stored)
+    assert continued == whole
+    assert states_from_replay(le, continued, THRESHOLD) == skill_states(le, attempts, THRESHOLD)

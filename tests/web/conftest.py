@@ -10,10 +10,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from aula.content import Course, load_course
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
-from aula.web.settings import Settings
 
 SECRET = "test-secret-key"
 
@@ -41,3 +41,11 @@ def client(app: Starlette) -> Iterator[TestClient]:
 def csrf_token(client: TestClient) -> str:
     token: str = client.get("/api/session").json()["csrf_token"]
     return token
+
+
+def view_slide(client: TestClient, number: int, lesson_id: str = "open-vs-closed") -> None:
+    """Open a slide as a browser with JavaScript does: the page, then its view beacon."""
+    assert client.get(f"/lessons/{lesson_id}/slides/{number}").status_code == 200
+    body = {"lesson_id": lesson_id, "slide": number}
+    headers = {"x-csrf-token": csrf_token(client)}
+    assert client.post("/api/progress/slides", json=body, headers=headers).status_code == 200

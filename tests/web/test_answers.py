@@ -148,10 +148,10 @@ def test_return_to_cannot_leave_the_site(client: TestClient, course: Course) -> 
 
 def test_answers_survive_a_restart(app: object, course: Course, database_url: str) -> None:
     """A new app on the same database (a restarted server) finds the learner's answer."""
+    from aula.settings import Settings
     from aula.store import Store
     from aula.web.app import Aula, create_app
     from aula.web.identity import Identity
-    from aula.web.settings import Settings
 
     from .conftest import SECRET
 

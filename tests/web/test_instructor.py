@@ -14,11 +14,11 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from aula.content import Course
+from aula.settings import load_settings
 from aula.store import Store
 from aula.store.schema import instructor_turns
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
-from aula.web.settings import load_settings
 
 from .conftest import csrf_token
 
@@ -111,7 +111,9 @@ class StubModel(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers["content-length"])
         json.loads(self.rfile.read(length))
-        body = json.dumps({"choices": [{"message": {"content": "VRAM is the memory on your graphics card [1]."}}]})
+        body = json.dumps(
+            {"choices": [{"message": {"content": "VRAM is the memory on your graphics card [1]."}}]}
+        )
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.end_headers()

@@ -24,11 +24,11 @@ from aula.labs.compare import compare_models
 from aula.labs.cost import CostResult, cost_of_ownership
 from aula.labs.planner import plan
 from aula.labs.weights import UPLOAD_HEADER_LIMIT, inspect_header_bytes, inspect_weights
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
 from aula.web.labs.format import money
-from aula.web.settings import Settings
 
 from .conftest import SECRET, csrf_token
 

@@ -12,7 +12,7 @@ from aula.content import Course
 from aula.store import ItemKind
 from aula.web.app import Aula
 
-from .conftest import csrf_token
+from .conftest import csrf_token, view_slide
 from .test_skills import master
 
 
@@ -38,18 +38,23 @@ def make_due(app: Starlette, learner: str, kind: ItemKind, item_id: str) -> None
     store.save_review_card(learner, kind, item_id, card.card_json, past)
 
 
-def test_terms_of_open_nodes_are_scheduled_for_tomorrow(client: TestClient, app: Starlette) -> None:
+def test_terms_met_on_a_slide_are_scheduled_for_tomorrow(
+    client: TestClient, app: Starlette, course: Course
+) -> None:
     client.get("/lessons/open-vs-closed/slides/1")
     store = aula_of(app).store
+    assert store.review_cards(learner_of(client, app)) == []  # a GET schedules nothing
+    view_slide(client, 1)
     cards = store.review_cards(learner_of(client, app))
     assert {c.item_kind for c in cards} == {"term"}
+    assert {c.item_id for c in cards} == set(course.lessons[0].slides[0].terms)
     assert all(c.due > datetime.now(UTC) + timedelta(hours=20) for c in cards)
     assert client.get("/api/review").json()["due"] == []
     assert "Nothing is due right now." in client.get("/review").text
 
 
 def test_a_due_term_is_shown_and_rescheduled_by_rating(client: TestClient, app: Starlette) -> None:
-    client.get("/lessons/open-vs-closed/slides/1")
+    view_slide(client, 1)
     learner = learner_of(client, app)
     make_due(app, learner, "term", "saas")
     assert "1 review due" in client.get("/").text
@@ -66,7 +71,7 @@ def test_a_due_term_is_shown_and_rescheduled_by_rating(client: TestClient, app: 
 
 
 def test_again_comes_back_sooner_than_easy(client: TestClient, app: Starlette) -> None:
-    client.get("/lessons/open-vs-closed/slides/1")
+    view_slide(client, 1)
     learner = learner_of(client, app)
     token = csrf_token(client)
     dues = {}

@@ -9,10 +9,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from aula.content import check_course
+from aula.settings import Settings
 from aula.store import Store
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity
-from aula.web.settings import Settings
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -15,8 +14,7 @@ import click
 from aula.content import CourseError, load_course
 from aula.instructor import Answer, Instructor, SettingsError
 from aula.instructor.embeddings import e5_available
-from aula.web.settings import SettingsError as AppSettingsError
-from aula.web.settings import load_settings
+from aula.settings import from_process
 
 
 def _where(answer: Answer) -> str:
@@ -71,14 +69,14 @@ def ask(
     if not as_json and embeddings is not False and e5_available() and sys.stderr.isatty():
         click.echo("(indexing the course; the first time with embeddings takes a while)", err=True)
     try:
-        settings = load_settings({}, os.environ).instructor()
+        settings = from_process().instructor()
         instructor = Instructor.for_course(
             course,
             embeddings=embeddings,
             backend=None if offline else "configured",
             settings=settings,
         )
-    except (SettingsError, AppSettingsError, RuntimeError) as exc:
+    except (SettingsError, RuntimeError) as exc:
         click.echo(f"aula ask: {exc}", err=True)
         raise SystemExit(2) from None
     answer = instructor.ask(question, lesson_id=lesson_id)

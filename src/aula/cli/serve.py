@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from aula.content import check_course
+from aula.settings import SettingsError, describe, from_process
 from aula.store import Store
 from aula.web.asgi import OVERRIDES_VARIABLE, data_dir, database_url
-from aula.web.settings import SettingsError, describe, load_settings
 
 
 def _help_settings(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -64,7 +64,7 @@ def serve(
         if value is not None:
             overrides[name] = str(value)
     try:
-        settings = load_settings(overrides, os.environ)
+        settings = from_process(overrides)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     report = check_course(settings.course)

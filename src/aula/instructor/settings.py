@@ -1,6 +1,6 @@
 """What the instructor is configured to do: which model to ask, if any, and embeddings.
 
-The values come from Aula's settings (``aula.web.settings``), where each is declared once with
+The values come from Aula's settings (``aula.settings``), where each is declared once with
 its default, help and ``AULA_*`` variable, for ``aula serve`` and ``aula ask`` alike. The
 defaults send nothing anywhere: without ``llm_url``, answers are quoted from the course.
 """
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aula.errors import SettingsError
 from aula.instructor.generative import OpenAICompatibleBackend
 
-
-class SettingsError(ValueError):
-    """A setting that cannot be used; the message names it and says what to do."""
+__all__ = ["InstructorSettings", "SettingsError"]
 
 
 @dataclass(frozen=True)

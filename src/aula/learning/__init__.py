@@ -27,9 +27,12 @@ from aula.learning.review import (
     due,
     items_to_schedule,
     new_card,
+    nodes_to_schedule,
     rate,
     rating_from_answer,
     review_question,
+    review_question_from,
+    terms_met,
 )
 from aula.learning.skillmap import Box, Edge, SkillMapLayout, layout, render_svg
 from aula.learning.skills import (
@@ -37,8 +40,11 @@ from aula.learning.skills import (
     LessonProgress,
     NodeProgress,
     NodeState,
+    Replay,
     lesson_progress,
+    replay,
     skill_states,
+    states_of,
     summarise_lesson,
 )
 
@@ -58,6 +64,7 @@ __all__ = [
     "NodeProgress",
     "NodeState",
     "Rating",
+    "Replay",
     "ReviewCard",
     "ReviewItem",
     "SkillMapLayout",
@@ -75,12 +82,17 @@ __all__ = [
     "mastery_rule",
     "new_card",
     "node_mastery",
+    "nodes_to_schedule",
     "observe",
     "progress_fraction",
     "rate",
     "rating_from_answer",
     "render_svg",
+    "replay",
     "review_question",
+    "review_question_from",
     "skill_states",
+    "states_of",
     "summarise_lesson",
+    "terms_met",
 ]

@@ -154,6 +154,21 @@ def items_to_schedule(
     return [ReviewItem("term", t) for t in terms] + nodes
 
 
+def terms_met(course: Course, ids: Iterable[str]) -> list[ReviewItem]:
+    """Review items for the glossary terms among ``ids`` (those a slide or node names)."""
+    glossary = {t.id for t in course.glossary}
+    return [ReviewItem("term", t) for t in dict.fromkeys(ids) if t in glossary]
+
+
+def nodes_to_schedule(lesson: Lesson, states: Mapping[str, NodeProgress]) -> list[ReviewItem]:
+    """The nodes the learner has mastered at some point: each gets a review card."""
+    return [
+        ReviewItem("node", node.id)
+        for node in lesson.skill_tree.nodes
+        if (state := states.get(node.id)) is not None and state.was_mastered and node.questions
+    ]
+
+
 def _terms_of(lesson: Lesson, node: Node) -> list[str]:
     out = list(node.terms)
     for slide_id in node.slides:
@@ -166,10 +181,16 @@ def _terms_of(lesson: Lesson, node: Node) -> list[str]:
 def review_question(node: Node, attempts: Sequence[Attempt]) -> Question | None:
     """The node's question to ask in a review: the one answered longest ago (never answered
     first), so reviews cycle through the node's questions."""
-    if not node.questions:
-        return None
     last: dict[str, int] = {}
     for i, a in enumerate(chronological(attempts)):
         last[a.question_id] = i
+    return review_question_from(node, last)
+
+
+def review_question_from(node: Node, last_seen: Mapping[str, int]) -> Question | None:
+    """``review_question`` from each question's latest position in the history."""
+    if not node.questions:
+        return None
+    last = last_seen
     order = {q.id: i for i, q in enumerate(node.questions)}
     return min(node.questions, key=lambda q: (last.get(q.id, -1), order[q.id]))

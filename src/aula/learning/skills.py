@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from aula.content.model import Lesson, Node, Question
 from aula.learning.history import Attempt, chronological
@@ -29,7 +29,6 @@ from aula.learning.mastery import (
     next_step,
     observe,
     progress_fraction,
-    summarise,
 )
 
 NodeState = Literal["locked", "available", "in_progress", "mastered"]
@@ -73,6 +72,138 @@ class LessonProgress:
     """Slides seen count for ``SLIDE_WEIGHT``, nodes (with partial credit) for the rest."""
 
 
+@dataclass(frozen=True)
+class Replay:
+    """What ``skill_states`` keeps while it replays a history: enough to go on from here.
+
+    ``replay(lesson, later, threshold, start=r)`` continues from ``r`` exactly as if the whole
+    history had been replayed at once (property-tested), so a learner's state can be kept as a
+    snapshot and updated by each new answer instead of recomputed from every answer they gave.
+    """
+
+    p_known: Mapping[str, float]
+    mastered: frozenset[str] = frozenset()
+    ever: frozenset[str] = frozenset()
+    opened: frozenset[str] = frozenset()
+    answered: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per node: questions with an answer that counted."""
+    first_right: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    counted: Mapping[str, int] = field(default_factory=dict)
+    """Per node: answers that counted, retries included."""
+    correct_ever: frozenset[str] = frozenset()
+    """Questions answered right at least once (counted or not)."""
+    last_seen: Mapping[str, int] = field(default_factory=dict)
+    """Per question: the position of its latest answer in the history (for review order)."""
+    latest: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per question: the choices of its latest answer."""
+    answers: int = 0
+    """Answers replayed so far, counted or not."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "p_known": dict(self.p_known),
+            "mastered": sorted(self.mastered),
+            "ever": sorted(self.ever),
+            "opened": sorted(self.opened),
+            "answered": {k: sorted(v) for k, v in self.answered.items()},
+            "first_right": {k: sorted(v) for k, v in self.first_right.items()},
+            "counted": dict(self.counted),
+            "correct_ever": sorted(self.correct_ever),
+            "last_seen": dict(self.last_seen),
+            "latest": {k: list(v) for k, v in self.latest.items()},
+            "answers": self.answers,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Replay:
+        return cls(
+            p_known={str(k): float(v) for k, v in data["p_known"].items()},
+            mastered=frozenset(data["mastered"]),
+            ever=frozenset(data["ever"]),
+            opened=frozenset(data["opened"]),
+            answered={k: frozenset(v) for k, v in data["answered"].items()},
+            first_right={k: frozenset(v) for k, v in data["first_right"].items()},
+            counted={str(k): int(v) for k, v in data["counted"].items()},
+            correct_ever=frozenset(data["correct_ever"]),
+            last_seen={str(k): int(v) for k, v in data["last_seen"].items()},
+            latest={str(k): tuple(v) for k, v in data["latest"].items()},
+            answers=int(data["answers"]),
+        )
+
+
+def start(lesson: Lesson, params: BKTParams = DEFAULT_PARAMS) -> Replay:
+    """The replay of an empty history: every node at the prior, the roots open."""
+    replay = Replay(p_known={n.id: params.prior for n in lesson.skill_tree.nodes})
+    return replace(replay, opened=frozenset(_open_ready(lesson, replay.opened, replay.mastered)))
+
+
+def replay(
+    lesson: Lesson,
+    attempts: Sequence[Attempt],
+    threshold: float,
+    params: BKTParams = DEFAULT_PARAMS,
+    *,
+    start_from: Replay | None = None,
+) -> Replay:
+    """Replay ``attempts`` (oldest first, after those ``start_from`` has seen) over the tree."""
+    check_threshold(threshold)
+    nodes = lesson.skill_tree.nodes
+    where: dict[str, tuple[Question, str]] = {q.id: (q, n.id) for n in nodes for q in n.questions}
+    r = start_from if start_from is not None else start(lesson, params)
+    p_known = {n.id: r.p_known.get(n.id, params.prior) for n in nodes}
+    mastered, ever, opened = set(r.mastered), set(r.ever), set(r.opened)
+    answered = {n.id: set(r.answered.get(n.id, ())) for n in nodes}
+    first_right = {n.id: set(r.first_right.get(n.id, ())) for n in nodes}
+    counted = {n.id: r.counted.get(n.id, 0) for n in nodes}
+    correct_ever, last_seen, latest = set(r.correct_ever), dict(r.last_seen), dict(r.latest)
+    position = r.answers
+    for a in attempts:
+        last_seen[a.question_id] = position
+        latest[a.question_id] = tuple(sorted(a.choice_ids))
+        position += 1
+        if a.correct:
+            correct_ever.add(a.question_id)
+        found = where.get(a.question_id)
+        if found is None or found[1] not in opened:
+            continue
+        question, node_id = found
+        p_known[node_id] = observe(p_known[node_id], question, a.correct, a.first_try, params)
+        counted[node_id] += 1
+        answered[node_id].add(question.id)
+        if a.first_try and a.correct:
+            first_right[node_id].add(question.id)
+        if p_known[node_id] >= threshold:
+            mastered.add(node_id)
+            ever.add(node_id)
+            opened = _open_ready(lesson, opened, mastered)
+        else:
+            mastered.discard(node_id)
+    return Replay(
+        p_known=p_known,
+        mastered=frozenset(mastered),
+        ever=frozenset(ever),
+        opened=frozenset(opened),
+        answered={k: frozenset(v) for k, v in answered.items()},
+        first_right={k: frozenset(v) for k, v in first_right.items()},
+        counted=counted,
+        correct_ever=frozenset(correct_ever),
+        last_seen=last_seen,
+        latest=latest,
+        answers=position,
+    )
+
+
+def _open_ready(lesson: Lesson, opened: Collection[str], mastered: Collection[str]) -> set[str]:
+    nodes = lesson.skill_tree.nodes
+    ids = {n.id for n in nodes}
+    out = set(opened)
+    for n in nodes:
+        # Unknown prerequisites are ignored, as ``aula.content.graph`` does.
+        if n.id not in out and all(p in mastered for p in n.prerequisites if p in ids):
+            out.add(n.id)
+    return out
+
+
 def skill_states(
     lesson: Lesson,
     attempts: Sequence[Attempt],
@@ -80,51 +211,42 @@ def skill_states(
     params: BKTParams = DEFAULT_PARAMS,
 ) -> dict[str, NodeProgress]:
     """Each node's progress, in the lesson's node order: a pure function of the history."""
+    return states_of(
+        lesson, replay(lesson, chronological(attempts), threshold, params), threshold, params
+    )
+
+
+def states_of(
+    lesson: Lesson, r: Replay, threshold: float, params: BKTParams = DEFAULT_PARAMS
+) -> dict[str, NodeProgress]:
+    """Each node's progress from a replay."""
     check_threshold(threshold)
     nodes = lesson.skill_tree.nodes
     titles = {n.id: n.title for n in nodes}
-    # Unknown prerequisites are ignored, as ``aula.content.graph`` does; the loader rejects them.
-    prereqs = {n.id: tuple(p for p in n.prerequisites if p in titles) for n in nodes}
-    where: dict[str, tuple[Question, str]] = {q.id: (q, n.id) for n in nodes for q in n.questions}
-    p_known = {n.id: params.prior for n in nodes}
-    counted: dict[str, list[Attempt]] = {n.id: [] for n in nodes}
-    mastered: set[str] = set()
-    ever: set[str] = set()
-    opened: set[str] = set()
-
-    def open_ready() -> None:
-        for n in nodes:
-            if n.id not in opened and all(p in mastered for p in prereqs[n.id]):
-                opened.add(n.id)
-
-    open_ready()
-    for a in chronological(attempts):
-        found = where.get(a.question_id)
-        if found is None or found[1] not in opened:
-            continue
-        question, node_id = found
-        p_known[node_id] = observe(p_known[node_id], question, a.correct, a.first_try, params)
-        counted[node_id].append(a)
-        if p_known[node_id] >= threshold:
-            mastered.add(node_id)
-            ever.add(node_id)
-            open_ready()
-        else:
-            mastered.discard(node_id)
-
-    return {
-        n.id: _progress(
+    out: dict[str, NodeProgress] = {}
+    for n in nodes:
+        p = r.p_known.get(n.id, params.prior)
+        mastery = NodeMastery(
+            p_known=p,
+            first_try_correct=len(r.first_right.get(n.id, ())),
+            answered=len(r.answered.get(n.id, ())),
+            questions=len(n.questions),
+            mastered=bool(n.questions) and p >= threshold,
+            answers=r.counted.get(n.id, 0),
+        )
+        out[n.id] = _progress(
             n,
-            summarise(n, counted[n.id], threshold, params),
-            opened=n.id in opened,
-            not_mastered=tuple(titles[p] for p in prereqs[n.id] if p not in mastered),
-            answered={a.question_id for a in counted[n.id]},
-            was_mastered=n.id in ever,
+            mastery,
+            opened=n.id in r.opened,
+            not_mastered=tuple(
+                titles[q] for q in n.prerequisites if q in titles and q not in r.mastered
+            ),
+            answered=set(r.answered.get(n.id, ())),
+            was_mastered=n.id in r.ever,
             threshold=threshold,
             params=params,
         )
-        for n in nodes
-    }
+    return out
 
 
 def _progress(

@@ -7,15 +7,27 @@ migrated automatically when opened. See ``docs/store.md``.
 from .database import Store
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
-from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .records import (
+    AnswerRecord,
+    ItemKind,
+    LessonRecords,
+    NewCard,
+    ReviewCardRecord,
+    ReviewLogRecord,
+    SlideViewRecord,
+    SnapshotRecord,
+)
 
 __all__ = [
     "AnswerRecord",
     "ItemKind",
+    "LessonRecords",
+    "NewCard",
     "ReviewCardRecord",
     "ReviewLogRecord",
     "SchemaVersionError",
     "SlideViewRecord",
+    "SnapshotRecord",
     "Store",
     "database_url",
     "database_url_from_env",

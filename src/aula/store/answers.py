@@ -62,11 +62,16 @@ def record(
     )
 
 
-def listing(connection: Connection, learner_id: str, lesson_id: str | None) -> list[AnswerRecord]:
-    """The learner's answers (in one lesson, or all), oldest first; ties in recording order."""
+def listing(
+    connection: Connection, learner_id: str, lesson_id: str | None, after_id: int = 0
+) -> list[AnswerRecord]:
+    """The learner's answers (in one lesson, or all; only those with an id above
+    ``after_id``), oldest first; ties in recording order."""
     query = sa.select(answers).where(answers.c.learner_id == learner_id)
     if lesson_id is not None:
         query = query.where(answers.c.lesson_id == lesson_id)
+    if after_id:
+        query = query.where(answers.c.id > after_id)
     query = query.order_by(answers.c.answered_at, answers.c.id)
     return [_answer(row) for row in connection.execute(query)]
 
@@ -83,3 +88,9 @@ def _answer(row: Row[tuple[object, ...]]) -> AnswerRecord:
         attempt=row.attempt,
         answered_at=row.answered_at,
     )
+
+
+def one(connection: Connection, learner_id: str, answer_id: int) -> AnswerRecord | None:
+    query = sa.select(answers).where(answers.c.learner_id == learner_id, answers.c.id == answer_id)
+    row = connection.execute(query).first()
+    return None if row is None else _answer(row)

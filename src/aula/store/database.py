@@ -7,7 +7,7 @@ Every write is one transaction, committed (and on SQLite fsynced) before the met
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -16,10 +16,19 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, progress, reviews, turns
+from . import answers, learners, progress, reviews, snapshots, turns
 from .engine import WRITE, Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
-from .records import AnswerRecord, ItemKind, ReviewCardRecord, ReviewLogRecord, SlideViewRecord
+from .records import (
+    AnswerRecord,
+    ItemKind,
+    LessonRecords,
+    NewCard,
+    ReviewCardRecord,
+    ReviewLogRecord,
+    SlideViewRecord,
+    SnapshotRecord,
+)
 from .validation import (
     check_bool,
     check_card_json,
@@ -146,8 +155,10 @@ class Store:
         slide_id: str,
         slide_number: int,
         at: datetime | None = None,
+        cards: Sequence[NewCard] = (),
     ) -> None:
-        """Mark the slide seen and make it the learner's current slide in the lesson."""
+        """Mark the slide seen and make it the learner's current slide in the lesson; create
+        the review ``cards`` the learner does not have yet, in the same transaction."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         slide_id = check_id("slide_id", slide_id)
@@ -156,6 +167,7 @@ class Store:
         with self._writing() as connection:
             learners.claim(connection, learner_id, when)
             progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
+            reviews.create_missing(connection, learner_id, cards)
 
     def position(self, learner_id: str, lesson_id: str) -> int | None:
         """The number of the slide the learner was last on in the lesson, if any."""
@@ -185,8 +197,10 @@ class Store:
         choice_ids: Collection[str],
         correct: bool,
         at: datetime | None = None,
+        cards: Sequence[NewCard] = (),
     ) -> AnswerRecord:
-        """Store the answer as the next attempt at the question; durable when this returns."""
+        """Store the answer as the next attempt at the question, with the review ``cards`` the
+        learner does not have yet, in one transaction; durable when this returns."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         node_id = check_id("node_id", node_id)
@@ -196,9 +210,11 @@ class Store:
         when = instant_or_now("at", at)
         with self._writing() as connection:
             learners.claim(connection, learner_id, when)
-            return answers.record(
+            record = answers.record(
                 connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
             )
+            reviews.create_missing(connection, learner_id, cards)
+            return record
 
     def answers(self, learner_id: str, lesson_id: str | None = None) -> list[AnswerRecord]:
         """The learner's answers, in one lesson or all, oldest first."""
@@ -208,7 +224,86 @@ class Store:
         with self._reading() as connection:
             return answers.listing(connection, learner_id, lesson_id)
 
+    def answer(self, learner_id: str, answer_id: int) -> AnswerRecord | None:
+        """One of the learner's answers by its id (another learner's is None)."""
+        learner_id = check_id("learner_id", learner_id)
+        answer_id = check_int("answer_id", answer_id, range(1, 2**63))
+        with self._reading() as connection:
+            return answers.one(connection, learner_id, answer_id)
+
+    def lesson_records(
+        self,
+        learner_id: str,
+        lesson_ids: Sequence[str],
+        version: str,
+        answer_id: int | None = None,
+    ) -> dict[str, LessonRecords]:
+        """Per lesson: the learner's snapshot (if made for ``version``), the answers after it,
+        the slides seen and the current slide; and, if asked for, one answer by id. One
+        transaction and four queries, however many lessons: one consistent view."""
+        learner_id = check_id("learner_id", learner_id)
+        lesson_ids = [check_id("lesson_id", lesson_id) for lesson_id in lesson_ids]
+        with self._reading() as connection:
+            wanted = answers.one(connection, learner_id, answer_id) if answer_id else None
+            found = snapshots.read_all(connection, learner_id)
+            kept = {k: v for k, v in found.items() if v.version == version}
+            after = min((kept[i].through_answer_id if i in kept else 0) for i in lesson_ids)
+            recent = answers.listing(connection, learner_id, None, after) if lesson_ids else []
+            views = progress.all_views(connection, learner_id)
+            where = progress.positions_of(connection, learner_id)
+        out: dict[str, LessonRecords] = {}
+        for lesson_id in lesson_ids:
+            snapshot = kept.get(lesson_id)
+            through = snapshot.through_answer_id if snapshot else 0
+            out[lesson_id] = LessonRecords(
+                snapshot=snapshot,
+                answers=[a for a in recent if a.lesson_id == lesson_id and a.id > through],
+                views=[v for v in views if v.lesson_id == lesson_id],
+                position=where.get(lesson_id),
+                answer=wanted if wanted is not None and wanted.lesson_id == lesson_id else None,
+            )
+        return out
+
+    def save_snapshot(self, learner_id: str, lesson_id: str, snapshot: SnapshotRecord) -> None:
+        """Keep the learner's replayed state (a cache: losing it loses nothing)."""
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        with self._writing() as connection:
+            if learners.lock(connection, learner_id):  # never creates a learner
+                snapshots.save(
+                    connection, learner_id, lesson_id, snapshot, instant_or_now("at", None)
+                )
+
     # Reviews
+
+    def rate_card(
+        self,
+        learner_id: str,
+        item_kind: ItemKind,
+        item_id: str,
+        rating: int,
+        reschedule: Callable[[str], tuple[str, datetime]],
+        at: datetime | None = None,
+    ) -> ReviewCardRecord | None:
+        """Reschedule the learner's card with ``reschedule(card_json) -> (card_json, due)``
+        and log the review, in one transaction; None (and nothing written) without a card."""
+        learner_id = check_id("learner_id", learner_id)
+        item_kind = check_item_kind(item_kind)
+        item_id = check_id("item_id", item_id)
+        rating = check_rating(rating)
+        when = instant_or_now("at", at)
+        with self._writing() as connection:
+            if not learners.lock(connection, learner_id):
+                return None
+            card = reviews.card(connection, learner_id, item_kind, item_id)
+            if card is None:
+                return None
+            card_json, due = reschedule(card.card_json)
+            card_json = check_card_json(card_json)
+            due = check_instant("due", due)
+            reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
+            reviews.log(connection, learner_id, item_kind, item_id, rating, when)
+            return ReviewCardRecord(learner_id, item_kind, item_id, card_json, due)
 
     def review_card(
         self, learner_id: str, item_kind: ItemKind, item_id: str

@@ -55,13 +55,29 @@ def position(connection: Connection, learner_id: str, lesson_id: str) -> int | N
     return connection.execute(query).scalar_one_or_none()
 
 
+def positions_of(connection: Connection, learner_id: str) -> dict[str, int]:
+    """The learner's current slide in every lesson they have one in, by lesson id."""
+    query = sa.select(positions.c.lesson_id, positions.c.slide_number).where(
+        positions.c.learner_id == learner_id
+    )
+    return {row.lesson_id: row.slide_number for row in connection.execute(query)}
+
+
 def views(connection: Connection, learner_id: str, lesson_id: str) -> list[SlideViewRecord]:
     """The learner's seen slides in the lesson, in the order first seen."""
-    query = (
-        sa.select(slide_views)
-        .where(slide_views.c.learner_id == learner_id, slide_views.c.lesson_id == lesson_id)
-        .order_by(slide_views.c.first_seen_at, slide_views.c.slide_id)
-    )
+    return _views(connection, learner_id, lesson_id)
+
+
+def all_views(connection: Connection, learner_id: str) -> list[SlideViewRecord]:
+    """The learner's seen slides in every lesson, in the order first seen."""
+    return _views(connection, learner_id, None)
+
+
+def _views(connection: Connection, learner_id: str, lesson_id: str | None) -> list[SlideViewRecord]:
+    query = sa.select(slide_views).where(slide_views.c.learner_id == learner_id)
+    if lesson_id is not None:
+        query = query.where(slide_views.c.lesson_id == lesson_id)
+    query = query.order_by(slide_views.c.first_seen_at, slide_views.c.slide_id)
     return [
         SlideViewRecord(
             learner_id=row.learner_id,

@@ -57,3 +57,40 @@ class ReviewLogRecord:
     item_id: str
     rating: int
     reviewed_at: datetime
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """A learner's replayed state in a lesson: opaque JSON, for the answers up to an id."""
+
+    version: str
+    through_answer_id: int
+    answers: int
+    """How many of the learner's answers in the lesson it folds in."""
+    state_json: str
+
+
+@dataclass(frozen=True)
+class NewCard:
+    """A review card to create with a write, unless the learner already has one for the item."""
+
+    item_kind: ItemKind
+    item_id: str
+    card_json: str
+    due: datetime
+
+
+@dataclass(frozen=True)
+class LessonRecords:
+    """What the store holds about a learner in one lesson, read in one transaction.
+
+    ``answers`` are those after the snapshot's ``through_answer_id`` (all of them without a
+    snapshot), oldest first.
+    """
+
+    snapshot: SnapshotRecord | None
+    answers: list[AnswerRecord]
+    views: list[SlideViewRecord]
+    position: int | None
+    answer: AnswerRecord | None = None
+    """The answer asked for by id, when it is the learner's and in the lesson."""

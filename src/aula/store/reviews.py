@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from .dialect import upsert
-from .records import ItemKind, ReviewCardRecord, ReviewLogRecord
+from .dialect import insert_missing, upsert
+from .records import ItemKind, NewCard, ReviewCardRecord, ReviewLogRecord
 from .schema import review_cards, review_logs
 
 
@@ -116,3 +117,20 @@ def _card(row: Row[tuple[object, ...]]) -> ReviewCardRecord:
         card_json=row.card,
         due=row.due,
     )
+
+
+def create_missing(connection: Connection, learner_id: str, cards: Sequence[NewCard]) -> None:
+    """Create the cards the learner does not have yet; existing schedules are kept."""
+    for new in cards:
+        insert_missing(
+            connection,
+            review_cards,
+            {
+                "learner_id": learner_id,
+                "item_kind": new.item_kind,
+                "item_id": new.item_id,
+                "card": new.card_json,
+                "due": new.due,
+            },
+            key=["learner_id", "item_kind", "item_id"],
+        )

@@ -149,5 +149,28 @@ instructor_turns = sa.Table(
 )
 """The learner's last few questions to the instructor and its answers (follow-ups)."""
 
-LEARNER_TABLES = (answers, slide_views, positions, review_cards, review_logs, instructor_turns)
+lesson_snapshots = sa.Table(
+    "lesson_snapshots",
+    metadata,
+    _learner(),
+    _id("lesson_id"),
+    # What the snapshot was computed for: a new course version or rules start it afresh.
+    sa.Column("version", sa.String(64), nullable=False),
+    # The learner's answers in the lesson up to this id are folded into ``state``.
+    sa.Column("through_answer_id", sa.Integer, nullable=False),
+    sa.Column("answers", sa.Integer, nullable=False),  # how many answers it folds in
+    sa.Column("state", sa.Text, nullable=False),  # JSON, opaque here (aula.learning.Replay)
+    _at("updated_at"),
+    sa.PrimaryKeyConstraint("learner_id", "lesson_id"),
+)
+
+LEARNER_TABLES = (
+    answers,
+    slide_views,
+    positions,
+    review_cards,
+    review_logs,
+    lesson_snapshots,
+    instructor_turns,
+)
 """Every table holding a learner's data, children of ``learners``."""

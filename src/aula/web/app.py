@@ -1,157 +1,27 @@
-"""The one application object (Datasette's habit): settings, course, store, templates.
-
-``create_app`` builds the Starlette app around an ``Aula``; routes reach it through
-``request.app.state.aula``. Everything that does not depend on the learner is computed once.
-"""
+"""``create_app``: the Starlette app around an ``Aula`` (see ``aula.web.aula``)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from aula.content.model import Course
-from aula.instructor import Instructor
-from aula.instructor.generative import is_own_host
-from aula.store import Store
-from aula.web.errors import http_error, server_error
-from aula.web.identity import Identity, LearnerMiddleware, SecurityHeadersMiddleware
-from aula.web.settings import Settings
+from aula.learning import InvalidAnswer
+from aula.services.reviews import NothingToReview
+from aula.web.aula import HERE, Aula, aula_of
+from aula.web.errors import http_error, invalid_answer, nothing_to_review, server_error
+from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.routes import all_routes
 
-HERE = Path(__file__).parent
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-@dataclass
-class Aula:
-    """What every request handler needs, built once at start."""
-
-    settings: Settings
-    course: Course
-    store: Store
-    identity: Identity
-    instructor: Instructor | None = None  # made on first use when not given
-    env: Environment = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(HERE / "templates"),
-            autoescape=select_autoescape(default=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.globals["static"] = self.static_url
-        self.env.globals["course"] = self.course
-
-    @cached_property
-    def _static_versions(self) -> dict[str, str]:
-        # A content hash in each asset URL lets browsers cache assets for a year.
-        return {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-            for p in (HERE / "static").iterdir()
-            if p.is_file()
-        }
-
-    def static_url(self, name: str) -> str:
-        return f"/static/{name}?v={self._static_versions.get(name, '0')}"
-
-    @cached_property
-    def nav(self) -> list[tuple[str, str]]:
-        first = self.course.lessons[0].id if self.course.lessons else ""
-        return [
-            ("/", "Course"),
-            (f"/lessons/{first}", "Lesson"),
-            (f"/lessons/{first}/skills", "Skill tree"),
-            ("/review", "Review"),
-            ("/glossary", "Glossary"),
-            ("/instructor", "Ask"),
-            ("/labs", "Labs"),
-        ]
-
-    @cached_property
-    def remote_host(self) -> str | None:
-        """Where the instructor sends questions, when that is another machine; else None."""
-        config = self.settings.instructor()
-        host = urlsplit(config.llm_url).hostname if config.llm_url else None
-        return None if host is None or is_own_host(host, config.own_hosts) else host
-
-    @cached_property
-    def privacy_note(self) -> str:
-        if self.remote_host:
-            return (
-                f"Runs on this server. The operator has set the instructor to send questions "
-                f"to {self.remote_host}; everything else stays here."
-            )
-        return "Runs entirely on this server: nothing you read, answer or ask leaves it."
-
-    def ask(self) -> Instructor:
-        """The course's instructor; built on first use (embeddings, if any, in the background)."""
-        if self.instructor is None:
-            self.instructor = Instructor.for_course(
-                self.course, settings=self.settings.instructor(), background=True
-            )
-        return self.instructor
-
-    def learner(self, request: Request) -> str:
-        learner_id: str = request.state.learner_id
-        return learner_id
-
-    def render(
-        self, request: Request, template: str, context: dict[str, Any], status_code: int = 200
-    ) -> HTMLResponse:
-        learner_id = self.learner(request)
-        path = request.url.path
-        current = max(
-            (
-                href
-                for href, _ in self.nav
-                if path == href or path.startswith(href.rstrip("/") + "/")
-            ),
-            key=len,
-            default=None,
-        )
-        page = {
-            "request": request,
-            "nav": self.nav,
-            "nav_current": current,
-            "privacy_note": self.privacy_note,
-            "path": request.url.path,
-            "csrf_token": self.identity.csrf_token(learner_id),
-            **context,
-        }
-        html = self.env.get_template(template).render(page)
-        return HTMLResponse(html, status_code=status_code)
-
-    async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run a blocking call (the store, the instructor, a lab) off the event loop."""
-        return await run_in_threadpool(fn, *args, **kwargs)
-
-
-def aula_of(request: Request) -> Aula:
-    """The application object, from any request."""
-    aula: Aula = request.app.state.aula
-    return aula
+__all__ = ["Aula", "aula_of", "create_app"]
 
 
 def create_app(aula: Aula) -> Starlette:
-    from aula.web.routes import all_routes  # routes import views, which import this module
-
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
@@ -167,7 +37,12 @@ def create_app(aula: Aula) -> Starlette:
             Middleware(SecurityHeadersMiddleware),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            InvalidAnswer: invalid_answer,
+            NothingToReview: nothing_to_review,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.aula = aula

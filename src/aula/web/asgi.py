@@ -10,10 +10,10 @@ from starlette.applications import Starlette
 
 from aula.content import load_course
 from aula.instructor import Instructor
+from aula.settings import Settings, from_process
 from aula.store import Store, default_sqlite_path
 from aula.web.app import Aula, create_app
 from aula.web.identity import Identity, load_or_create_secret
-from aula.web.settings import Settings, load_settings
 
 OVERRIDES_VARIABLE = "AULA_SETTINGS_JSON"
 
@@ -44,4 +44,4 @@ def build_app(settings: Settings) -> Starlette:
 def app_from_environment() -> Starlette:
     """The factory granian calls in each worker: settings come from the serving command."""
     overrides = json.loads(os.environ.get(OVERRIDES_VARIABLE, "{}"))
-    return build_app(load_settings(overrides, os.environ))
+    return build_app(from_process(overrides))

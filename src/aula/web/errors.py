@@ -51,6 +51,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return render_error(request, exc.status_code, message, fields, exc.headers)
 
 
+async def invalid_answer(request: Request, exc: Exception) -> Response:
+    """A service refused the choices an answer names (``InvalidAnswer``): a 422 per field."""
+    return render_error(request, 422, str(exc), {"choice_ids": str(exc)}, None)
+
+
+async def nothing_to_review(request: Request, exc: Exception) -> Response:
+    return render_error(request, 404, str(exc), {}, None)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     message = "The server hit an unexpected problem. Your saved progress is safe; try again."

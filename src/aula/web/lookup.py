@@ -37,3 +37,9 @@ def question_or_404(course: Course, question_id: str) -> Question:
 def path_param(request: Request, name: str) -> str:
     value: str = request.path_params[name]
     return value
+
+
+def answer_id_param(request: Request) -> int | None:
+    """``?answer=ID`` (the answer a form just stored), when it is a plausible id."""
+    raw = request.query_params.get("answer", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None

@@ -20,6 +20,25 @@ from aula.content.model import (
     Term,
 )
 from aula.content.urls import node_url, slide_url, term_url
+from aula.learning import Grade
+
+
+def grade_data(result: Grade) -> dict[str, Any]:
+    """A graded answer: verdict, per-choice feedback and the explanation."""
+    return {
+        "correct": result.correct,
+        "chosen": list(result.chosen),
+        "feedback": [
+            {
+                "choice_id": f.choice_id,
+                "verdict": f.verdict,
+                "text": rich(f.text),
+                "feedback": rich(f.feedback),
+            }
+            for f in result.feedback
+        ],
+        "explanation": rich(result.explanation),
+    }
 
 
 def rich(value: Rich | None) -> dict[str, str] | None:

@@ -7,33 +7,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Question
-from aula.learning import Grade, InvalidAnswer, grade
-from aula.store import AnswerRecord
-from aula.web.app import Aula, aula_of
-from aula.web.errors import InputError
+from aula.services.answers import answer_question
+from aula.services.views import record_slide_view
+from aula.web.aula import aula_of
 from aula.web.forms import form_csrf, local_path, read_form
 from aula.web.lookup import lesson_or_404, path_param, question_or_404
-
-
-async def record_answer(
-    aula: Aula, learner_id: str, question: Question, choice_ids: list[str]
-) -> tuple[AnswerRecord, Grade]:
-    """Grade the answer and store it; the store has committed it when this returns."""
-    try:
-        result = grade(question, choice_ids)
-    except InvalidAnswer as exc:
-        raise InputError(str(exc), fields={"choice_ids": str(exc)}) from None
-    record = await aula.db(
-        aula.store.record_answer,
-        learner_id,
-        question.lesson,
-        question.node,
-        question.id,
-        list(result.chosen),
-        result.correct,
-    )
-    return record, result
 
 
 async def answer_form(request: Request) -> Response:
@@ -45,10 +23,15 @@ async def answer_form(request: Request) -> Response:
     form = await read_form(request)
     form_csrf(request, form)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
-    record, _ = await record_answer(aula, aula.learner(request), question, chosen)
+    learner = aula.learner(request)
+    outcome = await aula.db(answer_question, aula.store, aula.course, learner, question, chosen)
+    # Without JavaScript no beacon reports slide views: the form says which slide it was on.
+    raw = str(form.get("slide", ""))
+    if raw.isascii() and raw.isdigit() and (slide := lesson.slide(int(raw[:6]))) is not None:
+        await aula.db(record_slide_view, aula.store, aula.course, learner, lesson, slide)
     back = local_path(form.get("return_to"), f"/lessons/{lesson.id}/nodes/{question.node}")
     anchor = "check" if "/slides/" in back else f"question-{question.id}"
-    return RedirectResponse(f"{back}?answer={record.id}#{anchor}", status_code=303)
+    return RedirectResponse(f"{back}?answer={outcome.record.id}#{anchor}", status_code=303)
 
 
 async def reset_progress(request: Request) -> Response:

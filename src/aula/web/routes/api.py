@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from aula.learning import Grade
-from aula.web.app import aula_of
+from aula.services.answers import answer_question
+from aula.services.glossary import search_terms
+from aula.services.progress import course_states, lesson_state
+from aula.services.views import record_slide_view
+from aula.web.aula import aula_of
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
-from aula.web.progress import lesson_state
-from aula.web.reviews import state_and_cards
-from aula.web.routes.answers import record_answer
-from aula.web.routes.pages import search_terms
 from aula.web.views import (
     course_data,
+    grade_data,
     lesson_data,
     node_data,
     question_data,
-    rich,
     slide_data,
     term_data,
 )
@@ -40,23 +39,6 @@ class SlideViewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lesson_id: Id
     slide: int = Field(ge=1, le=10_000)
-
-
-def grade_data(result: Grade) -> dict[str, Any]:
-    return {
-        "correct": result.correct,
-        "chosen": list(result.chosen),
-        "feedback": [
-            {
-                "choice_id": f.choice_id,
-                "verdict": f.verdict,
-                "text": rich(f.text),
-                "feedback": rich(f.feedback),
-            }
-            for f in result.feedback
-        ],
-        "explanation": rich(result.explanation),
-    }
 
 
 async def session(request: Request) -> Response:
@@ -126,9 +108,7 @@ async def node(request: Request) -> Response:
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = node_or_404(found, path_param(request, "node_id"))
-    state = await aula.db(
-        lesson_state, aula.store, aula.learner(request), found, aula.course.mastery_threshold
-    )
+    state = await aula.db(lesson_state, aula.store, aula.course, aula.learner(request), found)
     data = node_data(found, one)
     data["questions"] = [question_data(found, q) for q in one.questions]
     data["progress"] = next(n for n in state.to_dict()["nodes"] if n["id"] == one.id)
@@ -156,13 +136,8 @@ async def progress(request: Request) -> Response:
       200: {description: "`{lessons: [...]}`"}
     """
     aula = aula_of(request)
-    learner = aula.learner(request)
-    threshold = aula.course.mastery_threshold
-    lessons = [
-        (await aula.db(lesson_state, aula.store, learner, one, threshold)).to_dict()
-        for one in aula.course.lessons
-    ]
-    return JSONResponse({"lessons": lessons})
+    states = await aula.db(course_states, aula.store, aula.course, aula.learner(request))
+    return JSONResponse({"lessons": [state.to_dict() for state in states]})
 
 
 async def answer(request: Request) -> Response:
@@ -191,10 +166,15 @@ async def answer(request: Request) -> Response:
     body = await read_json(request, AnswerIn)
     question = question_or_404(aula.course, body.question_id)
     learner = aula.learner(request)
-    record, result = await record_answer(aula, learner, question, body.choice_ids)
-    state = await aula.db(state_and_cards, aula.store, learner, aula.course, question.lesson)
-    data = grade_data(result)
-    data.update(answer_id=record.id, attempt=record.attempt, progress=state.to_dict())
+    outcome = await aula.db(
+        answer_question, aula.store, aula.course, learner, question, body.choice_ids
+    )
+    data = grade_data(outcome.grade)
+    data.update(
+        answer_id=outcome.record.id,
+        attempt=outcome.record.attempt,
+        progress=outcome.after.to_dict(),
+    )
     return JSONResponse(data)
 
 
@@ -222,8 +202,8 @@ async def slide_view(request: Request) -> Response:
     found = lesson_or_404(aula.course, body.lesson_id)
     one = slide_or_404(found, body.slide)
     learner = aula.learner(request)
-    await aula.db(aula.store.record_slide_view, learner, found.id, one.id, one.number)
-    state = await aula.db(lesson_state, aula.store, learner, found, aula.course.mastery_threshold)
+    await aula.db(record_slide_view, aula.store, aula.course, learner, found, one)
+    state = await aula.db(lesson_state, aula.store, aula.course, learner, found)
     return JSONResponse(state.to_dict())
 
 

@@ -15,7 +15,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.instructor import Answer
-from aula.web.app import Aula, aula_of
+from aula.services import conversation
+from aula.web.aula import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
@@ -64,20 +65,15 @@ def _question(text: object) -> str:
 
 
 async def _ask(request: Request, question: str, lesson_id: str | None) -> Answer:
-    """Answer with the learner's last turns as context (for follow-ups), then keep this one."""
     aula = aula_of(request)
     learner = aula.learner(request)
-    turns = await aula.db(aula.store.recent_turns, learner)
-    history = [t.question for t in turns]
-    answer = await aula.db(aula.ask().ask, question, lesson_id=lesson_id, history=history)
-    await aula.db(aula.store.record_turn, learner, question, answer.answer)
-    return answer
+    return await aula.db(conversation.ask, aula.store, aula.ask(), learner, question, lesson_id)
 
 
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:
     aula = aula_of(request)
     note = await aula.db(backend_note, aula)
-    turns = await aula.db(aula.store.recent_turns, aula.learner(request))  # reads only
+    turns = await aula.db(conversation.recent, aula.store, aula.learner(request))  # reads only
     if answer is not None:
         turns = turns[:-1]  # the turn just answered is shown below the form
     context = {

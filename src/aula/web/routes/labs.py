@@ -20,9 +20,10 @@ from aula.content.urls import lab_url
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
 from aula.labs.weights import UPLOAD_HEADER_LIMIT
-from aula.web.app import Aula, aula_of
+from aula.web.aula import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf
+from aula.web.labs import LABS
 from aula.web.labs.compare import compare_view
 from aula.web.labs.cost import cost_fields, cost_view, read_cost, run_cost
 from aula.web.labs.fields import Inputs, error_summary
@@ -36,17 +37,6 @@ from aula.web.labs.uploads import (
 )
 from aula.web.labs.vram import plan_view, read_vram, run_plan, vram_fields
 from aula.web.labs.weights import inspect, weights_view
-
-LABS = (
-    ("weights", "Weights inspector", "What is inside a .safetensors checkpoint, read from its "
-     "header alone, so a multi-GB file is inspected without uploading its tensors."),
-    ("vram", "VRAM planner", "Will a model fit on a GPU, at which step memory peaks, and what "
-     "would make it fit."),
-    ("compare", "Model comparison", "Open and closed image models side by side: licence, "
-     "price, privacy and control, every fact with its source."),
-    ("cost", "Cost of ownership", "A subscription or an API against buying a GPU, month by "
-     "month, with every assumption editable."),
-)  # fmt: skip
 
 
 def _catalog(aula: Aula) -> Catalog:

@@ -1,23 +1,25 @@
-"""HTML pages: the course home, the slide player, a skill node, the glossary, about."""
+"""HTML pages: the course home, the slide player, a skill node, the glossary, about.
+
+Every page here is a GET and only reads: the learner's state comes from one store call.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from aula.content.model import Node, Question, Term
+from aula.content.model import Node, Question
 from aula.content.urls import slide_url
-from aula.learning import Grade, grade, review_question
-from aula.store import AnswerRecord
-from aula.web.app import aula_of
-from aula.web.lookup import lesson_or_404, node_or_404, path_param, slide_or_404
-from aula.web.progress import LessonState
-from aula.web.reviews import due_items, state_and_cards
-from aula.web.routes.labs import LABS
+from aula.learning import Grade, grade
+from aula.services.glossary import search_terms, term_search_text
+from aula.services.progress import LessonState, course_states, lesson_state
+from aula.services.reviews import due_items
+from aula.web.aula import aula_of
+from aula.web.labs import LABS
+from aula.web.lookup import answer_id_param, lesson_or_404, node_or_404, path_param, slide_or_404
 from aula.web.views import sources_data
 
 LAB_TITLES = {slug: title for slug, title, _text in LABS}
@@ -30,19 +32,18 @@ def _view(request: Request) -> str:
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    lessons = []
-    for lesson in aula.course.lessons:
-        state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-        lessons.append(
-            {
-                "lesson": lesson,
-                "url": f"/lessons/{lesson.id}",
-                "position": state.position,
-                "progress": state.summary,
-                "nodes": list(state.nodes.values()),
-            }
-        )
-    due = await aula.db(due_items, aula.store, learner, aula.course)
+    states = await aula.db(course_states, aula.store, aula.course, learner)
+    lessons = [
+        {
+            "lesson": state.lesson,
+            "url": f"/lessons/{state.lesson.id}",
+            "position": state.position,
+            "progress": state.summary,
+            "nodes": list(state.nodes.values()),
+        }
+        for state in states
+    ]
+    due = await aula.db(due_items, aula.store, aula.course, learner)
     context = {"title": "Home", "lessons": lessons, "reviews_due": len(due)}
     return aula.render(request, "home.html", context)
 
@@ -52,17 +53,6 @@ async def lesson_start(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     position = await aula.db(aula.store.position, aula.learner(request), lesson.id)
     return RedirectResponse(slide_url(lesson.id, position or 1), status_code=303)
-
-
-def _answer_param(request: Request, state: LessonState) -> AnswerRecord | None:
-    raw = request.query_params.get("answer", "")
-    if not raw.isdigit():
-        return None
-    return next((a for a in state.answers if a.id == int(raw)), None)
-
-
-def _correct_ids(state: LessonState) -> set[str]:
-    return {a.question_id for a in state.answers if a.correct}
 
 
 @dataclass(frozen=True)
@@ -79,12 +69,12 @@ def pick_question(request: Request, node: Node, state: LessonState) -> Check:
     """The question to show for a node: the one just answered (with its result), one asked
     for by ``?question=``, the first not yet answered right, or, while the node is not
     mastered, the one answered longest ago for practice."""
-    done = _correct_ids(state)
+    done = state.correct_ids
     pending = [q for q in node.questions if q.id not in done]
     view = state.nodes.get(node.id)
     mastered = view is not None and view.state == "mastered"
-    practice = None if mastered or pending else review_question(node, state.history)
-    record = _answer_param(request, state)
+    practice = None if mastered or pending else state.practice_question(node.id)
+    record = state.answer
     question = next((q for q in node.questions if record and q.id == record.question_id), None)
     result = grade(question, record.choice_ids) if question and record else None
     if question is None:
@@ -101,10 +91,11 @@ def pick_question(request: Request, node: Node, state: LessonState) -> Check:
 async def slide_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    slide = slide_or_404(lesson, int(request.path_params["number"]))
+    slide = slide_or_404(lesson, request.path_params["number"])
     learner = aula.learner(request)
-    await aula.db(aula.store.record_slide_view, learner, lesson.id, slide.id, slide.number)
-    state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
+    state = await aula.db(
+        lesson_state, aula.store, aula.course, learner, lesson, answer_id_param(request)
+    )
     node_id = state.node_of_slide(slide.id)
     node = lesson.skill_tree.node(node_id) if node_id else None
     check = pick_question(request, node, state) if node else Check(None)
@@ -133,11 +124,9 @@ async def node_page(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
-    state = await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-    latest = {a.question_id: a for a in state.answers}  # answers come oldest first
-    results = {
-        qid: grade(q, latest[qid].choice_ids) for q in node.questions if (qid := q.id) in latest
-    }
+    state = await aula.db(lesson_state, aula.store, aula.course, learner, lesson)
+    latest = state.replay.latest
+    results = {q.id: grade(q, latest[q.id]) for q in node.questions if q.id in latest}
     slides = [s for s in lesson.slides if s.id in node.slides]
     context = {
         "title": node.title,
@@ -149,24 +138,6 @@ async def node_page(request: Request) -> Response:
         "node_path": f"/lessons/{lesson.id}/nodes/{node.id}",
     }
     return aula.render(request, "node.html", context)
-
-
-def _fold(text: str) -> str:
-    # Accent- and case-insensitive, so "inferencia" finds "Inferencia" and "DALL·E" finds "dall".
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def term_search_text(term: Term) -> str:
-    return _fold(" ".join([term.term, *term.aliases, term.definition.text]))
-
-
-def search_terms(terms: tuple[Term, ...], query: str) -> list[Term]:
-    """Terms containing every word of the query; those named by it come first."""
-    words = _fold(query).split()
-    found = [t for t in terms if all(w in term_search_text(t) for w in words)]
-    named = [t for t in found if all(w in _fold(" ".join([t.term, *t.aliases])) for w in words)]
-    return named + [t for t in found if t not in named]
 
 
 async def glossary_page(request: Request) -> Response:

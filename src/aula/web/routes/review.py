@@ -11,41 +11,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from aula.content.model import Question
-from aula.learning import Grade, Rating, grade, rate, rating_from_answer, review_question
-from aula.store import AnswerRecord, ItemKind, Store
-from aula.web.app import Aula, aula_of
+from aula.learning import Grade, Rating, grade
+from aula.services import reviews
+from aula.services.reviews import DueItem, due_now, rate_item, upcoming
+from aula.store import ItemKind
+from aula.web.aula import Aula, aula_of
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
-from aula.web.lookup import question_or_404
-from aula.web.reviews import DueItem, due_items, now_utc, state_and_cards, upcoming
-from aula.web.routes.answers import record_answer
-from aula.web.routes.api import grade_data
-from aula.web.views import rich
+from aula.web.lookup import answer_id_param, question_or_404
+from aula.web.views import grade_data, rich
 
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
-
-
-def reschedule(store: Store, learner: str, kind: ItemKind, item_id: str, rating: Rating) -> None:
-    """Rate the learner's card for the item now, save its new schedule and log the review."""
-    card = store.review_card(learner, kind, item_id)
-    if card is None:
-        raise HTTPException(404, f"There is nothing to review for {kind} '{item_id}'.")
-    card_json, due = rate(card.card_json, rating, now_utc())
-    store.save_review_card(learner, kind, item_id, card_json, due)
-    store.log_review(learner, kind, item_id, int(rating))
-
-
-async def due_now(aula: Aula, learner: str) -> tuple[list[DueItem], Question | None]:
-    """Bring the learner's cards up to date; what is due, and the question for the first item
-    when it is a skill (asked from the history the update already read)."""
-    states = {
-        lesson.id: await aula.db(state_and_cards, aula.store, learner, aula.course, lesson.id)
-        for lesson in aula.course.lessons
-    }
-    due = await aula.db(due_items, aula.store, learner, aula.course)
-    first = due[0] if due else None
-    if first is None or first.node is None or first.lesson_id is None:
-        return due, None
-    return due, review_question(first.node, states[first.lesson_id].history)
 
 
 def item_data(item: DueItem) -> dict[str, Any]:
@@ -60,10 +35,10 @@ def item_data(item: DueItem) -> dict[str, Any]:
 async def review_page(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    due, question = await due_now(aula, learner)
+    due, question = await aula.db(due_now, aula.store, aula.course, learner)
     current = due[0] if due else None
     result, answered = await _answered(aula, request, learner)
-    soon = [] if due else (await aula.db(upcoming, aula.store, learner, aula.course))[:5]
+    soon = [] if due else (await aula.db(upcoming, aula.store, aula.course, learner))[:5]
     context = {
         "title": "Review",
         "due": due,
@@ -79,11 +54,10 @@ async def review_page(request: Request) -> Response:
 async def _answered(
     aula: Aula, request: Request, learner: str
 ) -> tuple[Grade | None, Question | None]:
-    raw = request.query_params.get("answer", "")
-    if not raw.isdigit():
+    answer_id = answer_id_param(request)
+    if answer_id is None:
         return None, None
-    records: list[AnswerRecord] = await aula.db(aula.store.answers, learner)
-    record = next((a for a in records if a.id == int(raw)), None)
+    record = await aula.db(aula.store.answer, learner, answer_id)
     question = aula.course.question(record.question_id) if record else None
     if record is None or question is None:
         return None, None
@@ -98,7 +72,7 @@ async def review_term(request: Request) -> Response:
     if rating is None:
         raise HTTPException(422, "Rate how well you remembered it: again, hard, good or easy.")
     term_id = request.path_params["term_id"]
-    await aula.db(reschedule, aula.store, aula.learner(request), "term", term_id, rating)
+    await aula.db(rate_item, aula.store, aula.learner(request), "term", term_id, rating)
     return RedirectResponse("/review", status_code=303)
 
 
@@ -112,10 +86,8 @@ async def review_node(request: Request) -> Response:
         raise HTTPException(404, f"Question '{question.id}' is not in node '{node_id}'.")
     learner = aula.learner(request)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
-    record, result = await record_answer(aula, learner, question, chosen)
-    rating = rating_from_answer(result.correct, attempt=1)  # a review is rated on its first answer
-    await aula.db(reschedule, aula.store, learner, "node", node_id, rating)
-    return RedirectResponse(f"/review?answer={record.id}#result", status_code=303)
+    done = await aula.db(reviews.review_node, aula.store, aula.course, learner, question, chosen)
+    return RedirectResponse(f"/review?answer={done.answer_id}#result", status_code=303)
 
 
 class ReviewIn(BaseModel):
@@ -135,7 +107,7 @@ async def review_json(request: Request) -> Response:
     """
     aula = aula_of(request)
     learner = aula.learner(request)
-    due, q = await due_now(aula, learner)
+    due, q = await aula.db(due_now, aula.store, aula.course, learner)
     data: dict[str, Any] = {"due": [item_data(i) for i in due], "next": None}
     if due:
         first = item_data(due[0])
@@ -182,16 +154,17 @@ async def review_post_json(request: Request) -> Response:
         rating = RATINGS.get(body.rating or "")
         if rating is None:
             raise HTTPException(422, "A term review needs a rating: again, hard, good or easy.")
+        card = await aula.db(rate_item, aula.store, learner, "term", body.id, rating)
     else:
         question = question_or_404(aula.course, body.question_id or "")
         if question.node != body.id:
             raise HTTPException(404, f"Question '{question.id}' is not in node '{body.id}'.")
-        _record, result = await record_answer(aula, learner, question, body.choice_ids)
-        rating = rating_from_answer(result.correct, attempt=1)
-        data["grade"] = grade_data(result)
-    await aula.db(reschedule, aula.store, learner, body.kind, body.id, rating)
-    card = await aula.db(aula.store.review_card, learner, body.kind, body.id)
-    data.update(rating=rating.name.lower(), due=card.due.isoformat() if card else None)
+        done = await aula.db(
+            reviews.review_node, aula.store, aula.course, learner, question, body.choice_ids
+        )
+        data["grade"] = grade_data(done.grade)
+        rating, card = done.rating, done.card
+    data.update(rating=rating.name.lower(), due=card.due.isoformat())
     return JSONResponse(data)
 
 

@@ -11,17 +11,15 @@ from starlette.routing import Route
 
 from aula.content.urls import node_url
 from aula.learning import layout, render_svg
-from aula.web.app import Aula, aula_of
+from aula.services.progress import LessonState, lesson_state
+from aula.web.aula import Aula, aula_of
 from aula.web.lookup import lesson_or_404, path_param
-from aula.web.progress import LessonState, lesson_state
 
 
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    state = await aula.db(
-        lesson_state, aula.store, aula.learner(request), lesson, aula.course.mastery_threshold
-    )
+    state = await aula.db(lesson_state, aula.store, aula.course, aula.learner(request), lesson)
     return aula, state
 
 

@@ -196,6 +196,14 @@
     });
   }
 
+  // Slide views are a write, so the page reports them (a GET never writes). Failures are
+  // harmless: the next answer posted from this slide records it too.
+  function slideView() {
+    const player = document.querySelector(".player[data-view-url]");
+    if (!player || !csrf()) return;
+    postJSON(player.dataset.viewUrl, { lesson_id: player.dataset.lesson, slide: Number(player.dataset.slide) }).catch(() => {});
+  }
+
   // Glossary: filter terms as the learner types (the form still works without JS).
   function glossaryFilter() {
     const input = document.querySelector("input[data-filter]");
@@ -217,6 +225,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     slideKeys();
+    slideView();
     viewToggles();
     checks();
     glossaryFilter();

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aula.web.settings import Settings, SettingsError, describe, load_settings
+from aula.settings import Settings, SettingsError, describe, load_settings
 
 
 def test_defaults() -> None:
@@ -27,9 +27,9 @@ def test_overrides_beat_environment() -> None:
         ({"prot": "1"}, {}, "unknown setting 'prot'; did you mean 'port'?"),
         ({}, {"AULA_DATABSE_URL": "x"}, "did you mean AULA_DATABASE_URL?"),
         ({"port": "eighty"}, {}, "setting 'port': 'eighty' is not a valid int"),
-        ({"port": "70000"}, {}, "is not a TCP port"),
+        ({"port": "70000"}, {}, "'port': Input should be less than 65536"),
         ({"cookie_secure": "maybe"}, {}, "'maybe' is not a valid bool"),
-        ({"embeddings": "sometimes"}, {}, "must be auto, on or off"),
+        ({"embeddings": "sometimes"}, {}, "must be 'auto', 'on' or 'off'"),
         ({"llm_url": "ftp://x", "llm_model": "m"}, {}, "must start with http:// or https://"),
     ],
 )

@@ -1,7 +1,7 @@
 """The instructor's conversation: each learner's last few questions and answers.
 
-Revision ID: 0002_instructor_turns
-Revises: 0001_initial
+Revision ID: 0003_instructor_turns
+Revises: 0002_lesson_snapshots
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_instructor_turns"
-down_revision: str | None = "0001_initial"
+revision: str = "0003_instructor_turns"
+down_revision: str | None = "0002_lesson_snapshots"
 branch_labels: str | None = None
 depends_on: str | None = None
 

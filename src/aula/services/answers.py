@@ -1,0 +1,88 @@
+"""Answering a knowledge check: grade, store durably with the review cards it earns, and say
+what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aula.content.model import Course, Question
+from aula.learning import Grade, ReviewItem, card_for, grade, nodes_to_schedule, terms_met
+from aula.services.progress import LessonState, judge, lesson_state, snapshot_version
+from aula.store import AnswerRecord, NewCard, Store
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """An answer as stored, its grade, and the learner's state before and after it."""
+
+    record: AnswerRecord
+    grade: Grade
+    before: LessonState
+    after: LessonState
+
+
+def new_cards(items: Sequence[ReviewItem], now: datetime) -> list[NewCard]:
+    cards = []
+    for item in items:
+        card = card_for(item, now)
+        cards.append(NewCard(item.kind, item.id, card.card_json, card.due))
+    return cards
+
+
+def answer_question(
+    store: Store,
+    course: Course,
+    learner_id: str,
+    question: Question,
+    choice_ids: Sequence[str],
+    now: datetime | None = None,
+) -> AnswerOutcome:
+    """Grade and store the answer (durable when this returns). Raises ``InvalidAnswer`` for
+    choices the question cannot take. Blocking: call it from a thread."""
+    result = grade(question, choice_ids)
+    lesson = course.lesson(question.lesson)
+    if lesson is None:  # a loaded course has every question in a lesson
+        raise LookupError(f"question '{question.id}' has no lesson")
+    now = now or datetime.now(UTC)
+    before = lesson_state(store, course, learner_id, lesson)
+    # The cards it earns: the node's terms, and the nodes it would make mastered.
+    attempt = 1 if question.id not in before.replay.last_seen else 2
+    provisional = AnswerRecord(
+        0,
+        learner_id,
+        lesson.id,
+        question.node,
+        question.id,
+        result.chosen,
+        result.correct,
+        attempt,
+        now,
+    )
+    predicted = judge(course, lesson, before.replay, [provisional], 0, before.seen, None)
+    node = lesson.skill_tree.node(question.node)
+    items = terms_met(course, node.terms if node else ())
+    items += nodes_to_schedule(lesson, predicted.states)
+    record = store.record_answer(
+        learner_id,
+        lesson.id,
+        question.node,
+        question.id,
+        list(result.chosen),
+        result.correct,
+        at=now,
+        cards=new_cards(items, now),
+    )
+    after = judge(
+        course,
+        lesson,
+        before.replay,
+        [record],
+        before.through_answer_id,
+        before.seen,
+        before.position,
+        record,
+    )
+    store.save_snapshot(learner_id, lesson.id, after.snapshot(snapshot_version(course)))
+    return AnswerOutcome(record, result, before, after)

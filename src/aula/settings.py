@@ -1,0 +1,225 @@
+"""Every setting, declared once with its type, default and help (pydantic-settings).
+
+A setting comes from ``aula serve --setting NAME VALUE`` (or its own flag such as ``--port``),
+else from the environment variable ``AULA_<NAME>``, else its default. ``aula serve`` and
+``aula ask`` read the same settings. A mistyped name or a value of the wrong type stops the
+command at start with a hint, like Datasette does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from aula.content.findings import did_you_mean
+from aula.errors import SettingsError
+from aula.instructor.settings import InstructorSettings
+
+__all__ = ["Settings", "SettingsError", "describe", "load_settings"]
+
+ENV_PREFIX = "AULA_"
+# Variables read by other parts (tests, snippets, caches) that are not server settings.
+OTHER_VARIABLES = frozenset(
+    {"AULA_DEBUG", "AULA_COURSE_DIR", "AULA_CACHE_DIR", "AULA_SETTINGS_JSON"}
+)
+OTHER_PREFIXES = ("AULA_TEST_",)
+SECRET_FIELDS = frozenset({"secret_key", "llm_api_key"})
+
+
+class Settings(BaseSettings):
+    """Aula's settings. Build with ``load_settings``; ``Settings()`` gives the defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="forbid", validate_default=True
+    )
+
+    host: str = Field("127.0.0.1", description="interface to listen on")
+    port: int = Field(8000, description="port to listen on", gt=0, lt=65536)
+    database_url: str | None = Field(
+        None,
+        description="database: a SQLite file or postgresql://... URL "
+        "(default: aula.db in data_dir)",
+    )
+    course: Path | None = Field(
+        None, description="course folder to serve (default: the built-in course)"
+    )
+    data_dir: Path | None = Field(
+        None,
+        description="folder for the default database and the secret key "
+        "(default: ~/.local/share/aula)",
+    )
+    secret_key: str | None = Field(
+        None, description="key that signs learner cookies (default: made once and kept in data_dir)"
+    )
+    cookie_secure: bool = Field(
+        False, description="send cookies over HTTPS only (turn on behind TLS)"
+    )
+    workers: int = Field(1, description="server processes (SQLite prefers one)", ge=1)
+    embeddings: Literal["auto", "on", "off"] = Field(
+        "auto", description="instructor embeddings: auto (when installed), on or off"
+    )
+    llm_url: str | None = Field(
+        None, description="OpenAI-compatible chat endpoint for the instructor (off when empty)"
+    )
+    llm_model: str | None = Field(None, description="model name sent to llm_url")
+    llm_api_key: str | None = Field(None, description="API key sent to llm_url")
+    llm_timeout: float = Field(
+        20.0,
+        description="seconds to wait for llm_url before answering offline",
+        gt=0,
+        le=600,
+    )
+    llm_own_hosts: str | None = Field(
+        None,
+        description="comma-separated hosts that count as this machine besides loopback "
+        "(e.g. your own GPU box): questions sent there are shown as not leaving it",
+    )
+    upload_limit_mb: int = Field(
+        64, description="largest upload the weights lab reads, in MB", gt=0
+    )
+
+    @field_validator("course", "data_dir", mode="after")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        # ``AULA_LLM_URL=`` means "not set", as it would in a shell script.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.llm_url and not self.llm_model:
+            raise ValueError("'llm_model' is required when llm_url is set (AULA_LLM_MODEL)")
+        if self.llm_url and not self.llm_url.startswith(("http://", "https://")):
+            raise ValueError("'llm_url' must start with http:// or https://")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Overrides, then the environment given to ``load_settings``; no .env or secrets dir.
+        return (init_settings, _Environment(settings_cls, _ENVIRON.get("value", {})))
+
+    def instructor(self) -> InstructorSettings:
+        """The instructor's part of the settings."""
+        hosts = tuple(h.strip() for h in (self.llm_own_hosts or "").split(",") if h.strip())
+        return InstructorSettings(
+            llm_url=self.llm_url or "",
+            llm_model=self.llm_model or "",
+            llm_api_key=self.llm_api_key or "",
+            llm_timeout=self.llm_timeout,
+            own_hosts=hosts,
+            embeddings={"auto": None, "on": True, "off": False}[self.embeddings],
+        )
+
+    def public(self) -> dict[str, Any]:
+        """Settings safe to show: secrets masked."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if name in SECRET_FIELDS and value:
+                value = "********"
+            out[name] = str(value) if isinstance(value, Path) else value
+        return out
+
+
+# The environment ``load_settings`` was given, for the one source that reads it. Settings are
+# loaded at start in one thread, so a module-level slot is enough.
+_ENVIRON: dict[str, Mapping[str, str]] = {}
+
+
+class _Environment(EnvSettingsSource):
+    """``AULA_*`` variables from a given mapping, not ``os.environ`` (tests pass their own)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._given = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._given.items()}
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(name, default, help) of every setting, for ``aula serve --help-settings``."""
+    return [
+        (name, repr(info.default), info.description or "")
+        for name, info in Settings.model_fields.items()
+    ]
+
+
+def _check_names(overrides: Mapping[str, str], environ: Mapping[str, str]) -> None:
+    known = Settings.model_fields
+    for key in environ:
+        if not key.startswith(ENV_PREFIX) or key in OTHER_VARIABLES:
+            continue
+        if key.startswith(OTHER_PREFIXES):
+            continue
+        name = key[len(ENV_PREFIX) :].lower()
+        if name not in known:
+            hint = did_you_mean(name, known)
+            env_hint = f"; did you mean AULA_{hint.split(chr(39))[1].upper()}?" if hint else ""
+            raise SettingsError(f"unknown setting in environment variable {key}{env_hint}")
+    for name in overrides:
+        if name not in known:
+            raise SettingsError(f"unknown setting '{name}'{did_you_mean(name, known)}")
+
+
+def _message(error: ValidationError, overrides: Mapping[str, str]) -> str:
+    first = error.errors()[0]
+    loc = first.get("loc") or ()
+    name = str(loc[0]) if loc else ""
+    if not name:  # a rule about several settings
+        return f"setting {first['msg'].removeprefix('Value error, ')}"
+    raw = first.get("input")
+    field: FieldInfo = Settings.model_fields[name]
+    kind = {int: "int", float: "float", bool: "bool"}.get(
+        field.annotation if isinstance(field.annotation, type) else str, ""
+    )
+    if first["type"] in {"int_parsing", "float_parsing", "bool_parsing"} and kind:
+        return f"setting '{name}': '{raw}' is not a valid {kind}"
+    if first["type"] == "literal_error":
+        return f"setting '{name}': '{raw}' must be {first['msg'].removeprefix('Input should be ')}"
+    return f"setting '{name}': {first['msg']} (got '{raw}')"
+
+
+def load_settings(
+    overrides: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from explicit overrides, then ``AULA_*`` variables, then defaults.
+
+    ``environ`` defaults to no variables at all (pass ``os.environ`` to read the process's)."""
+    overrides = dict(overrides or {})
+    environ = {} if environ is None else environ
+    _check_names(overrides, environ)
+    _ENVIRON["value"] = environ
+    try:
+        return Settings.model_validate(overrides)
+    except ValidationError as exc:
+        raise SettingsError(_message(exc, overrides)) from None
+    finally:
+        _ENVIRON.pop("value", None)
+
+
+def from_process(overrides: Mapping[str, str] | None = None) -> Settings:
+    """Settings for a command run from the shell: overrides, then this process's variables."""
+    return load_settings(overrides, os.environ)
