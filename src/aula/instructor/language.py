@@ -126,14 +126,16 @@ def detect(text: str) -> Lang:
 
 MAX_QUESTION_CHARS = 500  # longer input is cut: a question, not an essay, and latency stays flat
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]+")
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^<>]{0,200}>", re.IGNORECASE | re.DOTALL)
 _FOLLOW_STARTS = frozenset({"and", "y", "also", "tambien", "e"})
 _FOLLOW_PAIRS = frozenset({("what", "about"), ("how", "about"), ("que", "tal")})
 
 
 def clean(question: str) -> str:
-    """The question as searched: control characters out, spaces squeezed, at most 500
-    characters."""
-    return " ".join(_CONTROL.sub(" ", question).split())[:MAX_QUESTION_CHARS]
+    """The question as searched: HTML tags (and scripts) and control characters out, spaces
+    squeezed, at most 500 characters."""
+    text = _MARKUP.sub(" ", question[: 4 * MAX_QUESTION_CHARS])  # tags are not the question
+    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUESTION_CHARS]
 
 
 def follows_up(question: str) -> bool:
