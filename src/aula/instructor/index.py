@@ -71,6 +71,23 @@ class CourseIndex:
             for subject in self.subject_stems
         )
 
+    @functools.cached_property
+    def _topics(self) -> frozenset[str]:
+        """The names of what the teaching pages are about (not the checks' prompts)."""
+        teaching = ("term", "slide", "section", "card", "node")
+        return frozenset(
+            s
+            for names, c in zip(self.names, self.chunks, strict=True)
+            if c.kind in teaching
+            for s in names
+        )
+
+    def salience(self, stem: str) -> float:
+        """How much a word says what a question is about: a page's name first, then rarity."""
+        if stem not in self.bm25.vocab_dict:
+            return 0.0
+        return self.idf(stem) + (10.0 if stem in self._topics else 0.0)
+
     def term_scores(self, stem: str) -> Any:
         """BM25 score of one stem in every chunk (zeros for a stem the course never uses)."""
         tid = self.bm25.vocab_dict.get(stem)

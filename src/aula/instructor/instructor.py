@@ -192,7 +192,11 @@ class Instructor:
         text = clean(question)
         index = index or self.index_for(detect(text))
         query = analyse(
-            text, index.lang, lambda s: s in index.bm25.vocab_dict, self.speller.correct
+            text,
+            index.lang,
+            lambda s: s in index.bm25.vocab_dict,
+            self.speller.correct,
+            index.salience,
         )
         vector = None
         ready = self.retrieval == "bm25+e5" and index.context_vectors is not None

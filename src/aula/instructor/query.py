@@ -8,6 +8,7 @@ weighs as much as a word with one.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -68,7 +69,9 @@ class Query:
     shape: Shape = "other"
 
 
-LONG_QUESTION = 14  # content words: past this, words the course never uses are dropped
+LONG_QUESTION = 8  # groups: past this, a question is reduced to its key words
+KEY_WORDS = 6  # what a long question is reduced to
+NAMED = 10.0  # salience of a word that names a page (see CourseIndex.salience)
 
 
 def analyse(
@@ -76,6 +79,7 @@ def analyse(
     course_lang: Lang,
     known: Callable[[str], bool],
     correct: Callable[[list[str]], list[str]] | None = None,
+    salience: Callable[[str], float] | None = None,
 ) -> Query:
     """Detect the language, translate what the glossary knows, stem the rest for the index.
 
@@ -119,11 +123,44 @@ def analyse(
         if not noise and (len(ws[i]) > 3 or known(own)):
             groups.append(frozenset({own}))
         i += 1
-    if len(groups) > LONG_QUESTION:
-        # A long, chatty question: its topic is what the course has words for.
-        groups = [g for g in groups if any(known(s) for s in g)] or groups
     unique = tuple(dict.fromkeys(groups))
+    if len(unique) > LONG_QUESTION:
+        asked = _last_question(text)
+        focus = analyse(asked, course_lang, known, correct).groups if asked else ()
+        unique = key_words(unique, known, salience, focus)
+        folded = words(asked) if asked else folded
     return Query(text, lang, unique, translated, shape(folded))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _last_question(text: str) -> str:
+    """The last sentence that asks something, when a long message ends with one."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    last = parts[-1] if len(parts) > 1 else ""
+    # "..., pero nadie lo explica. ¿Me lo explicas?": one short question after the story.
+    if "," in last and len(last.split()) > 12:
+        last = last.rsplit(",", 1)[-1]
+    return last if last.endswith("?") and len(words(last)) <= 12 else ""
+
+
+def key_words(
+    groups: tuple[Group, ...],
+    known: Callable[[str], bool],
+    salience: Callable[[str], float] | None,
+    focus: tuple[Group, ...] = (),
+) -> tuple[Group, ...]:
+    """A long, chatty question reduced to its key words: those of the question it ends with
+    (``focus``), then the words the course uses, the most salient first (names of what the
+    course's pages are about, then rare words), at most ``KEY_WORDS`` in all."""
+    kept = [g for g in groups if any(known(s) for s in g) and g not in focus]
+    if salience is not None:
+        kept.sort(key=lambda g: -max(salience(s) for s in g))
+        if focus:  # the question asked is the topic; the story adds only what it names
+            kept = [g for g in kept if max(salience(s) for s in g) >= NAMED]
+    room = max(KEY_WORDS - len(focus), 2)
+    return tuple(dict.fromkeys([*focus, *kept[:room]])) or groups
 
 
 def _after_how(ws: list[str], i: int) -> bool:
