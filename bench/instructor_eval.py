@@ -32,7 +32,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -237,25 +237,45 @@ def bad_input(instructor: Instructor) -> Iterable[str]:
         yield f"  {verdict:5} {question[:40]!r:46} {what}: {answer.answer[:70]!r}"
 
 
-def calibrate(instructor: Instructor, outcomes: list[Outcome]) -> Iterable[str]:
-    """The threshold that gets most train questions right, and what it does on test."""
-    grid = [round(x, 3) for x in np.arange(0.2, 0.8, 0.025)]
-
-    def right(group: list[Outcome], t: float) -> int:
-        return sum((o.confidence >= t) == (o.item.expected is not None) for o in group)
-
-    train = [o for o in outcomes if o.item.split == "train"]
-    test = [o for o in outcomes if o.item.split == "test"]
-    scores = {t: right(train, t) for t in grid}
-    top = max(scores.values())
-    plateau = [t for t in grid if scores[t] == top]
+def calibrate(instructor: Instructor, items: list[Item]) -> Iterable[str]:
+    """Fit the refusal decision on the train split only: the weight of a word the course never
+    uses (× its rarest word's) and the confidence threshold that get most train questions
+    right (answered when answerable, refused when not); then what that does on test."""
+    e5 = instructor.retrieval == "bm25+e5"
+    original = instructor.calibration
+    caps = (1.0, 1.25, 1.5, 1.75, 2.0)
+    grid = [round(float(x), 3) for x in np.arange(0.2, 0.8, 0.025)]
+    results: dict[tuple[float, float], tuple[int, int]] = {}
+    for cap in caps:
+        field = "unknown_idf_cap_e5" if e5 else "unknown_idf_cap"
+        instructor.calibration = replace(original, **{field: cap})
+        conf = []
+        for item in items:
+            _, scored = instructor.search(item.question)
+            first = np.argsort(-scored.rank)[:5]
+            conf.append((float(np.max(scored.confidence[first])), item))
+        for t in grid:
+            ok = [bool((c >= t) == (i.expected is not None)) for c, i in conf]
+            train = sum(o for o, (_, i) in zip(ok, conf, strict=True) if i.split == "train")
+            test = sum(o for o, (_, i) in zip(ok, conf, strict=True) if i.split == "test")
+            results[(cap, t)] = (train, test)
+    instructor.calibration = original
+    top = max(r[0] for r in results.values())
+    plateau = sorted(k for k, r in results.items() if r[0] == top)
     best = plateau[len(plateau) // 2]  # the middle of the best plateau
-    cal = instructor.calibration
-    current = cal.min_confidence if instructor.retrieval == "bm25" else cal.min_confidence_e5
-    span = f"{plateau[0]}–{plateau[-1]}"
-    yield f"  train: best threshold {best} ({top}/{len(train)} right; plateau {span})"
-    yield f"  test at {best}: {right(test, best)}/{len(test)} right; in use: {current} "
-    yield f"  ({right(train, current)}/{len(train)} train, {right(test, current)}/{len(test)} test)"
+    n_train = sum(i.split == "train" for i in items)
+    n_test = len(items) - n_train
+    cap_now = original.unknown_idf_cap_e5 if e5 else original.unknown_idf_cap
+    t_now = original.min_confidence_e5 if e5 else original.min_confidence
+    now = results.get((cap_now, round(t_now, 3)), (0, 0))
+    yield (
+        f"  calibration on train: unknown-word weight {best[0]}, threshold {best[1]} "
+        f"({top}/{n_train} right; {len(plateau)} settings tie) -> test {results[best][1]}/{n_test}"
+    )
+    yield (
+        f"  in use: weight {cap_now}, threshold {t_now} "
+        f"({now[0]}/{n_train} train, {now[1]}/{n_test} test)"
+    )
 
 
 def timed(fn: Callable[[], Instructor]) -> tuple[Instructor, float]:
@@ -282,7 +302,7 @@ def measure_mode(
     first_ms = (time.perf_counter() - first) * 1000
     outcomes = run(instructor, items, args.repeat)
     if args.calibrate:
-        print("\n".join(calibrate(instructor, outcomes)))
+        print("\n".join(calibrate(instructor, items)))
     if not embeddings:
         print("  bad input:")
         print("\n".join(bad_input(instructor)))

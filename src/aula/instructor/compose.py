@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aula.instructor.extract import best_quote, dangles
+from aula.instructor.extract import best_quote, dangles, is_row
 from aula.instructor.index import CourseIndex
 from aula.instructor.query import Query
 from aula.instructor.search import Scored
@@ -57,10 +57,19 @@ def compose(
             )
         if query.shape == "definition" and terms:
             return Composed(_definition(index, terms[0]), (terms[0],))
-    quote = best_quote(index, query, scored, teaching[:3])
+    # A glossary term the question names is a candidate too ("who makes Stable Diffusion?").
+    named = [i for i in _named_terms(index, query)[:1] if i not in teaching[:3]]
+    quote = best_quote(index, query, scored, [*teaching[:3], *named])
     if quote is None:
         return None
     sentences = [index.chunks[quote.chunk].sentences[i] for i in quote.sentences]
     if all(dangles(s) for s in sentences):
         return None
-    return Composed(" ".join(sentences), (quote.chunk,))
+    text = " ".join(sentences)
+    if any(is_row(s) for s in sentences):  # a table row: say where it comes from
+        title = index.chunks[quote.chunk].title
+        text = f"{_ROW_INTRO[index.lang].format(title=title)} {text}"
+    return Composed(text, (quote.chunk,))
+
+
+_ROW_INTRO = {"en": "From the table in “{title}”:", "es": "Según la tabla de «{title}»:"}
