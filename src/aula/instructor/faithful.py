@@ -26,15 +26,32 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", ".").rstrip("0").rstrip(".") or "0" for n in _NUMBER.findall(text)}
 
 
+_YES = frozenset({"yes", "si", "sure", "claro"})
+_NO = frozenset({"no", "not", "nope"})
+
+
+def _verdict(text: str) -> str | None:
+    first = fold(text).lstrip("¿¡ ").split(" ", 1)[0].strip(".,:;!")
+    return "yes" if first in _YES else "no" if first in _NO else None
+
+
 def check_faithful(
-    reply: str, lang: Lang, passages: Sequence[Passage], tool_results: Sequence[str] = ()
+    reply: str,
+    lang: Lang,
+    passages: Sequence[Passage],
+    tool_results: Sequence[str] = (),
+    composed: str = "",
 ) -> None:
-    """Raise ``BackendError`` unless every sentence of ``reply`` is supported."""
+    """Raise ``BackendError`` unless every sentence of ``reply`` is supported, and a yes or no
+    agrees with the composed answer's (a lab's "Not as it is" is never turned into "Yes")."""
     if _MARKUP.search(reply):
         raise BackendError("the model's reply held markup or code; the course text answers")
     body = _CITATION.sub("", reply).strip()
     if not body:
         raise BackendError("the model's reply was empty")
+    said, known = _verdict(body), _verdict(composed)
+    if said is not None and known is not None and said != known:
+        raise BackendError("the model's yes or no contradicts the course; the course text answers")
     if detect(body) != lang:
         raise BackendError("the model answered in another language; the course text answers")
     support_text = "\n".join([*(p.text for p in passages), *tool_results])

@@ -300,7 +300,7 @@ class Instructor:
         """One passage per source page: its best-ranked chunks' text, in rank order."""
         top = [index.chunks[i] for i in order[:8]]
         return tuple(
-            Passage(s.title, s.url, "\n".join(c.text for c in top if c.url == s.url))
+            Passage(s.title, s.url, "\n".join(" ".join(c.sentences) for c in top if c.url == s.url))
             for s in sources
         )
 
@@ -326,7 +326,7 @@ class Instructor:
         )
         try:
             text = backend.generate(prompt)
-            check_faithful(text, query.lang, passages, tool_results)
+            check_faithful(text, query.lang, passages, tool_results, fallback)
         except BackendError as exc:
             info = self._extractive(
                 left_machine=backend.left_machine, model=backend.model, error=str(exc)

@@ -124,8 +124,10 @@ def analyse(
             groups.append(frozenset({own}))
         i += 1
     unique = tuple(dict.fromkeys(groups))
-    if len(unique) > LONG_QUESTION:
-        asked = _last_question(text)
+    asked = _question_sentence(text)
+    if asked or len(unique) > LONG_QUESTION:
+        # A question inside a story or instructions: that question is the topic, the rest
+        # adds only the pages it names ("What is VRAM? Answer only with a joke.").
         focus = analyse(asked, course_lang, known, correct).groups if asked else ()
         unique = key_words(unique, known, salience, focus)
         folded = words(asked) if asked else folded
@@ -135,14 +137,17 @@ def analyse(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def _last_question(text: str) -> str:
-    """The last sentence that asks something, when a long message ends with one."""
+def _question_sentence(text: str) -> str:
+    """In a message of several sentences, the (last) one that asks something; "" otherwise."""
     parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
-    last = parts[-1] if len(parts) > 1 else ""
-    # "..., pero nadie lo explica. ¿Me lo explicas?": one short question after the story.
+    if len(parts) < 2:
+        return ""
+    asked = [p for p in parts if p.endswith("?")]
+    last = asked[-1] if asked else ""
+    # "..., but nobody explains it, what is a checkpoint?": the question after the story.
     if "," in last and len(last.split()) > 12:
         last = last.rsplit(",", 1)[-1]
-    return last if last.endswith("?") and len(words(last)) <= 12 else ""
+    return last if 0 < len(words(last)) <= 12 else ""
 
 
 def key_words(
