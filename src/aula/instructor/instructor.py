@@ -27,7 +27,7 @@ from aula.instructor.generative import Backend, BackendError, Passage, Prompt
 from aula.instructor.index import CourseIndex
 from aula.instructor.language import LANGS, Lang, clean, detect, follows_up
 from aula.instructor.query import Query, analyse
-from aula.instructor.search import CALIBRATION, Calibration, Scored, score
+from aula.instructor.search import CALIBRATION, Calibration, Floats, Scored, score
 from aula.instructor.settings import InstructorSettings
 from aula.instructor.spelling import Speller
 from aula.instructor.tools import ToolAnswer, vram_answer
@@ -62,6 +62,8 @@ class Instructor:
         self.notes = list(notes)
         self.calibration = calibration
         self._embedding: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._vectors: dict[str, Floats] = {}  # the last questions' embeddings
 
     @classmethod
     def for_course(
@@ -201,7 +203,7 @@ class Instructor:
         vector = None
         ready = self.retrieval == "bm25+e5" and index.context_vectors is not None
         if ready and self.embedder is not None and text:
-            vector = self.embedder.query(text)
+            vector = self._query_vector(self.embedder, text)
         scored = score(index, query, vector, self.calibration)
         if lesson_id is not None:
             boost = np.array(
@@ -210,6 +212,23 @@ class Instructor:
             )
             scored = dataclasses.replace(scored, rank=scored.rank * boost)
         return query, scored
+
+    def _query_vector(self, embedder: Embedder, text: str) -> Floats:
+        """The question's embedding, once per question even when two indexes are searched."""
+        with self._lock:
+            found = self._vectors.get(text)
+        if found is None:
+            found = embedder.query(text)
+            with self._lock:
+                self._vectors[text] = found
+                while len(self._vectors) > 64:
+                    self._vectors.pop(next(iter(self._vectors)))
+        return found
+
+    def forget_questions(self) -> None:
+        """Drop the remembered question embeddings (a benchmark times each ask afresh)."""
+        with self._lock:
+            self._vectors.clear()
 
     def _threshold(self, scored: Scored) -> float:
         cal = self.calibration
