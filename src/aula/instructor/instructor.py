@@ -56,7 +56,9 @@ class Instructor:
         # The course's own index and one per language it is translated into.
         self.indexes: dict[Lang, CourseIndex] = {index.lang: index}
         self.indexes.update({t.lang: t for t in translations if t.lang != index.lang})
-        self.speller = Speller(c.text for i in self.indexes.values() for c in i.chunks)
+        self.speller = Speller(
+            {lang: [c.text for c in i.chunks] for lang, i in self.indexes.items()}
+        )
         self.embedder = embedder
         self.backend = backend
         self.notes = list(notes)

@@ -78,7 +78,7 @@ def analyse(
     text: str,
     course_lang: Lang,
     known: Callable[[str], bool],
-    correct: Callable[[list[str]], list[str]] | None = None,
+    correct: Callable[[list[str], Lang], list[str]] | None = None,
     salience: Callable[[str], float] | None = None,
 ) -> Query:
     """Detect the language, translate what the glossary knows, stem the rest for the index.
@@ -91,7 +91,7 @@ def analyse(
     lang = detect(text)
     folded = words(text)
     if correct is not None:
-        folded = correct(folded)
+        folded = correct(folded, lang)
     ws = [w for i, w in enumerate(folded) if w not in GLUE and not _after_how(folded, i)]
     other: Lang = "es" if course_lang == "en" else "en"
     foreign = lang if lang != course_lang else other
