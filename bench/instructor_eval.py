@@ -244,22 +244,24 @@ def calibrate(instructor: Instructor, items: list[Item]) -> Iterable[str]:
     right (answered when answerable, refused when not); then what that does on test."""
     e5 = instructor.retrieval == "bm25+e5"
     original = instructor.calibration
-    caps = (1.0, 1.25, 1.5, 1.75, 2.0)
+    caps = (1.0, 1.5, 2.0)
+    weights = (0.25, 0.5, 0.75) if e5 else (original.margin_weight,)
     grid = [round(float(x), 3) for x in np.arange(0.05, 0.8, 0.025)]
-    results: dict[tuple[float, float], tuple[int, int]] = {}
+    results: dict[tuple[float, float, float], tuple[int, int]] = {}
     for cap in caps:
-        field = "unknown_idf_cap_e5" if e5 else "unknown_idf_cap"
-        instructor.calibration = replace(original, **{field: cap})
-        conf = []
-        for item in items:
-            _, scored = instructor.search(item.question)
-            first = np.argsort(-scored.rank)[:5]
-            conf.append((float(np.max(scored.confidence[first])), item))
-        for t in grid:
-            ok = [bool((c >= t) == (i.expected is not None)) for c, i in conf]
-            train = sum(o for o, (_, i) in zip(ok, conf, strict=True) if i.split == "train")
-            test = sum(o for o, (_, i) in zip(ok, conf, strict=True) if i.split == "test")
-            results[(cap, t)] = (train, test)
+        for weight in weights:
+            field = "unknown_idf_cap_e5" if e5 else "unknown_idf_cap"
+            instructor.calibration = replace(original, margin_weight=weight, **{field: cap})
+            conf = []
+            for item in items:
+                _, scored = instructor.search(item.question)
+                first = np.argsort(-scored.rank)[:5]
+                conf.append((float(np.max(scored.confidence[first])), item))
+            for t in grid:
+                ok = [bool((c >= t) == (i.expected is not None)) for c, i in conf]
+                train = sum(o for o, (_, i) in zip(ok, conf, strict=True) if i.split == "train")
+                test = sum(o for o, (_, i) in zip(ok, conf, strict=True) if i.split == "test")
+                results[(cap, weight, t)] = (train, test)
     instructor.calibration = original
     top = max(r[0] for r in results.values())
     plateau = sorted(k for k, r in results.items() if r[0] == top)
@@ -268,13 +270,14 @@ def calibrate(instructor: Instructor, items: list[Item]) -> Iterable[str]:
     n_test = len(items) - n_train
     cap_now = original.unknown_idf_cap_e5 if e5 else original.unknown_idf_cap
     t_now = original.min_confidence_e5 if e5 else original.min_confidence
-    now = results.get((cap_now, round(t_now, 3)), (0, 0))
+    now = results.get((cap_now, original.margin_weight, round(t_now, 3)), (0, 0))
     yield (
-        f"  calibration on train: unknown-word weight {best[0]}, threshold {best[1]} "
-        f"({top}/{n_train} right; {len(plateau)} settings tie) -> test {results[best][1]}/{n_test}"
+        f"  calibration on train: unknown-word weight {best[0]}, margin weight {best[1]}, "
+        f"threshold {best[2]} ({top}/{n_train} right; {len(plateau)} settings tie) -> "
+        f"test {results[best][1]}/{n_test}"
     )
     yield (
-        f"  in use: weight {cap_now}, threshold {t_now} "
+        f"  in use: weight {cap_now}, margin weight {original.margin_weight}, threshold {t_now} "
         f"({now[0]}/{n_train} train, {now[1]}/{n_test} test)"
     )
 

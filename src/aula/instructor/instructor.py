@@ -30,7 +30,7 @@ from aula.instructor.query import Query, analyse
 from aula.instructor.search import CALIBRATION, Calibration, Floats, Scored, score
 from aula.instructor.settings import InstructorSettings
 from aula.instructor.spelling import Speller
-from aula.instructor.tools import ToolAnswer, vram_answer
+from aula.instructor.tools import ToolAnswer, lab_answer
 
 MAX_SOURCES = 3
 LESSON_BOOST = 1.15  # a question asked from a lesson leans to that lesson's pages
@@ -274,7 +274,7 @@ class Instructor:
             return Answer(messages.empty_question(lang), (), self._extractive())
         follow = follows_up(text) and bool(history)
         asked = f"{clean(history[-1])} {text}" if follow else text
-        tool = vram_answer(asked, lang, self.course.catalog, follow_up=follow)
+        tool = lab_answer(asked, lang, self.course.catalog, follow_up=follow)
         index = self.index_for(lang)
         query, scored = self.search(asked, lesson_id=lesson_id, index=index)
         query = dataclasses.replace(query, lang=lang)

@@ -157,6 +157,10 @@ EN_SYNONYMS: dict[str, str] = {
     "creator | developer | maker": "make",
     "see | seen | visible | viewable": "public",
     "catch | downside | downsides | drawback | drawbacks | cons | disadvantage": "price | limits",
+    "safe | unsafe | dangerous | malware | virus | malicious": "security | risk | code",
+    "cheap | cheaper | expensive | afford": "cost | fee | price",
+    "tradeoff | trade-off | tradeoffs": "convenience | control",
+    "computer | laptop | pc": "computer | machine",
 }
 
 

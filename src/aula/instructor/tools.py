@@ -1,6 +1,7 @@
 """The labs as the instructor's tools: a question about fitting a model on a GPU is answered
-by the VRAM planner itself, with its numbers, its assumptions in one line and a link to the
-lab pre-filled with the learner's values (``/labs/vram?model=flux-dev&gpu=8``).
+by the VRAM planner itself, and one weighing a subscription against buying a GPU by the cost
+model, with their numbers, the assumptions in one line and a link to the lab pre-filled with
+the learner's values (``/labs/vram?model=flux-dev&gpu=8``).
 
 The instructor calls ``aula.labs`` (pure computation over the course's catalog, no I/O here:
 "auto" GPU detection is never used) and nothing else of that layer.
@@ -15,6 +16,7 @@ from aula.content.catalog import Catalog, ModelEntry
 from aula.content.urls import lab_url
 from aula.instructor.language import Lang, words
 from aula.labs.catalog import default_catalog
+from aula.labs.cost import cost_of_ownership
 from aula.labs.errors import LabError
 from aula.labs.planner import plan
 from aula.labs.vram import Suggestion, VramPlan
@@ -170,3 +172,96 @@ def vram_answer(
     return ToolAnswer(
         _vram_text(result, gpu is not None, lang), title, lab_url("vram", **params), facts
     )
+
+
+# ---------------------------------------------------------------- cost over time
+
+_COST_WORDS = frozenset(
+    "cheaper cheap expensive cost costs worth pay paying save saving money long run "  # noqa: SIM905
+    "barato barata caro cara cuesta cuestan compensa pagar pago ahorro ahorrar dinero "
+    "sale rentable".split()
+)
+_OWN_WORDS = frozenset(
+    "gpu buy buying own local locally card comprar compro propia propio local tarjeta "  # noqa: SIM905
+    "grafica equipo ordenador pc hardware".split()
+)
+_IMAGES = re.compile(r"(\d[\d.,]*)\s*(?:images|imagenes|imágenes|pictures|fotos|renders)", re.I)
+DEFAULT_PLAN, DEFAULT_GPU, DEFAULT_IMAGES = "midjourney-standard", "rtx-4090", 2000  # the lab's
+
+
+def _plan(text: str, catalog: Catalog) -> str | None:
+    """A plan named in ``text`` (its name or alias), or the service's default plan."""
+    ws = words(text)
+    keys = {_key("".join(ws[i : i + n])) for i in range(len(ws)) for n in (1, 2, 3)}
+    for entry in catalog.plans:
+        names = {_key(entry.id), _key(entry.name), *(_key(a) for a in entry.aliases)}
+        if names & keys:
+            return entry.id
+    if "midjourney" in ws:
+        return DEFAULT_PLAN
+    return None
+
+
+def _money(value: float, lang: Lang) -> str:
+    text = f"{value:,.0f}"
+    return f"{text.replace(',', '.')} $" if lang == "es" else f"${text}"
+
+
+def cost_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAnswer | None:
+    """The cost lab's answer when ``text`` weighs a subscription against buying a GPU over
+    time; None otherwise. Unstated inputs take the lab's defaults, which the answer states."""
+    catalog = catalog or default_catalog()
+    ws = set(words(text))
+    plan_id = _plan(text, catalog)
+    if plan_id is None or not ws & _COST_WORDS or not ws & _OWN_WORDS:
+        return None
+    gpu = _gpu(text, catalog)
+    gpu_id = gpu[0] if gpu and not gpu[0][0].isdigit() else DEFAULT_GPU
+    match = _IMAGES.search(text)
+    images = int(re.sub(r"[.,]", "", match.group(1))) if match else DEFAULT_IMAGES
+    try:
+        r = cost_of_ownership(images_per_month=images, plan=plan_id, gpu=gpu_id, catalog=catalog)
+    except (LabError, ValueError):
+        return None
+    a = {x.key: x.value for x in r.assumptions}
+    saas, local, buy = (_money(v, lang) for v in (r.saas_total, r.local_total, a["gpu_price"]))
+    if lang == "es":
+        if r.break_even_month is not None:
+            even = f"la GPU se amortiza en el mes {r.break_even_month}"
+        elif r.break_even_later is not None:
+            even = f"la GPU se amortizaría a los {r.break_even_later} meses"
+        else:
+            even = "con estos datos la GPU no llega a amortizarse"
+        body = (
+            f"En {r.months} meses, {r.plan} cuesta {saas} y una {r.gpu} unos {local} "
+            f"(compra de {buy} más electricidad): {even}. "
+            f"Supuestos: {images} imágenes al mes, {a['seconds_per_image']:g} s por imagen, "
+            f"{a['board_power_w']:g} W, {a['kwh_price']:g} $/kWh y sin reventa. Cálculo del "
+            "laboratorio de costes del curso; ábrelo para cambiar los supuestos."
+        )
+        title = "Coste de propiedad"
+    else:
+        if r.break_even_month is not None:
+            even = f"the GPU pays for itself in month {r.break_even_month}"
+        elif r.break_even_later is not None:
+            even = f"the GPU would pay for itself after {r.break_even_later} months"
+        else:
+            even = "at these rates the GPU never pays for itself"
+        body = (
+            f"Over {r.months} months, {r.plan} costs {saas} and a {r.gpu} about {local} "
+            f"(bought for {buy}, plus electricity): {even}. "
+            f"Assumptions: {images} images a month, {a['seconds_per_image']:g} s per image, "
+            f"{a['board_power_w']:g} W, ${a['kwh_price']:g}/kWh, no resale. Computed by the "
+            "course's cost lab; open it to change them."
+        )
+        title = "Cost of ownership"
+    url = lab_url("cost", plan=plan_id, gpu=gpu_id, images_per_month=str(images))
+    facts = (f"{r.saas_total:.0f}", f"{r.local_total:.0f}", str(images))
+    return ToolAnswer(body, title, url, facts)
+
+
+def lab_answer(
+    text: str, lang: Lang, catalog: Catalog | None = None, *, follow_up: bool = False
+) -> ToolAnswer | None:
+    """The first lab that answers ``text``: the VRAM planner, then the cost model."""
+    return vram_answer(text, lang, catalog, follow_up=follow_up) or cost_answer(text, lang, catalog)
