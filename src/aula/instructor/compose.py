@@ -57,6 +57,10 @@ def compose(
             )
         if query.shape == "definition" and terms:
             return Composed(_definition(index, terms[0]), (terms[0],))
+    # The learner asked a knowledge check's own question: its explanation answers it.
+    top = teaching[0] if teaching else None
+    if top is not None and index.chunks[top].kind == "question" and scored.coverage[top] >= 0.9:
+        return Composed(_definition(index, top), (top,))
     # A glossary term the question names is a candidate too ("who makes Stable Diffusion?").
     named = [i for i in _named_terms(index, query)[:1] if i not in teaching[:3]]
     quote = best_quote(index, query, scored, [*teaching[:3], *named])

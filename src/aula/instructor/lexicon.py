@@ -161,6 +161,7 @@ EN_SYNONYMS: dict[str, str] = {
     "cheap | cheaper | expensive | afford": "cost | fee | price",
     "tradeoff | trade-off | tradeoffs": "convenience | control",
     "computer | laptop | pc": "computer | machine",
+    "internet | online | connection | connected | wifi | network": "offline | internet | network",
 }
 
 
@@ -178,7 +179,12 @@ def _pairs(course_lang: Lang, query_lang: Lang) -> list[tuple[str, str]]:
     """(question-side phrase, course-side renderings) for the direction needed."""
     if query_lang == course_lang == "es":
         # Spanish variants that share a rendering are synonyms ("ordenador", "computadora").
-        return [(phrase, es) for es in ES_EN for phrase in es.split("|")]
+        # Only one-word variants render: "cada mes" must not make "cada" a topic.
+        return [
+            (phrase, "|".join([phrase, *(v for v in es.split("|") if len(v.split()) == 1)]))
+            for es in ES_EN
+            for phrase in es.split("|")
+        ]
     if query_lang == course_lang:
         table = EN_SYNONYMS if course_lang == "en" else {}
         return [

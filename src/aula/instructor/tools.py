@@ -24,6 +24,7 @@ from aula.labs.vram import Suggestion, VramPlan
 _SIZE = re.compile(
     r"(\d{1,4}(?:[.,]\d+)?)\s*(?:gb|gib|g\b|gigas?\b|gigabytes?\b|giga\b)", re.IGNORECASE
 )
+MAX_TOOL_WORDS = 30  # past this a message tells a story; the labs answer direct questions
 _MEMORY_WORDS = frozenset(
     "vram memory memoria gb gpu card tarjeta grafica graphics fit fits cabe caber entra run "  # noqa: SIM905
     "running ejecutar correr corre ejecuto funciona need needs necesito necesita requiere "
@@ -148,6 +149,8 @@ def vram_answer(
     previous question and then this one ("... on 8 GB? ¿y para Flux?"): the last model named
     is the one asked about."""
     catalog = catalog or default_catalog()
+    if len(words(text)) > MAX_TOOL_WORDS:
+        return None
     models = [m for m in mentioned_models(text, catalog) if m.components and m.family]
     if follow_up:
         models = models[-1:]
@@ -211,6 +214,8 @@ def cost_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAn
     """The cost lab's answer when ``text`` weighs a subscription against buying a GPU over
     time; None otherwise. Unstated inputs take the lab's defaults, which the answer states."""
     catalog = catalog or default_catalog()
+    if len(words(text)) > MAX_TOOL_WORDS:
+        return None  # a long story mentions prices in passing; it is not a sum to do
     ws = set(words(text))
     plan_id = _plan(text, catalog)
     if plan_id is None or not ws & _COST_WORDS or not ws & _OWN_WORDS:
