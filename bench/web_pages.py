@@ -1,7 +1,7 @@
 """Requests per second for Aula's pages, against a static file served by the same app.
 
 Baseline: ``/static/aula.css`` (no template, no database). Measured: the home page, a slide
-(record the view, read progress, render), the glossary, the skill map and the JSON twin of the
+(read progress in one transaction, render), the glossary, the skill map and the JSON twin of the
 lesson. In-process over ASGI (no network, no server), one request at a time, so the figures
 are the application's own cost. Real SQLite file, built-in course.
 
@@ -27,7 +27,7 @@ from aula.web.identity import Identity
 PAGES = [
     ("baseline: /static/aula.css", "/static/aula.css"),
     ("home", "/"),
-    ("slide 2 (records a view)", "/lessons/open-vs-closed/slides/2"),
+    ("slide 2", "/lessons/open-vs-closed/slides/2"),
     ("glossary", "/glossary"),
     ("skill map", "/lessons/open-vs-closed/skills"),
     ("JSON lesson", "/api/lessons/open-vs-closed"),

@@ -65,7 +65,19 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         False, description="send cookies over HTTPS only (turn on behind TLS)"
     )
-    workers: int = Field(1, description="server processes (SQLite prefers one)", ge=1)
+    workers: int = Field(
+        1,
+        description="server processes: keep 1 on SQLite (one writer per database); "
+        "more need PostgreSQL to pay off",
+        ge=1,
+    )
+    db_pool_size: int = Field(
+        10,
+        description="PostgreSQL connections per server process (workers x this must stay "
+        "below the server's max_connections)",
+        ge=1,
+        le=1000,
+    )
     embeddings: Literal["auto", "on", "off"] = Field(
         "auto", description="instructor embeddings: auto (when installed), on or off"
     )

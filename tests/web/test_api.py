@@ -176,3 +176,16 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
     } <= paths
     assert "post" in spec["paths"]["/api/answers"]
     assert spec["paths"]["/api/answers"]["post"]["responses"]["403"]
+
+
+def test_course_twins_carry_an_etag_and_answer_304(client: TestClient) -> None:
+    for path in ("/api/course", "/api/lessons/open-vs-closed", "/api/glossary?q=vram"):
+        first = client.get(path)
+        etag = first.headers["etag"]
+        again = client.get(path, headers={"if-none-match": etag})
+        assert again.status_code == 304 and again.content == b""
+        assert client.get(path, headers={"if-none-match": '"other"'}).status_code == 200
+    assert (
+        client.get("/api/glossary?q=vram").headers["etag"]
+        != client.get("/api/glossary?q=lora").headers["etag"]
+    )

@@ -165,7 +165,7 @@ def vram_answer(
         result = plan(model.id, gpu[0] if gpu else "1024", catalog=catalog)
     except (LabError, ValueError):
         return None
-    params = {"model": model.id, "gpu": gpu[0] if gpu else ""}
+    params = {"model": model.id, **({"gpu": gpu[0]} if gpu else {})}
     title = "Planificador de VRAM" if lang == "es" else "VRAM planner"
     facts = (
         f"{result.needed_gb:.1f}",

@@ -245,8 +245,25 @@ def progress_fraction(
     return min(1.0, max(0.0, (_logit(p_known) - start) / (end - start)))
 
 
+_RULES: dict[tuple[int, float, BKTParams], tuple[Node, str]] = {}
+
+
 def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAMS) -> str:
-    """The rule as the learner reads it, computed from the model (never written by hand)."""
+    """The rule as the learner reads it, computed from the model (never written by hand).
+
+    Memoised per node object: pages show it for every node on every request."""
+    key = (id(node), threshold, params)
+    found = _RULES.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
+    rule = _mastery_rule(node, threshold, params)
+    if len(_RULES) > 100_000:
+        _RULES.clear()
+    _RULES[key] = (node, rule)  # keeping the node keeps its id from being reused
+    return rule
+
+
+def _mastery_rule(node: Node, threshold: float, params: BKTParams) -> str:
     if not node.questions:
         return "This node has no questions yet, so it cannot be mastered."
     needed = first_tries_to_master(node, threshold, params)

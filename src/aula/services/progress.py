@@ -7,6 +7,7 @@ answers or ten thousand. Reading never writes: snapshots move forward on the wri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -39,7 +40,12 @@ STATE_LABELS = {
 
 def snapshot_version(course: Course) -> str:
     """What a snapshot was computed for: the course's content, its threshold and the rules."""
-    raw = f"{course.fingerprint}:{course.mastery_threshold}:{RULES_VERSION}"
+    return _version(course.fingerprint, course.mastery_threshold)
+
+
+@functools.lru_cache(maxsize=64)
+def _version(fingerprint: str, threshold: float) -> str:
+    raw = f"{fingerprint}:{threshold}:{RULES_VERSION}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -177,7 +183,24 @@ def judge(
     return LessonState(lesson, folded, last, seen, position, nodes, summary, answer)
 
 
+_UNTOUCHED: dict[tuple[str, str], LessonState] = {}
+"""Per course version and lesson: the state of a learner who has done nothing there yet, the
+same for everyone (so a course with many lessons costs little for lessons not begun)."""
+
+
 def _state(course: Course, lesson: Lesson, records: LessonRecords) -> LessonState:
+    untouched = not (records.snapshot or records.answers or records.views or records.position)
+    if untouched and records.answer is None:
+        key = (snapshot_version(course), lesson.id)
+        if key not in _UNTOUCHED:
+            if len(_UNTOUCHED) > 10_000:  # a bound, should courses be reloaded many times
+                _UNTOUCHED.clear()
+            _UNTOUCHED[key] = _judged(course, lesson, records)
+        return _UNTOUCHED[key]
+    return _judged(course, lesson, records)
+
+
+def _judged(course: Course, lesson: Lesson, records: LessonRecords) -> LessonState:
     snapshot = records.snapshot
     base = Replay.from_json(json.loads(snapshot.state_json)) if snapshot else None
     return judge(

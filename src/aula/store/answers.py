@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -62,16 +63,11 @@ def record(
     )
 
 
-def listing(
-    connection: Connection, learner_id: str, lesson_id: str | None, after_id: int = 0
-) -> list[AnswerRecord]:
-    """The learner's answers (in one lesson, or all; only those with an id above
-    ``after_id``), oldest first; ties in recording order."""
+def listing(connection: Connection, learner_id: str, lesson_id: str | None) -> list[AnswerRecord]:
+    """The learner's answers (in one lesson, or all), oldest first; ties in recording order."""
     query = sa.select(answers).where(answers.c.learner_id == learner_id)
     if lesson_id is not None:
         query = query.where(answers.c.lesson_id == lesson_id)
-    if after_id:
-        query = query.where(answers.c.id > after_id)
     query = query.order_by(answers.c.answered_at, answers.c.id)
     return [_answer(row) for row in connection.execute(query)]
 
@@ -88,6 +84,23 @@ def _answer(row: Row[tuple[object, ...]]) -> AnswerRecord:
         attempt=row.attempt,
         answered_at=row.answered_at,
     )
+
+
+def after(connection: Connection, learner_id: str, since: Mapping[str, int]) -> list[AnswerRecord]:
+    """Per lesson in ``since``, the learner's answers with an id above its value, in id order
+    (an index range each, however long the history)."""
+    if not since:
+        return []
+    ranges = [
+        sa.and_(answers.c.lesson_id == lesson_id, answers.c.id > after_id)
+        for lesson_id, after_id in since.items()
+    ]
+    query = (
+        sa.select(answers)
+        .where(answers.c.learner_id == learner_id, sa.or_(*ranges))
+        .order_by(answers.c.id)
+    )
+    return [_answer(row) for row in connection.execute(query)]
 
 
 def one(connection: Connection, learner_id: str, answer_id: int) -> AnswerRecord | None:

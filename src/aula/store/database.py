@@ -57,11 +57,12 @@ class Store:
         )
 
     @classmethod
-    def open(cls, url: str, *, synchronous: Synchronous = "FULL") -> Store:
+    def open(cls, url: str, *, synchronous: Synchronous = "FULL", pool_size: int = 10) -> Store:
         """Open (and migrate to the newest schema) a SQLite file path, ``sqlite:///…`` or
         ``postgresql://…`` URL. ``synchronous`` is for SQLite only; ``NORMAL`` may lose the
-        last answers on power loss and exists for benchmarks."""
-        engine = create_engine(normalize_url(url), synchronous=synchronous)
+        last answers on power loss and exists for benchmarks. ``pool_size`` is the most
+        PostgreSQL connections this process opens."""
+        engine = create_engine(normalize_url(url), synchronous=synchronous, pool_size=pool_size)
         try:
             upgrade(engine)
         except BaseException:
@@ -247,8 +248,8 @@ class Store:
             wanted = answers.one(connection, learner_id, answer_id) if answer_id else None
             found = snapshots.read_all(connection, learner_id)
             kept = {k: v for k, v in found.items() if v.version == version}
-            after = min((kept[i].through_answer_id if i in kept else 0) for i in lesson_ids)
-            recent = answers.listing(connection, learner_id, None, after) if lesson_ids else []
+            since = {i: kept[i].through_answer_id if i in kept else 0 for i in lesson_ids}
+            recent = answers.after(connection, learner_id, since)
             views = progress.all_views(connection, learner_id)
             where = progress.positions_of(connection, learner_id)
         out: dict[str, LessonRecords] = {}

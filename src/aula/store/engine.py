@@ -69,11 +69,13 @@ def display_url(url: URL) -> str:
     return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
-def create_engine(url: URL, *, synchronous: Synchronous = "FULL") -> Engine:
+def create_engine(url: URL, *, synchronous: Synchronous = "FULL", pool_size: int = 10) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, synchronous)
-    # pre_ping: a server restart must not turn the next request into an error.
-    return sa.create_engine(url, pool_pre_ping=True)
+    # pre_ping: a server restart must not turn the next request into an error. Each server
+    # process holds at most ``pool_size`` connections: size it so that processes x pool_size
+    # stays below the server's max_connections.
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)
 
 
 def _sqlite_engine(url: URL, synchronous: Synchronous) -> Engine:

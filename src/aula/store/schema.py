@@ -108,6 +108,8 @@ answers = sa.Table(
     # Two answers can never claim the same attempt, even if a writer races.
     sa.UniqueConstraint("learner_id", "lesson_id", "node_id", "question_id", "attempt"),
     sa.Index(None, "learner_id", "lesson_id", "answered_at"),
+    # Answers after a snapshot: a range, however long the learner's history.
+    sa.Index(None, "learner_id", "lesson_id", "id"),
 )
 
 review_cards = sa.Table(

@@ -46,4 +46,5 @@ def create_app(aula: Aula) -> Starlette:
         lifespan=lifespan,
     )
     app.state.aula = aula
+    aula.bind(app.router)
     return app

@@ -33,7 +33,7 @@ def build_app(settings: Settings) -> Starlette:
     """Load the course (snippet output from the cache), open the store, index the course for
     the instructor, make the app."""
     course = load_course(settings.course)
-    store = Store.open(database_url(settings))
+    store = Store.open(database_url(settings), pool_size=settings.db_pool_size)
     secret = settings.secret_key or load_or_create_secret(data_dir(settings))
     identity = Identity(secret, secure_cookie=settings.cookie_secure)
     # Index now, not on the first question; optional embeddings fill in in the background.

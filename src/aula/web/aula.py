@@ -18,12 +18,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+from starlette.routing import Router
 
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
 from aula.store import Store
+from aula.web.fragments import FragmentExtension
 from aula.web.identity import Identity
 
 HERE = Path(__file__).parent
@@ -41,6 +43,8 @@ class Aula:
     identity: Identity
     instructor: Instructor | None = None  # made on first use when not given
     env: Environment = field(init=False)
+    _router: Router = field(init=False, repr=False)
+    _urls: dict[tuple[object, ...], str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = Environment(
@@ -48,6 +52,7 @@ class Aula:
             autoescape=select_autoescape(default=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=[FragmentExtension],
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
@@ -64,17 +69,32 @@ class Aula:
     def static_url(self, name: str) -> str:
         return f"/static/{name}?v={self._static_versions.get(name, '0')}"
 
+    def bind(self, router: Router) -> None:
+        """Learn the app's routes, so that links are made from route names (``url``)."""
+        self._router = router
+        self.env.globals["url"] = self.url
+
+    def url(self, name: str, /, **params: Any) -> str:
+        """The path of the route ``name`` with its ``params``, e.g. ``url("slide", ...)``."""
+        key = (name, *sorted(params.items()))
+        found = self._urls.get(key)
+        if found is None:
+            found = str(self._router.url_path_for(name, **params))
+            if len(self._urls) < 100_000:  # routes x course items: bounded by the course
+                self._urls[key] = found
+        return found
+
     @cached_property
     def nav(self) -> list[tuple[str, str]]:
         first = self.course.lessons[0].id if self.course.lessons else ""
         return [
-            ("/", "Course"),
-            (f"/lessons/{first}", "Lesson"),
-            (f"/lessons/{first}/skills", "Skill tree"),
-            ("/review", "Review"),
-            ("/glossary", "Glossary"),
-            ("/instructor", "Ask"),
-            ("/labs", "Labs"),
+            (self.url("home"), "Course"),
+            (self.url("lesson", lesson_id=first), "Lesson"),
+            (self.url("skills", lesson_id=first), "Skill tree"),
+            (self.url("review"), "Review"),
+            (self.url("glossary"), "Glossary"),
+            (self.url("instructor"), "Ask"),
+            (self.url("labs"), "Labs"),
         ]
 
     @cached_property

@@ -19,7 +19,7 @@ from aula.content.model import (
     Slide,
     Term,
 )
-from aula.content.urls import node_url, slide_url, term_url
+from aula.content.urls import lab_url, lesson_url, node_url, slide_url, term_url
 from aula.learning import Grade
 
 
@@ -143,7 +143,7 @@ def term_data(term: Term) -> dict[str, Any]:
         "definition": rich(term.definition),
         "snippet": code_data(term.snippet),
         "analogy": analogy,
-        "lab": f"/labs/{term.lab}" if term.lab else None,
+        "lab": lab_url(term.lab) if term.lab else None,
         "sources": list(term.sources),
     }
 
@@ -160,7 +160,7 @@ def course_data(course: Course) -> dict[str, Any]:
                 "id": lesson.id,
                 "title": lesson.title,
                 "tagline": lesson.tagline,
-                "url": f"/lessons/{lesson.id}",
+                "url": lesson_url(lesson.id),
                 "slides": len(lesson.slides),
                 "nodes": len(lesson.skill_tree.nodes),
                 "questions": len(lesson.questions),

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from aula.content.urls import node_url
 from aula.services.answers import answer_question
 from aula.services.views import record_slide_view
 from aula.web.aula import aula_of
@@ -29,7 +30,7 @@ async def answer_form(request: Request) -> Response:
     raw = str(form.get("slide", ""))
     if raw.isascii() and raw.isdigit() and (slide := lesson.slide(int(raw[:6]))) is not None:
         await aula.db(record_slide_view, aula.store, aula.course, learner, lesson, slide)
-    back = local_path(form.get("return_to"), f"/lessons/{lesson.id}/nodes/{question.node}")
+    back = local_path(form.get("return_to"), node_url(lesson.id, question.node))
     anchor = "check" if "/slides/" in back else f"question-{question.id}"
     return RedirectResponse(f"{back}?answer={outcome.record.id}#{anchor}", status_code=303)
 
@@ -39,7 +40,7 @@ async def reset_progress(request: Request) -> Response:
     form = await read_form(request)
     form_csrf(request, form)
     await aula.db(aula.store.reset_learner, aula.learner(request))
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(aula.url("home"), status_code=303)
 
 
 routes = [

@@ -14,6 +14,7 @@ from aula.services.glossary import search_terms
 from aula.services.progress import course_states, lesson_state
 from aula.services.views import record_slide_view
 from aula.web.aula import aula_of
+from aula.web.etag import course_json
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
 from aula.web.views import (
@@ -60,8 +61,9 @@ async def course(request: Request) -> Response:
     summary: The course, its lessons and glossary index (twin of `/`).
     responses:
       200: {description: The course.}
+      304: {description: Not modified (the ETag sent in If-None-Match is current).}
     """
-    return JSONResponse(course_data(aula_of(request).course))
+    return course_json(request, lambda: course_data(aula_of(request).course))
 
 
 async def lesson(request: Request) -> Response:
@@ -72,11 +74,12 @@ async def lesson(request: Request) -> Response:
       - {name: lesson_id, in: path, required: true, schema: {type: string}}
     responses:
       200: {description: The lesson.}
+      304: {description: Not modified.}
       404: {description: No such lesson.}
     """
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    return JSONResponse(lesson_data(aula.course, found))
+    return course_json(request, lambda: lesson_data(aula.course, found))
 
 
 async def slide(request: Request) -> Response:
@@ -87,12 +90,13 @@ async def slide(request: Request) -> Response:
       - {name: number, in: path, required: true, schema: {type: integer, minimum: 1}}
     responses:
       200: {description: The slide.}
+      304: {description: Not modified.}
       404: {description: No such lesson or slide.}
     """
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = slide_or_404(found, int(request.path_params["number"]))
-    return JSONResponse(slide_data(found, one))
+    return course_json(request, lambda: slide_data(found, one))
 
 
 async def node(request: Request) -> Response:
@@ -122,11 +126,12 @@ async def glossary(request: Request) -> Response:
       - {name: q, in: query, required: false, schema: {type: string}}
     responses:
       200: {description: The matching terms.}
+      304: {description: Not modified.}
     """
     aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
     terms = search_terms(aula.course.glossary, query)
-    return JSONResponse({"q": query, "terms": [term_data(t) for t in terms]})
+    return course_json(request, lambda: {"q": query, "terms": [term_data(t) for t in terms]})
 
 
 async def progress(request: Request) -> Response:
@@ -208,13 +213,13 @@ async def slide_view(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/session", session, methods=["GET"]),
-    Route("/api/course", course, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}", lesson, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, methods=["GET"]),
-    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, methods=["GET"]),
-    Route("/api/glossary", glossary, methods=["GET"]),
-    Route("/api/progress", progress, methods=["GET"]),
-    Route("/api/answers", answer, methods=["POST"]),
-    Route("/api/progress/slides", slide_view, methods=["POST"]),
+    Route("/api/session", session, name="api-session", methods=["GET"]),
+    Route("/api/course", course, name="api-course", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}", lesson, name="api-lesson", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/slides/{number:int}", slide, name="api-slide", methods=["GET"]),
+    Route("/api/lessons/{lesson_id}/nodes/{node_id}", node, name="api-node", methods=["GET"]),
+    Route("/api/glossary", glossary, name="api-glossary", methods=["GET"]),
+    Route("/api/progress", progress, name="api-progress", methods=["GET"]),
+    Route("/api/answers", answer, name="api-answer", methods=["POST"]),
+    Route("/api/progress/slides", slide_view, name="api-slide-view", methods=["POST"]),
 ]

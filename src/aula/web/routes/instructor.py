@@ -181,8 +181,8 @@ async def explain_json(request: Request) -> Response:
 
 routes = [
     Route("/instructor", page, methods=["GET"], name="instructor"),
-    Route("/instructor", ask_form, methods=["POST"]),
-    Route("/instructor/explain", explain_form, methods=["POST"]),
+    Route("/instructor", ask_form, methods=["POST"], name="ask"),
+    Route("/instructor/explain", explain_form, methods=["POST"], name="explain"),
     Route("/api/instructor", status_json, methods=["GET"]),
     Route("/api/instructor/ask", ask_json, methods=["POST"]),
     Route("/api/instructor/explain", explain_json, methods=["POST"]),

@@ -249,13 +249,13 @@ async def cost_json(request: Request) -> Response:
 
 routes = [
     Route("/labs", labs_index, name="labs"),
-    Route("/labs/weights", weights_page, methods=["GET"], name="lab-weights"),
-    Route("/labs/weights", weights_upload, methods=["POST"]),
-    Route("/api/labs/weights", weights_json, methods=["POST"]),
-    Route("/labs/vram", vram_page, name="lab-vram"),
+    Route(lab_url("weights"), weights_page, methods=["GET"], name="lab-weights"),
+    Route(lab_url("weights"), weights_upload, methods=["POST"], name="lab-weights-upload"),
+    Route("/api/labs/weights", weights_json, methods=["POST"], name="api-lab-weights"),
+    Route(lab_url("vram"), vram_page, name="lab-vram"),
     Route("/api/labs/vram", vram_json, methods=["GET"]),
-    Route("/labs/compare", compare_page, name="lab-compare"),
+    Route(lab_url("compare"), compare_page, name="lab-compare"),
     Route("/api/labs/compare", compare_json, methods=["GET"]),
-    Route("/labs/cost", cost_page, name="lab-cost"),
+    Route(lab_url("cost"), cost_page, name="lab-cost"),
     Route("/api/labs/cost", cost_json, methods=["GET"]),
 ]

@@ -30,4 +30,6 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(schemas.get_schema(routes=api_routes))
 
 
-routes = [Route("/api/openapi.json", openapi, methods=["GET"], include_in_schema=False)]
+routes = [
+    Route("/api/openapi.json", openapi, methods=["GET"], name="openapi", include_in_schema=False)
+]

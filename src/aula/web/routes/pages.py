@@ -12,7 +12,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from aula.content.model import Node, Question
-from aula.content.urls import slide_url
+from aula.content.urls import (
+    GLOSSARY_PATH,
+    LESSON_PATH,
+    NODE_PATH,
+    SLIDE_PATH,
+    lesson_url,
+    node_url,
+    slide_url,
+)
 from aula.learning import Grade, grade
 from aula.services.glossary import search_terms, term_search_text
 from aula.services.progress import LessonState, course_states, lesson_state
@@ -36,8 +44,9 @@ async def home(request: Request) -> Response:
     lessons = [
         {
             "lesson": state.lesson,
-            "url": f"/lessons/{state.lesson.id}",
+            "url": lesson_url(state.lesson.id),
             "position": state.position,
+            "started": bool(state.position or state.answers),
             "progress": state.summary,
             "nodes": list(state.nodes.values()),
         }
@@ -135,7 +144,7 @@ async def node_page(request: Request) -> Response:
         "node_progress": state.nodes.get(node.id),
         "slides": slides,
         "results": results,
-        "node_path": f"/lessons/{lesson.id}/nodes/{node.id}",
+        "node_path": node_url(lesson.id, node.id),
     }
     return aula.render(request, "node.html", context)
 
@@ -179,9 +188,9 @@ async def about_page(request: Request) -> Response:
 
 routes = [
     Route("/", home, name="home"),
-    Route("/lessons/{lesson_id}", lesson_start, name="lesson"),
-    Route("/lessons/{lesson_id}/slides/{number:int}", slide_page, name="slide"),
-    Route("/lessons/{lesson_id}/nodes/{node_id}", node_page, name="node"),
-    Route("/glossary", glossary_page, name="glossary"),
+    Route(LESSON_PATH, lesson_start, name="lesson"),
+    Route(SLIDE_PATH, slide_page, name="slide"),
+    Route(NODE_PATH, node_page, name="node"),
+    Route(GLOSSARY_PATH, glossary_page, name="glossary"),
     Route("/about", about_page, name="about"),
 ]

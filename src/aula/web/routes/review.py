@@ -73,7 +73,7 @@ async def review_term(request: Request) -> Response:
         raise HTTPException(422, "Rate how well you remembered it: again, hard, good or easy.")
     term_id = request.path_params["term_id"]
     await aula.db(rate_item, aula.store, aula.learner(request), "term", term_id, rating)
-    return RedirectResponse("/review", status_code=303)
+    return RedirectResponse(aula.url("review"), status_code=303)
 
 
 async def review_node(request: Request) -> Response:
@@ -87,7 +87,7 @@ async def review_node(request: Request) -> Response:
     learner = aula.learner(request)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
     done = await aula.db(reviews.review_node, aula.store, aula.course, learner, question, chosen)
-    return RedirectResponse(f"/review?answer={done.answer_id}#result", status_code=303)
+    return RedirectResponse(f"{aula.url('review')}?answer={done.answer_id}#result", 303)
 
 
 class ReviewIn(BaseModel):
@@ -170,8 +170,8 @@ async def review_post_json(request: Request) -> Response:
 
 routes = [
     Route("/review", review_page, name="review"),
-    Route("/review/terms/{term_id}", review_term, methods=["POST"]),
-    Route("/review/nodes/{node_id}", review_node, methods=["POST"]),
+    Route("/review/terms/{term_id}", review_term, methods=["POST"], name="review-term"),
+    Route("/review/nodes/{node_id}", review_node, methods=["POST"], name="review-node"),
     Route("/api/review", review_json, methods=["GET"]),
     Route("/api/review", review_post_json, methods=["POST"]),
 ]

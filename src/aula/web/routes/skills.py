@@ -80,7 +80,7 @@ async def skills_json(request: Request) -> Response:
 async def first_lesson_skills(request: Request) -> Response:
     aula = aula_of(request)
     first = aula.course.lessons[0].id
-    return RedirectResponse(f"/lessons/{first}/skills", status_code=303)
+    return RedirectResponse(aula.url("skills", lesson_id=first), status_code=303)
 
 
 routes = [

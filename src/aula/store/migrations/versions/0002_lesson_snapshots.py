@@ -37,6 +37,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("learner_id", "lesson_id", name="pk_lesson_snapshots"),
     )
 
+    op.create_index(
+        "ix_answers_learner_id_lesson_id_id", "answers", ["learner_id", "lesson_id", "id"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_answers_learner_id_lesson_id_id", table_name="answers")
     op.drop_table("lesson_snapshots")

@@ -1,0 +1,33 @@
+"""ETags for what depends only on the course: a client that has it gets a 304, not the body.
+
+The course is immutable while it is served, so its fingerprint and the URL name the response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from aula.web.aula import aula_of
+
+CACHE_CONTROL = "no-cache"  # keep it, but ask each time: a new course version must show at once
+
+
+def course_etag(request: Request) -> str:
+    fingerprint = aula_of(request).course.fingerprint
+    raw = f"{fingerprint}\n{request.url.path}\n{request.url.query}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:24] + '"'
+
+
+def course_json(request: Request, build: Callable[[], dict[str, Any]]) -> Response:
+    """``build()`` as JSON with an ETag, or 304 when the client already has that version."""
+    etag = course_etag(request)
+    headers = {"etag": etag, "cache-control": CACHE_CONTROL}
+    wanted = request.headers.get("if-none-match", "")
+    if etag in {tag.strip().removeprefix("W/") for tag in wanted.split(",")}:
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(build(), headers=headers)
