@@ -10,6 +10,7 @@ alone, never program output, never a sentence that points at something not shown
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,8 +73,59 @@ def compose(
     text = " ".join(sentences)
     if any(is_row(s) for s in sentences):  # a table row: say where it comes from
         title = index.chunks[quote.chunk].title
-        text = f"{_ROW_INTRO[index.lang].format(title=title)} {text}"
-    return Composed(text, (quote.chunk,))
+        return Composed(f"{_ROW_INTRO[index.lang].format(title=title)} {text}", (quote.chunk,))
+    more = _complement(index, query, scored, quote.chunk, quote.sentences, teaching[:4])
+    if more is None:
+        return Composed(text, (quote.chunk,))
+    chunk, i = more
+    return Composed(f"{text} {index.chunks[chunk].sentences[i]}", (quote.chunk, chunk))
+
+
+_MIN_GAIN = 0.25  # share of the question a second passage's sentence must add
+_MAX_WORDS = 80
+
+
+def _covered(index: CourseIndex, query: Query, scored: Scored, stems: frozenset[str]) -> float:
+    total = sum(scored.group_idf)
+    got = sum(w for g, w in zip(query.groups, scored.group_idf, strict=True) if g & stems)
+    return got / total if total else 0.0
+
+
+def _complement(
+    index: CourseIndex,
+    query: Query,
+    scored: Scored,
+    chunk: int,
+    picked: Sequence[int],
+    candidates: Sequence[int],
+) -> tuple[int, int] | None:
+    """A sentence from another top passage that covers what the first answer left out of
+    the question (a comparison's other side, the "why" after the "what"), if one adds enough."""
+    have = frozenset().union(
+        index.subject_stems[chunk], *(index.sentence_stems[chunk][i] for i in picked)
+    )
+    base = _covered(index, query, scored, have)
+    words = sum(len(index.chunks[chunk].sentences[i].split()) for i in picked)
+    best: tuple[float, int, int] | None = None
+    for c in candidates:
+        if c == chunk or index.chunks[c].kind in ("terminal", "question"):
+            continue
+        for i, sentence in enumerate(index.chunks[c].sentences):
+            if dangles(sentence) or is_row(sentence) or words + len(sentence.split()) > _MAX_WORDS:
+                continue
+            if i > 0 and _STARTS_WITH_REFERENCE.match(sentence):
+                continue  # "It ...", "They ...": its subject is in a sentence not shown
+            gain = _covered(index, query, scored, have | index.sentence_stems[c][i]) - base
+            if gain >= _MIN_GAIN and (best is None or gain > best[0]):
+                best = (gain, c, i)
+    return None if best is None else (best[1], best[2])
+
+
+_STARTS_WITH_REFERENCE = re.compile(
+    r"(it|it's|its|this|that|they|these|those|both|so|but|however|instead|there|"
+    r"eso|esto|ese|esa|estos|esas|ambos|pero|sin embargo|así)\b",
+    re.IGNORECASE,
+)
 
 
 _ROW_INTRO = {"en": "From the table in “{title}”:", "es": "Según la tabla de «{title}»:"}

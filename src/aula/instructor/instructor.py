@@ -392,6 +392,6 @@ class Instructor:
         teaching = [
             i
             for i in np.argsort(-scored.rank, kind="stable")
-            if self.index.chunks[int(i)].kind not in ("question", "node")
+            if self.index.chunks[int(i)].kind not in ("question", "node", "terminal")
         ]
         return best_quote(self.index, query, scored, [int(i) for i in teaching[:3]])

@@ -16,6 +16,7 @@ from aula.content.catalog import Catalog, ModelEntry
 from aula.content.urls import lab_url
 from aula.instructor.language import Lang, words
 from aula.labs.catalog import default_catalog
+from aula.labs.compare import ModelRow, compare_models
 from aula.labs.cost import cost_of_ownership
 from aula.labs.errors import LabError
 from aula.labs.planner import plan
@@ -268,5 +269,68 @@ def cost_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAn
 def lab_answer(
     text: str, lang: Lang, catalog: Catalog | None = None, *, follow_up: bool = False
 ) -> ToolAnswer | None:
-    """The first lab that answers ``text``: the VRAM planner, then the cost model."""
-    return vram_answer(text, lang, catalog, follow_up=follow_up) or cost_answer(text, lang, catalog)
+    """The first lab that answers ``text``: the VRAM planner, the cost model, the comparison."""
+    return (
+        vram_answer(text, lang, catalog, follow_up=follow_up)
+        or cost_answer(text, lang, catalog)
+        or compare_answer(text, lang, catalog)
+    )
+
+
+# ---------------------------------------------------------------- the model comparison
+
+_COMPARE_WORDS = frozenset(
+    "difference differences differ compare compared comparison versus vs better worse "  # noqa: SIM905
+    "diferencia diferencias diferencian compara comparar comparacion frente mejor peor".split()
+)
+_KIND_ES = {"open": "abierto", "closed": "cerrado"}
+
+
+def _row_text(row: ModelRow, lang: Lang) -> str:
+    vram = f"{row.vram.gb:.1f}".replace(".", "," if lang == "es" else ".") if row.vram else ""
+    if lang == "es":
+        where = (
+            "se ejecuta en tu máquina"
+            if row.runs_locally.value
+            else "se usa en los servidores del proveedor"
+        )
+        need = f", necesita unos {vram} GB de VRAM" if vram else ""
+        licence = (
+            f", con licencia «{row.license.value}»"
+            if row.kind == "open"
+            else " y no puedes descargar sus pesos"
+        )
+        return (
+            f"{row.name} es un modelo {_KIND_ES[row.kind]} de {row.vendor}: {where}{need}{licence}."
+        )
+    where = "runs on your machine" if row.runs_locally.value else "runs on the vendor's servers"
+    need = f", needs about {vram} GB of VRAM" if vram else ""
+    return (
+        f"{row.name} is {'an' if row.kind == 'open' else 'a'} {row.kind} model from "
+        f"{row.vendor}: it {where}{need}; "
+        f"{row.price.value[0].lower()}{row.price.value[1:]}."
+    )
+
+
+def compare_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAnswer | None:
+    """The model comparison's facts when ``text`` compares two catalog models by name."""
+    catalog = catalog or default_catalog()
+    ws = set(words(text))
+    if len(words(text)) > MAX_TOOL_WORDS or not ws & _COMPARE_WORDS:
+        return None
+    named = mentioned_models(text, catalog)
+    if len(named) != 2:
+        return None
+    rows = {r.id: r for r in compare_models(catalog).rows}
+    if not all(m.id in rows for m in named):
+        return None
+    pair = [rows[m.id] for m in named]
+    body = " ".join(_row_text(r, lang) for r in pair)
+    tail = (
+        " Datos de la comparación de modelos del curso, con sus fuentes."
+        if lang == "es"
+        else " From the course's model comparison, where every fact has its source."
+    )
+    title = "Comparación de modelos" if lang == "es" else "Model comparison"
+    facts = tuple(r.name for r in pair)
+    return ToolAnswer(body + tail, title, lab_url("compare"), facts)
