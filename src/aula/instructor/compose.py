@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from aula.instructor.extract import best_quote, dangles, is_row
 from aula.instructor.index import CourseIndex
+from aula.instructor.language import fold
 from aula.instructor.query import Query
 from aula.instructor.search import Scored
 
@@ -35,6 +36,16 @@ def _named_terms(index: CourseIndex, query: Query) -> list[int]:
         named = [i for i in terms if group & index.names[i] and i not in found]
         found += named[:1]
     return found
+
+
+def _named(index: CourseIndex, chunk: int, text: str) -> str:
+    """A glossary definition is a phrase without its subject ("The memory on your GPU."):
+    standing alone it needs the term's name ("VRAM (Video RAM): The memory on your GPU.")."""
+    name = index.chunks[chunk].subject[0]
+    short = name.split(" (")[0]
+    if fold(short) in fold(text.split(":")[0]) or fold(text).startswith(fold(short)):
+        return text
+    return f"{name}: {text}"
 
 
 def _definition(index: CourseIndex, chunk: int) -> str:
@@ -57,7 +68,11 @@ def compose(
                 f"{index.chunks[a].sentences[0]} {index.chunks[b].sentences[0]}", (a, b)
             )
         if query.shape == "definition" and terms:
-            return Composed(_definition(index, terms[0]), (terms[0],))
+            return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
+    if query.shape == "who":  # "who makes Flux?": its glossary entry says
+        terms = _named_terms(index, query)
+        if terms:
+            return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
     # The learner asked a knowledge check's own question: its explanation answers it.
     top = teaching[0] if teaching else None
     if top is not None and index.chunks[top].kind == "question" and scored.coverage[top] >= 0.9:
@@ -71,6 +86,8 @@ def compose(
     if all(dangles(s) for s in sentences):
         return None
     text = " ".join(sentences)
+    if index.chunks[quote.chunk].kind == "term" and quote.sentences[0] == 0:
+        text = _named(index, quote.chunk, text)
     if any(is_row(s) for s in sentences):  # a table row: say where it comes from
         title = index.chunks[quote.chunk].title
         return Composed(f"{_ROW_INTRO[index.lang].format(title=title)} {text}", (quote.chunk,))

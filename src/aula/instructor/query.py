@@ -17,7 +17,7 @@ from aula.instructor.language import Lang, detect, is_stopword, stem, words
 from aula.instructor.lexicon import GLUE, entries, match_at
 
 Group = frozenset[str]
-Shape = Literal["definition", "number", "comparison", "yesno", "why", "other"]
+Shape = Literal["definition", "number", "comparison", "who", "yesno", "why", "other"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -26,7 +26,10 @@ def _words(text: str) -> frozenset[str]:
 
 # "How much", "how big": the adjective only says that a number is wanted.
 _HOW = _words("much many big large long small fast often old heavy")
-_NUMBER_WORDS = _words("cuanto cuanta cuantos cuantas cost costs price")
+_NUMBER_WORDS = _words(
+    "cuanto cuanta cuantos cuantas cost costs price size tamano ocupa pesa precio cuesta"
+)
+_WHO = _words("who quien quienes")
 _WHAT = _words("what que")
 _IS = _words("is are s es son significa")
 _DEFINITION_WORDS = _words("mean means meaning define definition stand significa")
@@ -53,6 +56,8 @@ def shape(ws: list[str]) -> Shape:
         return "comparison"
     if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
         return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
+    if ws[:1] and ws[0] in _WHO:
+        return "who"
     if (ws[:1] and ws[0] in _WHY) or ws[:2] == ["por", "que"]:
         return "why"
     if ws[:1] and ws[0] in _YES_NO:
