@@ -111,7 +111,7 @@ def test_a_slow_model_times_out_and_the_course_answers(
     answer = ask(course, server[0], "slow", "What is a LoRA?", timeout=0.5)
     assert answer.backend.fell_back  # type: ignore[attr-defined]
     assert "no answer within 0.5 s" in answer.backend.error  # type: ignore[attr-defined]
-    assert answer.answer.startswith("A small add-on")  # type: ignore[attr-defined]
+    assert answer.answer.startswith("LoRA (Low-Rank Adaptation): A small add-on")  # type: ignore[attr-defined]
 
 
 def test_an_injection_in_the_question_is_sent_as_quoted_text_and_not_obeyed(

@@ -84,7 +84,7 @@ def test_a_spanish_question_gets_a_spanish_answer_with_the_vram_planners_numbers
 
 def test_a_spanish_question_is_answered_from_the_spanish_text(instructor: Instructor) -> None:
     answer = instructor.ask("¿Qué es un LoRA?")
-    assert answer.answer.startswith("Un pequeño complemento")
+    assert answer.answer.startswith("LoRA: Un pequeño complemento")
     assert answer.sources[0].url == "/glossary#term-lora"
 
 
