@@ -46,7 +46,7 @@ class Calibration:
     margin_floor: float = 0.03  # cosine above the median chunk's that means "unrelated" (→ 0)
     margin_ceiling: float = 0.12  # … and that means "about this" (→ 1)
     margin_weight: float = 0.25  # share of the margin in the blended confidence
-    unknown_idf_cap: float = 2.0  # a word the course never uses weighs this × the rarest word
+    unknown_idf_cap: float = 1.5  # a word the course never uses weighs this × the rarest word
     unknown_idf_cap_e5: float = 1.0  # … with embeddings
 
 
