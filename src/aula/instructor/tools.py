@@ -181,7 +181,7 @@ def vram_answer(
 # ---------------------------------------------------------------- cost over time
 
 _COST_WORDS = frozenset(
-    "cheaper cheap expensive cost costs worth pay paying save saving money long run "  # noqa: SIM905
+    "cheaper cheap expensive cost costs worth pay paying save saving money "  # noqa: SIM905
     "barato barata caro cara cuesta cuestan compensa pagar pago ahorro ahorrar dinero "
     "sale rentable".split()
 )
@@ -274,6 +274,7 @@ def lab_answer(
         vram_answer(text, lang, catalog, follow_up=follow_up)
         or cost_answer(text, lang, catalog)
         or compare_answer(text, lang, catalog)
+        or kind_answer(text, lang, catalog)
     )
 
 
@@ -334,3 +335,51 @@ def compare_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> Too
     title = "Comparación de modelos" if lang == "es" else "Model comparison"
     facts = tuple(r.name for r in pair)
     return ToolAnswer(body + tail, title, lab_url("compare"), facts)
+
+
+_OPEN_WORDS = frozenset(
+    "open closed source locally local offline download downloaded weights own home "  # noqa: SIM905
+    "abierto abierta cerrado cerrada codigo local localmente descargar descargo pesos casa "
+    "propio propia conexion".split()
+)
+_ASKS_OPEN = frozenset("open abierto abierta download descargar descargo".split())  # noqa: SIM905
+_OTHER_TOPICS = frozenset(
+    "train training trained entrenar entreno entrenarlo fine tune lora loras controlnet "  # noqa: SIM905
+    "commercial comercial client cliente price cost precio".split()
+)
+_YES_NO_START = frozenset(
+    "is are can could does do puedo puede se es son hay tiene".split()  # noqa: SIM905
+)
+
+
+def kind_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAnswer | None:
+    """ "Is Midjourney open source?", "Can I run DALL-E 3 locally?": a yes or no from the model
+    comparison's facts for one catalog model, with the facts."""
+    catalog = catalog or default_catalog()
+    ws = words(text)
+    if len(ws) > 14 or not ws or ws[0] not in _YES_NO_START or not set(ws) & _OPEN_WORDS:
+        return None
+    if set(ws) & _OTHER_TOPICS:  # "can I train Midjourney on my photos?" is another question
+        return None
+    named = mentioned_models(text, catalog)
+    rows = {r.id: r for r in compare_models(catalog).rows}
+    if len(named) != 1 or named[0].id not in rows:
+        return None
+    row = rows[named[0].id]
+    asks_closed = bool({"closed", "cerrado", "cerrada"} & set(ws))
+    if asks_closed:
+        yes = row.kind == "closed"
+    elif set(ws) & _ASKS_OPEN:
+        yes = row.kind == "open"
+    else:
+        yes = bool(row.runs_locally.value)
+    if lang == "es":
+        verdict = "Sí." if yes else "No."
+        tail = " Datos de la comparación de modelos del curso."
+        title = "Comparación de modelos"
+    else:
+        verdict = "Yes." if yes else "No."
+        tail = " From the course's model comparison."
+        title = "Model comparison"
+    body = f"{verdict} {_row_text(row, lang)}{tail}"
+    return ToolAnswer(body, title, lab_url("compare"), (row.name,))
