@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 from aula.instructor.language import detect
-from aula.instructor.tools import compare_answer, cost_answer, lab_answer, vram_answer
+from aula.instructor.tools import (
+    compare_answer,
+    cost_answer,
+    kind_answer,
+    lab_answer,
+    vram_answer,
+)
 
 
 def test_the_vram_planner_answers_whether_a_model_fits_with_a_prefilled_link() -> None:
@@ -47,3 +53,12 @@ def test_the_comparison_uses_the_catalogs_facts() -> None:
     spanish = compare_answer("¿Qué diferencia hay entre Midjourney y SDXL?", "es")
     assert spanish is not None and "no puedes descargar sus pesos" in spanish.text
     assert "Vendor terms" not in spanish.text  # no English inside a Spanish answer
+
+
+def test_yes_or_no_about_a_model_being_open_comes_from_the_comparison() -> None:
+    closed = kind_answer("Is Midjourney open source?", "en")
+    assert closed is not None and closed.text.startswith("No. Midjourney is a closed model")
+    assert kind_answer("Is Midjourney closed?", "en").text.startswith("Yes.")  # type: ignore[union-attr]
+    local = kind_answer("¿Puedo ejecutar Flux en local?", "es")
+    assert local is not None and local.text.startswith("Sí. FLUX.1 [dev] es un modelo abierto")
+    assert kind_answer("Can I train Midjourney on my own photos?", "en") is None
