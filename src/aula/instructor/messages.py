@@ -15,10 +15,6 @@ _NOT_COVERED = {
     "es": "«{course}» no trata eso, así que prefiero no adivinar. Prueba a preguntar por algo "
     "de sus diapositivas o de su glosario.",
 }
-_COURSE_IN = {
-    ("es", "en"): "(El curso está en inglés.)",
-    ("en", "es"): "(The course is in Spanish.)",
-}
 _EMPTY = {
     "en": "Ask a question about the course, in English or Spanish.",
     "es": "Haz una pregunta sobre el curso, en español o en inglés.",
@@ -39,10 +35,6 @@ def only_in_course_language(question_lang: Lang, course_lang: Lang) -> str:
 
 def not_covered(lang: Lang, course_title: str) -> str:
     return _NOT_COVERED[lang].format(course=course_title)
-
-
-def course_language_note(question_lang: Lang, course_lang: Lang) -> str | None:
-    return _COURSE_IN.get((question_lang, course_lang))
 
 
 def empty_question(lang: Lang) -> str:
