@@ -244,6 +244,7 @@ MAX_OVER_REFUSED = 0.05
 @dataclass(frozen=True)
 class Decisions:
     train_right: int
+    train_unrelated_refused: int
     train_refused_right: int
     train_over_refused: float
     test_right: int
@@ -257,6 +258,7 @@ def _decisions(conf: list[tuple[float, Item]], threshold: float) -> Decisions:
     covered = [a for a, i in train if i.expected is not None]
     return Decisions(
         sum(a == (i.expected is not None) for a, i in train),
+        sum(not a for a, i in train if i.kind == "unrelated"),
         sum(not a for a, i in train if i.expected is None),
         sum(not a for a in covered) / max(len(covered), 1),
         sum(a == (i.expected is not None) for a, i in test),
@@ -285,12 +287,13 @@ def calibrate(instructor: Instructor, items: list[Item]) -> Iterable[str]:
             for t in grid:
                 results[(cap, weight, t)] = _decisions(conf, t)
     instructor.calibration = original
-    # The targets: at most 5% of covered questions refused; within that, refuse as
-    # many uncovered ones as possible, then get the most right overall.
+    # The targets: at most 5% of covered questions refused; within that, refuse every
+    # unrelated question, then as many near misses as possible, then the most right overall.
     allowed = [k for k, r in results.items() if r.train_over_refused <= MAX_OVER_REFUSED]
 
-    def key(k: tuple[float, float, float]) -> tuple[int, int]:
-        return (results[k].train_refused_right, results[k].train_right)
+    def key(k: tuple[float, float, float]) -> tuple[int, int, int]:
+        r = results[k]
+        return (r.train_unrelated_refused, r.train_refused_right, r.train_right)
 
     top = max(key(k) for k in allowed)
     plateau = sorted(k for k in allowed if key(k) == top)
