@@ -1,11 +1,15 @@
-"""Answers recorded per second by the store, as ratios against SQLite with synchronous=FULL.
+"""Acknowledged answers per second, as ratios against raw sqlite3 inserts in the same run.
 
     .venv/bin/python bench/store_writes.py [--answers N] [--threads T] [--dir FOLDER]
 
-Runs SQLite (synchronous=FULL, Aula's default, and NORMAL) on a temporary file (in --dir,
+The baseline is what a server without group commit can at best do: plain ``sqlite3``, WAL,
+``synchronous=FULL``, one ``INSERT`` and one ``COMMIT`` (one fsync) per answer, into the same
+``answers`` table. Against it, answers recorded through ``Store.record_answer`` (group commit:
+the answers arriving together share a commit) from 1 thread, then from T threads at once, on
+SQLite (``synchronous=FULL``, Aula's default, and ``NORMAL``) in a temporary file (in --dir,
 default the system's temporary folder: put it on the disk the real database lives on), and
-PostgreSQL when AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL is set (in a throwaway
-schema). Each case records the same answers one at a time, then from T threads at once.
+on PostgreSQL when AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL is set (in a throwaway
+schema). One function per measurement, each returning answers per second.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +31,7 @@ import sqlalchemy as sa
 from aula.store import Store
 from aula.store.engine import Synchronous
 
-BASELINE = "sqlite synchronous=FULL"
+BASELINE = "raw sqlite3, FULL, 1 commit/answer"
 
 Opener = Callable[[], AbstractContextManager[Store]]
 
@@ -58,45 +63,79 @@ def record(store: Store, worker: int, count: int) -> None:
         store.record_answer(learner, "lesson", "node", f"q{i % 5}", ["a"], i % 2 == 0)
 
 
-def rate(open_store: Opener, answers: int, threads: int) -> float:
-    """Answers per second: ``threads`` writers sharing ``answers`` between them."""
+def raw_sqlite_inserts(folder: Path, answers: int) -> float:
+    """Answers per second with plain sqlite3: one INSERT and one fsynced COMMIT each."""
+    path = folder / f"bench-raw-{secrets.token_hex(4)}.db"
+    Store.open(str(path)).close()  # the same schema as Aula's
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("INSERT INTO learners VALUES ('raw', '2026-01-01 00:00:00.000000')")
+        insert = (
+            "INSERT INTO answers (learner_id, lesson_id, node_id, question_id, choice_ids,"
+            " correct, attempt, answered_at) VALUES ('raw', 'lesson', 'node', 'q', '[\"a\"]',"
+            " 1, ?, '2026-01-01 00:00:00.000000')"
+        )
+        start = time.perf_counter()
+        for attempt in range(1, answers + 1):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(insert, (attempt,))
+            db.execute("COMMIT")
+        return answers / (time.perf_counter() - start)
+    finally:
+        db.close()
+
+
+def store_answers(open_store: Opener, answers: int, threads: int) -> tuple[float, str]:
+    """Answers per second through ``Store.record_answer``: ``threads`` callers sharing
+    ``answers`` between them; also how the writer batched them."""
     with open_store() as store:
         record(store, -1, 20)  # warm the pool and the caches
+        before = store.writer_stats
         each = answers // threads
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=threads) as pool:
             for future in [pool.submit(record, store, w, each) for w in range(threads)]:
                 future.result()
-        return each * threads / (time.perf_counter() - start)
+        per_second = each * threads / (time.perf_counter() - start)
+        after = store.writer_stats
+        commits = after.commits - before.commits
+        batching = f"{commits} commits, {(after.jobs - before.jobs) / max(commits, 1):.1f}/commit"
+        return per_second, batching
 
 
 def cases(folder: Path) -> dict[str, Opener]:
     found: dict[str, Opener] = {
-        BASELINE: lambda: sqlite_store(folder, "FULL"),
-        "sqlite synchronous=NORMAL": lambda: sqlite_store(folder, "NORMAL"),
+        "store, sqlite FULL": lambda: sqlite_store(folder, "FULL"),
+        "store, sqlite NORMAL": lambda: sqlite_store(folder, "NORMAL"),
     }
     server = os.environ.get("AULA_BENCH_DATABASE_URL") or os.environ.get("AULA_TEST_DATABASE_URL")
     if server:
-        found["postgresql"] = lambda: postgres_store(server)
+        found["store, postgresql"] = lambda: postgres_store(server)
     return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--answers", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aula-bench-", dir=options.dir) as temp:
-        found = cases(Path(temp))
-        if "postgresql" not in found:
+        folder = Path(temp)
+        found = cases(folder)
+        if "store, postgresql" not in found:
             print("(PostgreSQL skipped: set AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL)")
+        baseline = raw_sqlite_inserts(folder, options.answers)
+        print(f"\n{options.answers} answers; baseline: {BASELINE}")
+        print(f"  {BASELINE:<40} {baseline:9,.0f} answers/s   1.00x")
         for threads in (1, options.threads):
-            rates = {name: rate(opener, options.answers, threads) for name, opener in found.items()}
-            print(f"\n{options.answers} answers, {threads} writer thread(s); baseline: {BASELINE}")
-            for name, per_second in rates.items():
-                ratio = per_second / rates[BASELINE]
-                print(f"  {name:<28} {per_second:9,.0f} answers/s   {ratio:5.2f}x")
+            for name, opener in found.items():
+                per_second, batching = store_answers(opener, options.answers, threads)
+                label = f"{name}, {threads} thread(s)"
+                ratio = per_second / baseline
+                print(f"  {label:<40} {per_second:9,.0f} answers/s {ratio:6.2f}x   ({batching})")
 
 
 if __name__ == "__main__":

@@ -100,6 +100,12 @@ class Settings(BaseSettings):
     upload_limit_mb: int = Field(
         64, description="largest upload the weights lab reads, in MB", gt=0
     )
+    facts_max_age_days: int = Field(
+        180,
+        description="aula check warns about course facts (prices, models) last checked "
+        "longer ago than this, in days",
+        gt=0,
+    )
 
     @field_validator("course", "data_dir", mode="after")
     @classmethod

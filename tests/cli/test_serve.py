@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import httpx
@@ -67,6 +69,59 @@ def test_an_acknowledged_answer_survives_kill_9(tmp_path: Path) -> None:
     assert progress["answers"] == 1
     node = next(n for n in progress["nodes"] if n["id"] == question.node)
     assert node["first_try_correct"] == 1
+
+
+def test_answers_acknowledged_under_load_survive_kill_9(tmp_path: Path) -> None:
+    # Group commit acks many answers per fsync: kill the server while 24 learners answer at
+    # once, and every answer any of them was told is saved must be there after the restart.
+    question = load_course().lessons[0].skill_tree.nodes[0].questions[0]
+    bodies = [
+        {"question_id": question.id, "choice_ids": sorted(question.correct_ids)},
+        {"question_id": question.id, "choice_ids": [c.id for c in question.choices][-1:]},
+    ]
+    acked: list[list[int]] = [[] for _ in range(24)]
+    refused: list[str] = []
+    enough = threading.Event()
+
+    def learner(n: int, url: str) -> None:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            try:
+                token = client.get("/api/session").json()["csrf_token"]
+                for i in range(100_000):
+                    response = client.post(
+                        "/api/answers", json=bodies[i % 2], headers={"x-csrf-token": token}
+                    )
+                    if response.status_code != 200:
+                        refused.append(f"{response.status_code} {response.text}")
+                        enough.set()  # stop the run: the assertion below shows why
+                        return
+                    acked[n].append(response.json()["answer_id"])
+                    if sum(map(len, acked)) >= 400:
+                        enough.set()
+            except httpx.TransportError:
+                return  # the server was killed
+
+    with serving(tmp_path) as (url, proc):
+        threads = [threading.Thread(target=learner, args=(n, url)) for n in range(24)]
+        for thread in threads:
+            thread.start()
+        assert enough.wait(120), "the learners did not get 400 answers saved"
+        os.killpg(proc.pid, signal.SIGKILL)  # mid-run: every learner is still answering
+        proc.wait(timeout=20)
+        for thread in threads:
+            thread.join(30)
+        assert refused == []
+        assert all(acked) and not any(t.is_alive() for t in threads)
+
+    database = tmp_path / "aula.db"
+    with serving(tmp_path), closing(sqlite3.connect(database)) as db:  # restarted: recovered
+        stored = dict(db.execute("SELECT id, attempt FROM answers").fetchall())
+    every_ack = [answer_id for ids in acked for answer_id in ids]
+    assert len(every_ack) >= 400
+    assert set(every_ack) <= set(stored)
+    # Each learner's attempts are 1, 2, 3… in the order they were acked.
+    for ids in acked:
+        assert [stored[answer_id] for answer_id in ids] == list(range(1, len(ids) + 1))
 
 
 def test_start_prints_where_progress_is_saved(tmp_path: Path) -> None:

@@ -195,3 +195,33 @@ def test_a_rent_range_must_be_ordered(tmp_path: Path) -> None:
         "    rent_usd_per_hour: {value: {low: 2, high: 1}, source: vendor-page}\n",
     )
     assert any("low (2.0) is above high (1.0)" in m for m in messages(tmp_path, text))
+
+
+def test_a_source_cannot_be_on_both_sides_of_the_split(tmp_path: Path) -> None:
+    both = GOOD + (
+        "  - id: m2\n"
+        "    model: tiny\n"
+        "    setup: fp16, batch of 2\n"
+        "    precision: fp16\n"
+        "    resolution: 512\n"
+        "    batch: 2\n"
+        "    peak_gb: {value: 2.5, source: model-card}\n"
+        "    split: validation\n"
+    )
+    found = messages(tmp_path, both)
+    assert any("'model-card' has measurements in both splits" in m for m in found), found
+
+
+def test_retired_products_carry_a_sourced_date(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    monthly_usd: {value: 10, source: vendor-page}\n",
+        "    monthly_usd: {value: 10, source: vendor-page}\n"
+        "    retired: {value: 2026-05-12, source: vendor-page}\n",
+    )
+    catalog, findings = load_catalog(course(tmp_path, text), "catalog.yaml")
+    assert findings == [] and catalog is not None
+    retired = catalog.plans[0].retired
+    assert retired is not None and retired.value == dt.date(2026, 5, 12)
+    bad = text.replace("retired: {value: 2026-05-12", "retired: {value: last spring")
+    (tmp_path / "b").mkdir()
+    assert any("retired" in m for m in messages(tmp_path / "b", bad))

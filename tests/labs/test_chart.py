@@ -16,7 +16,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_an_accessible_chart() -> None:
-    result = cost_of_ownership(images_per_month=2000, plan="dall-e-3-hd", gpu="rtx-4090")
+    result = cost_of_ownership(images_per_month=2000, plan="gemini-3-pro-image-2k", gpu="rtx-4090")
     root = ET.fromstring(cost_chart_svg(result, id_prefix="c1"))
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
@@ -24,13 +24,13 @@ def test_an_accessible_chart() -> None:
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title is not None and title.get("id") == "c1-title"
     assert desc is not None and desc.get("id") == "c1-desc"
-    assert "month 11" in (desc.text or "")
+    assert "month 6" in (desc.text or "")
     lines = root.findall(f"{SVG}polyline")
     assert len(lines) == 2
     for line in lines:
         assert len((line.get("points") or "").split()) == result.months + 1
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
-    assert "break-even: month 11" in texts
+    assert "break-even: month 6" in texts
 
 
 def test_text_is_escaped() -> None:

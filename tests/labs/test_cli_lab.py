@@ -152,7 +152,7 @@ def test_cost_user_errors(tmp_path: Path) -> None:
         invoke(
             *base,
             "--plan",
-            "dall-e-3",
+            "gemini-3-pro-image",
             "--gpu-price",
             "9000",
             "--board-power",

@@ -6,7 +6,7 @@ import json
 
 from aula.content.schema import SourcesFile
 from aula.content.yamlfile import read_yaml, validate
-from aula.labs.catalog import course_dir
+from aula.labs.catalog import course_dir, default_catalog
 from aula.labs.compare import compare_models
 
 
@@ -58,12 +58,52 @@ def test_every_fact_is_sourced_and_dated() -> None:
 
 
 def test_closed_models_run_elsewhere_and_open_ones_get_a_vram_estimate() -> None:
+    catalog = default_catalog()
     for row in compare_models().rows:
         assert row.runs_locally.value == (row.kind == "open")
-        assert (row.vram is not None) == (row.kind == "open")
+        entry = catalog.model(row.id)
+        assert entry is not None
+        planned = row.kind == "open" and bool(entry.components)
+        assert (row.vram is not None) == planned
+        if row.vram is not None:
+            assert row.vram.low_gb < row.vram.gb < row.vram.high_gb
 
 
-def test_filter_by_kind() -> None:
+def test_filter_by_kind_and_retired_services_come_last_as_history() -> None:
     assert {r.kind for r in compare_models(kind="closed").rows} == {"closed"}
     rows = compare_models().rows
-    assert [r.kind for r in rows] == sorted((r.kind for r in rows), key=lambda k: k != "closed")
+    current = [r for r in rows if r.retired is None]
+    assert rows[: len(current)] == tuple(current)
+    assert [r.kind for r in current] == sorted(
+        (r.kind for r in current), key=lambda k: k != "closed"
+    )
+    retired = {r.id: r.retired.value.isoformat() for r in rows if r.retired}
+    assert retired == {
+        "dall-e-3": "2026-05-12",
+        "gpt-image-1": "2026-10-23",
+        "imagen-4": "2026-08-17",
+    }
+    assert all(r.retired is None for r in compare_models(retired=False).rows)
+    data = compare_models().to_dict()
+    json.dumps(data)  # dates are written as text
+    assert {m["id"] for m in data["models"] if m["retired"]} == set(retired)
+
+
+def test_the_comparison_has_the_models_a_learner_choosing_in_late_2026_expects() -> None:
+    ids = {r.id for r in compare_models(retired=False).rows}
+    assert {
+        "qwen-image",
+        "hidream-i1",
+        "flux2-dev",
+        "flux2-klein-4b",
+        "flux1-kontext-dev",
+        "gpt-image",
+        "gemini-image",
+        "midjourney",
+    } <= ids
+    sizes = {r.id: r.parameters_b.value for r in compare_models().rows if r.parameters_b}
+    assert sizes["qwen-image"] == 20
+    assert sizes["hidream-i1"] == 17
+    assert sizes["flux2-dev"] == 32
+    assert sizes["flux2-klein-4b"] == 4
+    assert sizes["flux1-kontext-dev"] == 12

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 
-from aula.labs.cost import cost_of_ownership
+from aula.labs.catalog import default_catalog
+from aula.labs.cost import HOURS_PER_MONTH, cost_of_ownership, current_plans
 from aula.labs.errors import LabError
 
 
@@ -29,14 +31,69 @@ def test_a_subscription_that_never_pays_back_within_two_years() -> None:
     )
 
 
-def test_a_per_image_api_that_pays_back_in_month_11() -> None:
-    r = cost_of_ownership(images_per_month=2000, plan="dall-e-3-hd", gpu="rtx-4090", kwh_price=0.30)
-    assert r.saas_monthly == pytest.approx(0.08 * 2000)  # $160 a month
-    # 160 m ≥ 1599 + 0.75 m  ⇔  m ≥ 10.03
-    assert r.break_even_month == 11
-    assert r.series[10].saas < r.series[10].local
-    assert r.series[11].saas >= r.series[11].local
+def test_a_per_image_api_that_pays_back_in_month_6() -> None:
+    r = cost_of_ownership(
+        images_per_month=2000, plan="gemini-3-pro-image-2k", gpu="rtx-4090", kwh_price=0.30
+    )
+    assert r.saas_monthly == pytest.approx(0.134 * 2000)  # $268 a month
+    # 268 m ≥ 1599 + 0.75 m  ⇔  m ≥ 5.98
+    assert r.break_even_month == 6
+    assert r.series[5].saas < r.series[5].local
+    assert r.series[6].saas >= r.series[6].local
     assert r.break_even_later is None
+
+
+def test_retired_plans_are_history_not_options() -> None:
+    with pytest.raises(LabError, match=r"retired on 2026-05-12.*gemini-3-1-flash-image-1k"):
+        cost_of_ownership(images_per_month=10, plan="dall-e-3-hd", gpu="rtx-4090")
+    with pytest.raises(LabError, match="retired on 2026-08-17"):
+        cost_of_ownership(images_per_month=10, plan="imagen-4-fast", gpu="rtx-4090")
+    today = {p.id for p in current_plans(default_catalog())}
+    assert "gemini-3-1-flash-image-1k" in today and "gpt-image-1-high" not in today
+
+
+def test_another_currency_converts_catalog_prices_at_a_dated_rate() -> None:
+    usd = cost_of_ownership(images_per_month=2000, plan="midjourney-standard", gpu="rtx-4090")
+    eur = cost_of_ownership(
+        images_per_month=2000,
+        plan="midjourney-standard",
+        gpu="rtx-4090",
+        currency="EUR",
+        rate=0.86,
+        rate_date=dt.date(2026, 11, 27),
+        kwh_price=0.30,  # typed by the learner: already in EUR
+    )
+    assert eur.saas_monthly == pytest.approx(30 * 0.86)
+    assert eur.local_upfront == pytest.approx(1599 * 0.86)
+    assert eur.energy_monthly == pytest.approx(usd.energy_monthly)
+    rate = next(a for a in eur.assumptions if a.key == "rate")
+    assert (rate.value, rate.unit, rate.origin, rate.checked) == (
+        0.86,
+        "EUR/USD",
+        "you",
+        dt.date(2026, 11, 27),
+    )
+    assert eur.to_dict()["currency"] == "EUR"
+    assert eur.money(1234.5) == "1,234.50 €"
+    with pytest.raises(LabError, match="--rate"):
+        cost_of_ownership(images_per_month=1, plan="midjourney-pro", gpu="rtx-4090", currency="EUR")
+    with pytest.raises(LabError, match="only applies"):
+        cost_of_ownership(images_per_month=1, plan="midjourney-pro", gpu="rtx-4090", rate=0.9)
+
+
+def test_more_gpu_hours_than_a_month_has_is_said() -> None:
+    r = cost_of_ownership(
+        images_per_month=100_000,
+        plan="gemini-3-1-flash-image-1k",
+        gpu="rtx-4090",
+        seconds_per_image=30,
+    )
+    assert r.gpu_hours_per_month == pytest.approx(100_000 * 30 / 3600)  # 833.3 h
+    assert pytest.approx(730.5) == HOURS_PER_MONTH
+    assert not r.fits_in_a_month and r.gpus_needed == 2
+    assert "833 GPU-hours" in r.notes[0] and "730 hours" in r.notes[0]
+    small = cost_of_ownership(images_per_month=2000, plan="midjourney-pro", gpu="rtx-4090")
+    assert small.fits_in_a_month and not any("GPU-hours" in n for n in small.notes)
 
 
 def test_yearly_billing_and_resale() -> None:
@@ -91,7 +148,7 @@ def test_catalog_facts_carry_their_source_and_date() -> None:
 
 
 def test_no_images_no_break_even() -> None:
-    r = cost_of_ownership(images_per_month=0, plan="imagen-4-fast", gpu="rtx-3060")
+    r = cost_of_ownership(images_per_month=0, plan="gemini-2-5-flash-image", gpu="rtx-3060")
     assert (r.saas_total, r.break_even_month, r.break_even_later) == (0, None, None)
 
 
@@ -114,6 +171,10 @@ def test_user_errors(kwargs: dict[str, object], words: str) -> None:
 
 def test_a_data_centre_gpu_with_a_price_given() -> None:
     r = cost_of_ownership(
-        images_per_month=10, plan="dall-e-3", gpu="a100", gpu_price=15000, board_power_w=400
+        images_per_month=10,
+        plan="gemini-3-pro-image",
+        gpu="a100",
+        gpu_price=15000,
+        board_power_w=400,
     )
     assert r.local_upfront == 15000

@@ -26,5 +26,5 @@ def test_a_path_still_means_a_weights_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("size", ["0", "0.0", "5000"])
 def test_gpu_sizes_must_be_plausible(size: str) -> None:
-    with pytest.raises(LabError, match="more than 0 and at most 1024 GB"):
+    with pytest.raises(LabError, match="more than 0 and at most 1024 GiB"):
         plan("sdxl", size)

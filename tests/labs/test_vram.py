@@ -12,6 +12,7 @@ from aula.labs.errors import LabError, NotInCatalog
 from aula.labs.planner import parse_resolution, plan, resolve_gpu, resolve_model
 from aula.labs.vram import (
     GIB,
+    RESERVE_GB,
     ModelSpec,
     PartSpec,
     Settings,
@@ -71,12 +72,14 @@ def test_quantising_shrinks_the_denoiser_only() -> None:
     assert fp16 - nf4 == pytest.approx(saved)
 
 
-def test_fp32_doubles_weights_and_working_memory() -> None:
+def test_fp32_doubles_the_weights_but_not_the_working_memory() -> None:
+    # The one fp32 measurement (SDXL, calibration) is best fitted without scaling the working
+    # memory: SDXL's VAE decodes in fp32 anyway (docs/labs.md).
     fp16 = {s.name: s for s in estimate(TOY, Settings("fp16")).steps}
     fp32 = {s.name: s for s in estimate(TOY, Settings("fp32")).steps}
     for name in fp16:
         assert fp32[name].weights_gb == pytest.approx(2 * fp16[name].weights_gb)
-        assert fp32[name].working_gb == pytest.approx(2 * fp16[name].working_gb)
+        assert fp32[name].working_gb == pytest.approx(fp16[name].working_gb)
 
 
 def test_working_memory_scales_with_pixels_batch_and_guidance() -> None:
@@ -146,7 +149,9 @@ def test_the_cheapest_fix_comes_first() -> None:
     catalog = default_catalog()
     spec = spec_from_catalog(find_model("flux-dev", catalog))
     result = plan_vram(spec, 32.0, Settings("bf16"), catalog=catalog)  # an RTX 5090
-    assert result.suggestions[0].change == "use fp8"
+    assert result.verdict == "may not fit"
+    assert result.suggestions[0].change == "offload with enable_model_cpu_offload()"
+    assert all(s.high_gb <= 32.0 - RESERVE_GB for s in result.suggestions)
 
 
 def test_a_plan_from_a_weights_file(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from fsrs import Card, Rating, Scheduler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aula.store import ItemKind, Store
+from aula.store import ItemKind, NewCard, Store
 
 from .helpers import T0, at, new_learner
 
@@ -126,3 +126,16 @@ def test_any_card_round_trips_exactly(
     assert stored.due == due.astimezone(UTC)
     assert stored.due.tzinfo == UTC
     assert store.review_cards(learner) == [stored]
+
+
+def test_writes_create_the_missing_cards_and_keep_existing_ones(store: Store) -> None:
+    store.save_review_card("ana", "term", "gguf", '{"kept": true}', at(50))
+    cards = [NewCard("term", f"t{i}", f'{{"new": {i}}}', at(i)) for i in range(10)]
+    cards.append(NewCard("term", "gguf", '{"new": "gguf"}', at(99)))
+
+    store.record_answer("ana", "lesson", "node", "q", ["a"], True, at=at(0), cards=cards)
+    store.record_slide_view("ana", "lesson", "s1", 1, at=at(1), cards=cards[:3])
+
+    found = {(c.item_id, c.card_json, c.due) for c in store.review_cards("ana")}
+    expected = {(f"t{i}", f'{{"new": {i}}}', at(i)) for i in range(10)}
+    assert found == expected | {("gguf", '{"kept": true}', at(50))}

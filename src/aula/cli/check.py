@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
 from aula.content import check_course
 from aula.content.loader import CheckReport
+from aula.settings import SettingsError, load_settings
 
 
 def _summary(report: CheckReport) -> str:
@@ -26,9 +28,20 @@ def _summary(report: CheckReport) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--no-run", is_flag=True, help="Do not run runnable code (skips its checks).")
 @click.option("--rerun", is_flag=True, help="Ignore cached snippet output and run again.")
-def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool) -> None:
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=1),
+    help="Warn about facts checked longer ago than this many days "
+    "(default: AULA_FACTS_MAX_AGE_DAYS, 180).",
+)
+def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool, max_age: int | None) -> None:
     """Validate a course folder (default: the built-in course)."""
-    report = check_course(path, run_snippets=not no_run, use_cache=not rerun)
+    if max_age is None:
+        try:
+            max_age = load_settings(environ=os.environ).facts_max_age_days
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
+    report = check_course(path, run_snippets=not no_run, use_cache=not rerun, max_age_days=max_age)
     if as_json:
         data = {
             "ok": report.ok,

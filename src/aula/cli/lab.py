@@ -7,6 +7,7 @@ click reports wrong options with exit 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,13 +20,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aula.content.catalog import Offload, Precision
+from aula.content.catalog import Offload, Precision, Quantiser
 from aula.labs.chart import cost_chart_svg
 from aula.labs.compare import Comparison, Sourced, compare_models
-from aula.labs.cost import CostResult, cost_of_ownership
+from aula.labs.cost import CURRENCIES, HOURS_PER_MONTH, CostResult, Currency, cost_of_ownership
 from aula.labs.errors import LabError
 from aula.labs.planner import plan
-from aula.labs.vram import OFFLOADS, PRECISIONS, VramPlan
+from aula.labs.vram import OFFLOADS, PRECISIONS, QUANTISERS, VramPlan
 from aula.labs.weights import WeightsReport, inspect_weights
 
 # No markup: names such as "FLUX.1 [dev]" must print as written, not as style tags.
@@ -136,6 +137,16 @@ def _print_weights(report: WeightsReport) -> None:
     "--gpu", required=True, help="A catalog name (rtx-4090), a size in GB (12) or 'auto'."
 )
 @click.option("--precision", type=click.Choice(PRECISIONS), help="Default: the model's usual one.")
+@click.option(
+    "--encoders",
+    type=click.Choice(PRECISIONS),
+    help="Text encoders' precision when they are quantised too; default 16-bit.",
+)
+@click.option(
+    "--quantiser",
+    type=click.Choice(QUANTISERS),
+    help="The library quantising the weights; default: the precision's usual one.",
+)
 @click.option("--offload", type=click.Choice(OFFLOADS), default="none", show_default=True)
 @click.option("--resolution", help="Side in pixels (1024) or WIDTHxHEIGHT; default: the model's.")
 @click.option("--batch", type=click.IntRange(1, 64), default=1, show_default=True)
@@ -146,6 +157,8 @@ def vram_command(
     model: str,
     gpu: str,
     precision: Precision | None,
+    encoders: Precision | None,
+    quantiser: Quantiser | None,
     offload: Offload,
     resolution: str | None,
     batch: int,
@@ -159,6 +172,8 @@ def vram_command(
             model,
             gpu,
             precision=precision,
+            encoders=encoders,
+            quantiser=quantiser,
             offload=offload,
             resolution=resolution,
             batch=batch,
@@ -178,9 +193,11 @@ def _bar(fraction: float, width: int = 30) -> str:
 
 def _print_vram(result: VramPlan) -> None:
     s = result.settings
-    console.print(Text(f"{result.model} on {result.gpu} ({result.gpu_gb:.1f} GB)", style="bold"))
+    console.print(Text(f"{result.model} on {result.gpu} ({result.gpu_gb:.1f} GiB)", style="bold"))
     offload = "no offload" if s.offload == "none" else f"{s.offload} offload"
     extras = (", slicing" if s.slicing else "") + "".join(f", without {w}" for w in s.without)
+    extras += f", text encoders {s.encoders}" if s.encoders else ""
+    extras += f" ({s.library})" if s.library else ""
     console.print(f"{s.precision} · {s.width}×{s.height} · batch {s.batch} · {offload}{extras}")
     table = Table()
     for column in ("Step", "Weights on GPU", "Working memory", "Total"):
@@ -188,19 +205,25 @@ def _print_vram(result: VramPlan) -> None:
     for step in result.estimate.steps:
         table.add_row(
             step.name,
-            f"{step.weights_gb:.1f} GB",
-            f"{step.working_gb:.1f} GB",
-            f"{step.total_gb:.1f} GB",
+            f"{step.weights_gb:.1f} GiB",
+            f"{step.working_gb:.1f} GiB",
+            f"{step.total_gb:.1f} GiB",
         )
     console.print(table)
-    verdict = "fits" if result.fits else "does not fit"
+    low, high = result.range_gb
     line = Text(
-        f"Peak ≈ {result.peak_gb:.1f} GB (during {result.estimate.peak_step}, with "
-        f"{result.estimate.overhead_gb} GB overhead) + {result.reserve_gb} GB kept free "
-        f"= {result.needed_gb:.1f} GB of {result.gpu_gb:.1f} GB: "
+        f"Peak ≈ {result.peak_gb:.1f} GiB (during {result.estimate.peak_step}, with "
+        f"{result.estimate.overhead_gb} GiB overhead) + {result.reserve_gb} GiB kept free "
+        f"= {result.needed_gb:.1f} GiB, likely {low:.1f}–{high:.1f} GiB, "
+        f"of {result.gpu_gb:.1f} GiB: "
     )
-    line.append(verdict, style="bold")
+    line.append(result.verdict, style="bold")
     console.print(line)
+    if result.verdict == "may not fit":
+        console.print(
+            "The band comes from the planner's worst errors on published measurements "
+            "(docs/labs.md): try it, or pick a change below that fits for sure."
+        )
     usage = result.usage
     console.print(f"{_bar(usage.used_fraction)} {usage.label}")
     if result.suggestions:
@@ -208,7 +231,7 @@ def _print_vram(result: VramPlan) -> None:
         for column in ("Change", "Peak", "Cost"):
             table.add_column(column, justify="right" if column == "Peak" else "left")
         for tip in result.suggestions:
-            table.add_row(tip.change, f"{tip.peak_gb:.1f} GB", tip.cost)
+            table.add_row(tip.change, f"{tip.peak_gb:.1f} GiB", tip.cost)
         console.print(table)
     elif not result.fits:
         console.print("No single change or pair of changes fits this GPU.")
@@ -274,15 +297,23 @@ def _print_compare(result: Comparison) -> None:
 
 @lab.command(name="cost")
 @click.option("--images-per-month", type=click.IntRange(min=0), required=True)
-@click.option("--plan", "plan_name", required=True, help="e.g. midjourney-standard, dall-e-3-hd.")
+@click.option(
+    "--plan",
+    "plan_name",
+    required=True,
+    help="e.g. midjourney-standard, gemini-3-1-flash-image-1k.",
+)
 @click.option("--gpu", required=True, help="A catalog GPU, e.g. rtx-4090.")
 @click.option("--months", type=click.IntRange(1, 240), default=24, show_default=True)
-@click.option("--kwh-price", type=float, help="Electricity, USD per kWh (default 0.30).")
+@click.option("--currency", type=click.Choice(CURRENCIES), default="USD", show_default=True)
+@click.option("--rate", type=float, help="Units of --currency per US dollar, e.g. 0.86.")
+@click.option("--rate-date", type=click.DateTime(["%Y-%m-%d"]), help="The day the rate was quoted.")
+@click.option("--kwh-price", type=float, help="Electricity per kWh, in --currency (default 0.30).")
 @click.option("--seconds-per-image", type=float, help="GPU time per image (default 10).")
 @click.option("--resale", type=float, help="Fraction of the GPU price you get back (e.g. 0.4).")
 @click.option("--billing", type=click.Choice(["monthly", "yearly"]), default="monthly")
 @click.option("--plan-price", type=float, help="Override the plan's price (per month or image).")
-@click.option("--gpu-price", type=float, help="Override the GPU's purchase price, USD.")
+@click.option("--gpu-price", type=float, help="Override the GPU's purchase price, in --currency.")
 @click.option("--board-power", type=float, help="Override the GPU's board power, W.")
 @click.option("--svg", type=click.Path(path_type=Path, dir_okay=False), help="Write the chart.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -291,6 +322,9 @@ def cost_command(
     plan_name: str,
     gpu: str,
     months: int,
+    currency: Currency,
+    rate: float | None,
+    rate_date: dt.datetime | None,
     kwh_price: float | None,
     seconds_per_image: float | None,
     resale: float | None,
@@ -315,6 +349,9 @@ def cost_command(
             plan_price=plan_price,
             gpu_price=gpu_price,
             board_power_w=board_power,
+            currency=currency,
+            rate=rate,
+            rate_date=rate_date.date() if rate_date else None,
         )
         if svg is not None:
             try:
@@ -345,10 +382,13 @@ def _print_cost(result: CostResult) -> None:
         option = _OPTIONS.get(a.key, a.key.replace("_", "-"))
         table.add_row(f"{a.label} (--{option})", f"{a.value:,g} {a.unit}", origin)
     console.print(table)
+    m = result.money
     console.print(
-        f"SaaS: ${result.saas_monthly:,.2f} a month → ${result.saas_total:,.2f} in total\n"
-        f"Local: ${result.local_upfront:,.2f} up front + ${result.energy_monthly:,.2f} a month "
-        f"of electricity ({result.energy_kwh_per_month:.1f} kWh) → ${result.local_total:,.2f}"
+        f"SaaS: {m(result.saas_monthly)} a month → {m(result.saas_total)} in total\n"
+        f"Local: {m(result.local_upfront)} up front + {m(result.energy_monthly)} a month "
+        f"of electricity ({result.energy_kwh_per_month:.1f} kWh) → {m(result.local_total)}\n"
+        f"GPU time: {result.gpu_hours_per_month:,.0f} hours a month of the "
+        f"{HOURS_PER_MONTH:.0f} a month has"
     )
     if result.break_even_month is not None:
         console.print(f"Break-even: month {result.break_even_month}")

@@ -5,7 +5,7 @@ comes from (a source id from ``sources.yaml``) and when it was checked; a fact w
 ``checked`` date inherits its source's. Uncertain facts (third-party or conflicting sources) and
 derived ones (computed here, e.g. file bytes ÷ bytes per parameter) say so.
 
-Units: file sizes are decimal GB (10⁹ bytes), as download pages show them; GPU memory is in GB
+Units: file sizes are decimal GB (10⁹ bytes), as download pages show them; GPU memory is in GiB
 of 2³⁰ bytes, as nvidia-smi, PyTorch and the measurement sources count it.
 """
 
@@ -24,8 +24,23 @@ from aula.content.yamlfile import Document, read_yaml, validate
 
 T = TypeVar("T")
 
-Precision = Literal["fp32", "fp16", "bf16", "fp8", "int8", "nf4"]
+Precision = Literal[
+    "fp32",
+    "fp16",
+    "bf16",
+    "fp8",
+    "int8",
+    "nf4",
+    "int4",
+    "q8_0",
+    "q5_1",
+    "q5_0",
+    "q4_1",
+    "q4_0",
+    "q2_k",
+]
 Offload = Literal["none", "model", "sequential"]
+Quantiser = Literal["bitsandbytes", "torchao", "quanto", "gguf", "layerwise"]
 Role = Literal["denoiser", "text-encoder", "vae"]
 Family = Literal["sd1", "sd2", "sdxl", "sd3", "flux"]
 Positive = Annotated[float, Field(gt=0)]
@@ -119,6 +134,9 @@ class ModelEntry(Strict):
     privacy: Fact[str] = Field(description="where prompts and images go, and how long they stay")
     control: ControlEntry
     content_policy: Fact[str]
+    retired: Fact[dt.date] | None = Field(
+        None, description="the day the vendor shut it down: kept as history, not as an option"
+    )
 
 
 class GpuEntry(Strict):
@@ -126,7 +144,7 @@ class GpuEntry(Strict):
     name: Text
     aliases: list[Text] = Field(default_factory=list)
     kind: Literal["consumer", "data-center"]
-    vram_gb: Fact[Positive] = Field(description="GB of 2³⁰ bytes")
+    vram_gb: Fact[Positive] = Field(description="GiB (2³⁰ bytes)")
     launch_price_usd: Fact[Positive] | None = None
     board_power_w: Fact[Positive] | None = None
     rent_usd_per_hour: Fact[Range] | None = None
@@ -149,6 +167,9 @@ class PlanEntry(Strict):
     relax: Fact[bool] | None = Field(None, description="unlimited slower generations")
     stealth: Fact[bool] | None = Field(None, description="images kept private")
     note: Text | None = None
+    retired: Fact[dt.date] | None = Field(
+        None, description="the day it stopped being sold: history, not a current price"
+    )
 
     @model_validator(mode="after")
     def _priced(self) -> PlanEntry:
@@ -171,16 +192,33 @@ class MeasurementEntry(Strict):
     batch: int = Field(1, gt=0)
     slicing: bool = Field(False, description="attention and VAE slicing enabled")
     without: list[Slug] = Field(default_factory=list, description="component ids left out")
-    peak_gb: Fact[Positive] = Field(description="GB of 2³⁰ bytes")
+    peak_gb: Fact[Positive] = Field(description="GiB (2³⁰ bytes)")
     bound: Literal["equal", "at-most"] = Field(
         "equal", description="'at-most' when the source gives an upper bound ('< 3 GB')"
     )
     loaded_gb: Fact[Positive] | None = Field(None, description="after loading, before generating")
+    encoders: Precision | None = Field(
+        None, description="the text encoders' precision when the source quantised them too"
+    )
+    quantiser: Quantiser | None = Field(None, description="the library that quantised the weights")
+    split: Literal["calibration", "validation"] = Field(
+        "calibration",
+        description="calibration sets the planner's constants; validation only measures its "
+        "error. Split by source: one source's measurements all go to the same side",
+    )
+
+
+class RateEntry(Strict):
+    """An exchange rate the cost lab converts USD prices with: an assumption with a date."""
+
+    currency: Literal["EUR", "GBP"]
+    per_usd: Fact[Positive] = Field(description="units of the currency one US dollar buys")
 
 
 class Catalog(Strict):
     """``catalog.yaml``: the data behind the comparison, VRAM and cost labs."""
 
+    rates: list[RateEntry] = Field(default_factory=list)
     models: list[ModelEntry] = Field(default_factory=list)
     gpus: list[GpuEntry] = Field(default_factory=list)
     plans: list[PlanEntry] = Field(default_factory=list)
@@ -277,4 +315,16 @@ def _cross_references(catalog: Catalog, doc: Document) -> list[Finding]:
         for j, part in enumerate(row.without):
             if part not in parts:
                 missing(("measurements", i, "without", j), "component", part, parts)
+    sides: dict[str, str] = {}
+    for i, row in enumerate(catalog.measurements):
+        source = row.peak_gb.source
+        if sides.setdefault(source, row.split) != row.split:
+            out.append(
+                Finding(
+                    doc.file,
+                    doc.line_of(("measurements", i, "split")),
+                    f"source '{source}' has measurements in both splits: split by source, so "
+                    "the validation errors stay out of sample",
+                )
+            )
     return out

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import aula
 from aula.content.build import build_course
 from aula.content.findings import CourseError, Finding
+from aula.content.freshness import stale_facts
 from aula.content.model import Course
 from aula.content.reader import read_course
 from aula.content.rules import check_rules
@@ -45,13 +47,19 @@ def check_course(
     run_snippets: bool = True,
     use_cache: bool = True,
     cache_dir: Path | None = None,
+    max_age_days: int | None = None,
+    today: dt.date | None = None,
 ) -> CheckReport:
-    """Read, validate and build a course, collecting every problem rather than the first."""
+    """Read, validate and build a course, collecting every problem rather than the first.
+
+    With ``max_age_days``, every source or fact checked longer ago than that is a warning."""
     root = (root or builtin_course_path()).resolve()
     parsed, findings = read_course(root)
     if parsed is None:
         return CheckReport(None, sorted(findings))
     findings += check_rules(parsed)
+    if max_age_days is not None:
+        findings += stale_facts(parsed, max_age_days, today)
     runner = SnippetRunner(root, cache_dir, use_cache=use_cache) if run_snippets else None
     course, more = build_course(parsed, runner)
     findings += more

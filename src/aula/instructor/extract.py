@@ -32,7 +32,7 @@ _DIGIT = re.compile(r"\d")
 # a table, "below". Quoted alone they would dangle.
 _POINTER = re.compile(
     r"(:\s*$|\bterminal\b|\bbelow\b|\babove\b|side by side|this table|"
-    r"\bsee which way\b|\bthe following\b|\blo siguiente\b|\bla tabla\b|\bdebajo\b)",
+    r"\bsee which way\b|\bthe following\b|\blo siguiente\b|\bla tabla\b|\bdebajo\b|\bde abajo\b)",
     re.IGNORECASE,
 )
 

@@ -81,9 +81,10 @@ def _gpu(text: str, catalog: Catalog) -> tuple[str, str] | None:
     return None
 
 
-def _gb(value: float, lang: Lang) -> str:
+def _gb(value: float, lang: Lang, unit: str = "GiB") -> str:
+    """GPU memory as the VRAM planner counts it (GiB, 2³⁰ bytes, like nvidia-smi)."""
     text = f"{value:.1f}"
-    return (text.replace(".", ",") if lang == "es" else text) + " GB"
+    return (text.replace(".", ",") if lang == "es" else text) + f" {unit}"
 
 
 _OFFLOAD_ES = {"model": "por componentes", "sequential": "capa a capa, muy lento"}
@@ -105,18 +106,22 @@ def _change_es(p: VramPlan, fix: Suggestion) -> str:
 def _vram_text(p: VramPlan, asked_gpu: bool, lang: Lang) -> str:
     s = p.settings
     res = f"{s.width}×{s.height}"
+    low, high = (_gb(x, lang) for x in p.range_gb)
+    need, gpu = _gb(p.needed_gb, lang), _gb(p.gpu_gb, lang)
+    fix = next((x for x in p.suggestions if x.fits and x.model == p.model), None)
     if lang == "es":
-        need = (
-            f"{p.model} necesita unos {_gb(p.needed_gb, lang)} de VRAM en su pico "
-            f"({s.precision}, {res}, lote de {s.batch}, sin offloading)"
+        needs = (
+            f"{p.model} necesita unos {need} de VRAM en su pico (entre {low} y {high}; "
+            f"{s.precision}, {res}, lote de {s.batch}, sin offloading)"
         )
         if not asked_gpu:
-            out = need + "."
-        elif p.fits:
-            out = f"Sí: {need}, y tu GPU de {_gb(p.gpu_gb, lang)} los tiene."
+            out = needs + "."
+        elif p.verdict == "fits":
+            out = f"Sí: {needs}, y tu GPU de {gpu} los tiene."
+        elif p.verdict == "may not fit":
+            out = f"Quizá no: {needs}, muy cerca de los {gpu} de tu GPU."
         else:
-            out = f"No tal cual: {need}, más de los {_gb(p.gpu_gb, lang)} de tu GPU."
-        fix = next((x for x in p.suggestions if x.fits and x.model == p.model), None)
+            out = f"No tal cual: {needs}, más de los {gpu} de tu GPU."
         if asked_gpu and not p.fits and fix is not None:
             how = _change_es(p, fix)
             out += (
@@ -125,17 +130,18 @@ def _vram_text(p: VramPlan, asked_gpu: bool, lang: Lang) -> str:
         return (
             out + " Cálculo del planificador de VRAM del curso; ábrelo para probar otros ajustes."
         )
-    need = (
-        f"{p.model} needs about {_gb(p.needed_gb, lang)} of VRAM at its peak "
-        f"({s.precision}, {res}, batch of {s.batch}, no offloading)"
+    needs = (
+        f"{p.model} needs about {need} of VRAM at its peak (between {low} and {high}; "
+        f"{s.precision}, {res}, batch of {s.batch}, no offloading)"
     )
     if not asked_gpu:
-        out = need + "."
-    elif p.fits:
-        out = f"Yes: {need}, and your {_gb(p.gpu_gb, lang)} GPU has that."
+        out = needs + "."
+    elif p.verdict == "fits":
+        out = f"Yes: {needs}, and your {gpu} GPU has that."
+    elif p.verdict == "may not fit":
+        out = f"Maybe not: {needs}, close to the {gpu} your GPU has."
     else:
-        out = f"Not as it is: {need}, more than your {_gb(p.gpu_gb, lang)} GPU has."
-    fix = next((x for x in p.suggestions if x.fits and x.model == p.model), None)
+        out = f"Not as it is: {needs}, more than your {gpu} GPU has."
     if asked_gpu and not p.fits and fix is not None:
         peak = _gb(fix.peak_gb, lang)
         out += f" It would fit with this change: {fix.change} (peak {peak}; the price: {fix.cost})."
@@ -170,6 +176,7 @@ def vram_answer(
     title = "Planificador de VRAM" if lang == "es" else "VRAM planner"
     facts = (
         f"{result.needed_gb:.1f}",
+        *(f"{x:.1f}" for x in result.range_gb),
         f"{result.gpu_gb:g}",
         *(f"{x.peak_gb:.1f}" for x in result.suggestions),
     )

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 Shapes = Mapping[str, tuple[int, ...]]
 
 LABELS = {
+    "lora": "LoRA adapter",
     "sd1": "Stable Diffusion 1.x",
     "sd2": "Stable Diffusion 2.x",
     "sdxl": "Stable Diffusion XL",
@@ -169,14 +170,19 @@ def recognise(shapes: Shapes, *, pipeline_class: str | None = None) -> Architect
     return Architecture("unknown", LABELS["unknown"], None, ("no known tensor-name convention",))
 
 
-def part_names(arch: str) -> dict[str, str]:
-    """Readable names for the single-file prefixes, once the architecture is known."""
+def part_names(arch: str, variant: str | None = None) -> dict[str, str]:
+    """Readable names for the single-file prefixes, once the architecture is known.
+
+    The SDXL refiner has one text encoder, OpenCLIP ViT-bigG, under ``conditioner.embedders.0``
+    (the base model has CLIP ViT-L there and bigG at ``.1``)."""
     denoiser = {"sd3": "MMDiT transformer", "flux": "Flux transformer"}.get(arch, "UNet")
     names = {"model.diffusion_model.": denoiser}
     if arch == "sd1":
         names["cond_stage_model."] = "text encoder (CLIP ViT-L)"
     elif arch == "sd2":
         names["cond_stage_model."] = "text encoder (OpenCLIP ViT-H)"
+    elif arch == "sdxl" and variant == "refiner":
+        names["conditioner.embedders.0."] = "text encoder (OpenCLIP ViT-bigG)"
     elif arch == "sdxl":
         names["conditioner.embedders.0."] = "text encoder 1 (CLIP ViT-L)"
         names["conditioner.embedders.1."] = "text encoder 2 (OpenCLIP ViT-bigG)"

@@ -29,10 +29,6 @@ def nice_ticks(top: float, count: int = 5) -> list[float]:
     return [i * step for i in range(math.ceil(top / step - 1e-9) + 1)]
 
 
-def _money(value: float) -> str:
-    return f"${value:,.0f}"
-
-
 def cost_chart_svg(
     result: CostResult, *, width: int = 640, height: int = 320, id_prefix: str = "cost"
 ) -> str:
@@ -69,7 +65,7 @@ def cost_chart_svg(
             f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="{_GRID}"/>'
             f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{_INK}">{escape(_money(tick))}</text>'
+            f'fill="{_INK}">{escape(result.money(tick, 0))}</text>'
         )
     for month in _month_ticks(result.months):
         parts.append(
@@ -101,8 +97,8 @@ def _month_ticks(months: int) -> list[int]:
 
 
 def _legend(result: CostResult, left: int, right: int) -> str:
-    saas = escape(f"{result.plan}: {_money(result.saas_total)}")
-    local = escape(f"{result.gpu}: {_money(result.local_total)}")
+    saas = escape(f"{result.plan}: {result.money(result.saas_total, 0)}")
+    local = escape(f"{result.gpu}: {result.money(result.local_total, 0)}")
     middle = (left + right) / 2
     return (
         f'<line x1="{left}" x2="{left + 24}" y1="14" y2="14" stroke="{_SAAS}" stroke-width="2.5"/>'
@@ -120,8 +116,8 @@ def _title(result: CostResult) -> str:
 def _description(result: CostResult) -> str:
     totals = (
         f"After {result.months} months at {result.images_per_month:,} images a month, "
-        f"{result.plan} costs {_money(result.saas_total)} in total and "
-        f"{result.gpu} {_money(result.local_total)}."
+        f"{result.plan} costs {result.money(result.saas_total, 0)} in total and "
+        f"{result.gpu} {result.money(result.local_total, 0)}."
     )
     if result.break_even_month is not None:
         return f"{totals} The GPU pays for itself in month {result.break_even_month}."

@@ -61,11 +61,19 @@ class FileSize:
 class VramNeed:
     """The planner's estimate at the model's usual settings: an estimate, not a sourced fact."""
 
-    gb: float
+    gb: float  # GiB, reserve included
     settings: str
+    low_gb: float = 0.0
+    high_gb: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"gb": round(self.gb, 1), "settings": self.settings, "estimated_by": "aula lab vram"}
+        return {
+            "gb": round(self.gb, 1),
+            "range_gb": [round(self.low_gb, 1), round(self.high_gb, 1)],
+            "unit": "GiB",
+            "settings": self.settings,
+            "estimated_by": "aula lab vram",
+        }
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class ModelRow:
     controlnet: Sourced[bool]
     fine_tuning: Sourced[bool]
     content_policy: Sourced[str]
+    retired: Sourced[dt.date] | None = None  # shut down: shown as history
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +114,11 @@ class ModelRow:
                 "fine_tuning": self.fine_tuning.to_dict(),
             },
             "content_policy": self.content_policy.to_dict(),
+            "retired": (
+                {**self.retired.to_dict(), "value": self.retired.value.isoformat()}
+                if self.retired
+                else None
+            ),
         }
 
 
@@ -136,6 +150,7 @@ def _facts(row: ModelRow) -> list[Sourced[Any]]:
     facts: list[Sourced[Any]] = [row.license, row.runs_locally, row.price, row.privacy]
     facts += [row.lora, row.controlnet, row.fine_tuning, row.content_policy]
     facts += [f.size_gb for f in row.files]
+    facts += [row.retired] if row.retired else []
     return facts + ([row.parameters_b] if row.parameters_b else [])
 
 
@@ -144,8 +159,13 @@ def _vram(entry: ModelEntry) -> VramNeed | None:
         return None
     spec = spec_from_catalog(entry)
     side = spec.resolution
-    peak = estimate(spec, Settings(spec.precision, width=side, height=side)).peak_gb
-    return VramNeed(peak + RESERVE_GB, f"{spec.precision}, one {side}×{side} image, no offload")
+    est = estimate(spec, Settings(spec.precision, width=side, height=side))
+    return VramNeed(
+        est.peak_gb + RESERVE_GB,
+        f"{spec.precision}, one {side}×{side} image, no offload",
+        est.low_gb + RESERVE_GB,
+        est.high_gb + RESERVE_GB,
+    )
 
 
 def _row(entry: ModelEntry) -> ModelRow:
@@ -165,14 +185,22 @@ def _row(entry: ModelEntry) -> ModelRow:
         controlnet=Sourced.of(entry.control.controlnet),
         fine_tuning=Sourced.of(entry.control.fine_tuning),
         content_policy=Sourced.of(entry.content_policy),
+        retired=Sourced.of(entry.retired) if entry.retired else None,
     )
 
 
 def compare_models(
-    catalog: Catalog | None = None, *, kind: Literal["open", "closed"] | None = None
+    catalog: Catalog | None = None,
+    *,
+    kind: Literal["open", "closed"] | None = None,
+    retired: bool = True,
 ) -> Comparison:
-    """Every catalog model (or only the open or closed ones), closed first as on the slide."""
+    """Every catalog model (or only the open or closed ones): today's closed services first as
+    on the slide, then the open models, then retired services as history (``retired=False``
+    leaves them out)."""
     entries = (catalog or default_catalog()).models
-    chosen = [e for e in entries if kind is None or e.kind == kind]
-    chosen.sort(key=lambda e: e.kind != "closed")
+    chosen = [
+        e for e in entries if (kind is None or e.kind == kind) and (retired or e.retired is None)
+    ]
+    chosen.sort(key=lambda e: (e.retired is not None, e.kind != "closed"))
     return Comparison(tuple(_row(e) for e in chosen))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aula.content.catalog import Catalog, Offload, Precision
+from aula.content.catalog import Catalog, Offload, Precision, Quantiser
 from aula.labs.catalog import default_catalog, find_gpu, find_model
 from aula.labs.errors import LabError, NotInCatalog
 from aula.labs.gpu import detect_gpus
@@ -32,20 +32,20 @@ class GpuChoice:
 
 
 def resolve_gpu(text: str, catalog: Catalog | None = None) -> GpuChoice:
-    """A catalog name ('rtx-4090'), a size in GB ('12', '12GB') or 'auto' (nvidia-smi)."""
+    """A catalog name ('rtx-4090'), a size in GiB ('12', '12GB', '12 GiB') or 'auto'."""
     if text.strip().lower() == "auto":
         found = detect_gpus()
         best = found.largest
         if best is None:
             raise LabError(
-                f"{found.message}; pass --gpu with a name (e.g. rtx-4090) or a size in GB"
+                f"{found.message}; pass --gpu with a name (e.g. rtx-4090) or a size in GiB"
             )
         return GpuChoice(best.name, best.memory_gb, found.message)
     if match := _GB.match(text):
         size = float(match.group(1))
         if not 0 < size <= 1024:
-            raise LabError(f"GPU memory {size:g} GB: give more than 0 and at most 1024 GB")
-        return GpuChoice(f"{size:g} GB GPU", size, "given")
+            raise LabError(f"GPU memory {size:g} GiB: give more than 0 and at most 1024 GiB")
+        return GpuChoice(f"{size:g} GiB GPU", size, "given")
     entry = find_gpu(text, catalog)
     return GpuChoice(entry.name, entry.vram_gb.value, "catalog")
 
@@ -87,6 +87,8 @@ def plan(
     gpu: str,
     *,
     precision: Precision | None = None,
+    encoders: Precision | None = None,
+    quantiser: Quantiser | None = None,
     offload: Offload = "none",
     resolution: str | None = None,
     batch: int = 1,
@@ -109,7 +111,15 @@ def plan(
         parse_resolution(resolution) if resolution else (spec.resolution, spec.resolution)
     )
     settings = Settings(
-        precision or spec.precision, offload, width, height, batch, slicing, without
+        precision or spec.precision,
+        offload,
+        width,
+        height,
+        batch,
+        slicing,
+        without,
+        encoders,
+        quantiser,
     )
     label = choice.name if choice.how in ("catalog", "given") else f"{choice.name} ({choice.how})"
     return plan_vram(spec, choice.gb, settings, gpu=label, catalog=catalog)

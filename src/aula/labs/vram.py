@@ -1,7 +1,8 @@
 """The VRAM planner: will a model fit on a GPU, and if not, what would make it fit.
 
-The estimate is a small formula, calibrated against published measurements (docs/labs.md has
-the table and each row's error)::
+The estimate is a small formula, fitted on published measurements from some sources and tested
+on measurements from others (docs/labs.md has both tables and ``bench/vram_validation.py``
+recomputes them)::
 
     peak = OVERHEAD + max over the three steps of (weights on the GPU + the step's working memory)
 
@@ -9,10 +10,16 @@ the table and each row's error)::
     denoising       working = WORK_PER_SAMPLE[kind] × images × (2 with CFG) × megapixels
     decoding (VAE)  working = VAE_WORK × images decoded at once (1 with slicing) × megapixels
 
-Weights are parameters × bytes per parameter. Quantised precisions (fp8, int8, nf4) apply to the
-denoiser only: text encoders and the VAE stay 16-bit, which is what an 8/4-bit checkpoint of
-the UNet or transformer gives you. Sequential offload streams weights layer by layer, counted
-as none resident. fp32 doubles the working memory. GB here are 2³⁰ bytes (as nvidia-smi counts).
+Weights are parameters × bytes per parameter of their storage format. The precision applies to
+the denoiser; the text encoders stay 16-bit unless ``encoders`` says otherwise (quantising T5
+too is common); the VAE stays 16-bit. Sequential offload streams weights layer by layer, counted
+as none resident. bitsandbytes 8-bit parts cannot be moved off the GPU (diffusers refuses
+``.to()`` on them), so offload leaves them resident.
+
+Every estimate is a range: the point estimate, and the band that the worst errors seen on the
+calibration measurements would give (``UNDER_MARGIN``, ``OVER_MARGIN``). A plan says "fits"
+only when the top of the band fits, "does not fit" when even the bottom does not, and "may not
+fit" in between. Memory here is GiB (2³⁰ bytes), as nvidia-smi and PyTorch count it.
 """
 
 from __future__ import annotations
@@ -21,12 +28,28 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from aula.content.catalog import Catalog, ModelEntry, Offload, Precision
+from aula.content.catalog import Catalog, ModelEntry, Offload, Precision, Quantiser
+from aula.labs.errors import LabError
 from aula.labs.weights import WeightsReport
 
 GIB = 2**30
-PRECISIONS: tuple[Precision, ...] = ("fp32", "fp16", "bf16", "fp8", "int8", "nf4")
+PRECISIONS: tuple[Precision, ...] = (
+    "fp32",
+    "fp16",
+    "bf16",
+    "fp8",
+    "int8",
+    "nf4",
+    "int4",
+    "q8_0",
+    "q5_1",
+    "q5_0",
+    "q4_1",
+    "q4_0",
+    "q2_k",
+)
 OFFLOADS: tuple[Offload, ...] = ("none", "model", "sequential")
+QUANTISERS: tuple[Quantiser, ...] = ("bitsandbytes", "torchao", "quanto", "gguf", "layerwise")
 BYTES_PER_PARAMETER: dict[str, float] = {
     "fp32": 4,
     "fp16": 2,
@@ -34,14 +57,38 @@ BYTES_PER_PARAMETER: dict[str, float] = {
     "fp8": 1,
     "int8": 1,
     "nf4": 0.5 + 4 / 64,  # 4 bits, plus one fp32 scale per block of 64 (bitsandbytes)
+    "int4": 0.5 + 4 / 128,  # 4 bits, plus a 16-bit scale and zero per group of 128 (assumed)
+    # GGUF blocks (ggml-common.h): bytes per block of 32 weights, or 84 per 256 for Q2_K
+    "q8_0": 34 / 32,
+    "q5_1": 24 / 32,
+    "q5_0": 22 / 32,
+    "q4_1": 20 / 32,
+    "q4_0": 18 / 32,
+    "q2_k": 84 / 256,
 }
-QUANTISED = frozenset({"fp8", "int8", "nf4"})
+QUANTISED = frozenset(p for p in PRECISIONS if p not in ("fp32", "fp16", "bf16"))
+GGUF = frozenset({"q8_0", "q5_1", "q5_0", "q4_1", "q4_0", "q2_k"})
+DEFAULT_QUANTISER: dict[str, Quantiser] = {
+    "fp8": "layerwise",
+    "int8": "bitsandbytes",
+    "nf4": "bitsandbytes",
+    "int4": "torchao",
+    **{p: "gguf" for p in GGUF},
+}
 
-# Calibrated against the catalog's measurements (least mean error; see docs/labs.md).
+# Fitted on the calibration measurements only (least mean absolute error over a grid, see
+# aula.labs.calibration.fit and docs/labs.md); tests check they are still the fit's optimum.
 OVERHEAD_GB = 0.3  # CUDA kernels' workspaces and allocator slack, counted by PyTorch
-WORK_PER_SAMPLE_GB = {"unet": 1.4, "transformer": 0.1}  # per image per megapixel, 16-bit
-VAE_WORK_GB = 3.7  # decoding one megapixel image, 16-bit
+WORK_PER_SAMPLE_GB = {"unet": 1.4, "transformer": 0.1}  # per image per megapixel
+VAE_WORK_GB = 3.8  # decoding one megapixel image
+# The worst relative errors on the calibration set, which set every estimate's band:
+# the truth was up to 25% above the estimate (so the band's top is estimate ÷ 0.75) and up to
+# 18% below it (the bottom is estimate ÷ 1.18). Tests recompute both from the catalog.
+UNDER_MARGIN = 0.25
+OVER_MARGIN = 0.18
 RESERVE_GB = 0.5  # assumption: kept free for the CUDA context and the desktop
+
+Verdict = Literal["fits", "may not fit", "does not fit"]
 
 _FAMILY_KIND = {
     "sd1": "unet",
@@ -88,14 +135,30 @@ class Settings:
     batch: int = 1
     slicing: bool = False
     without: tuple[str, ...] = ()
+    encoders: Precision | None = None  # None: 16-bit (32-bit when the precision is fp32)
+    quantiser: Quantiser | None = None  # None: the usual library for the precision
 
     @property
     def megapixels(self) -> float:
         return self.width * self.height / 2**20
 
+    @property
+    def library(self) -> Quantiser | None:
+        """The quantising library in effect: the given one, or the precision's usual one."""
+        quantised = self.precision in QUANTISED or (self.encoders or "fp16") in QUANTISED
+        if not quantised:
+            return None
+        return (
+            self.quantiser
+            or DEFAULT_QUANTISER.get(self.precision)
+            or DEFAULT_QUANTISER.get(self.encoders or "fp16")
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "precision": self.precision,
+            "encoders": self.encoders,
+            "quantiser": self.library,
             "offload": self.offload,
             "resolution": [self.width, self.height],
             "batch": self.batch,
@@ -106,7 +169,12 @@ class Settings:
 
 def spec_from_catalog(entry: ModelEntry) -> ModelSpec:
     if not entry.components or entry.family is None:
-        raise ValueError(f"{entry.name} has no components to plan: it runs on its vendor's servers")
+        if entry.kind == "closed":
+            raise ValueError(f"{entry.name} runs on its vendor's servers: there is nothing to plan")
+        raise ValueError(
+            f"{entry.name}: the catalog has no per-part parameter counts for it yet, so the "
+            "planner cannot estimate it (give a weights file or folder instead)"
+        )
     parts = tuple(
         PartSpec(c.id, c.name, c.role, c.parameters_b.value * 1e9) for c in entry.components
     )
@@ -123,6 +191,12 @@ def spec_from_catalog(entry: ModelEntry) -> ModelSpec:
 
 def spec_from_weights(report: WeightsReport) -> ModelSpec:
     """A plan for the parts a weights file holds (EMA copies and unknown groups left out)."""
+    if report.lora is not None:
+        raise LabError(
+            f"{report.source} is a LoRA ({report.lora.summary}): an adapter loaded on top of a "
+            "base model, not a model. Plan the base model; the LoRA adds about "
+            f"{report.data_bytes / GIB:.2f} GiB"
+        )
     arch = report.architecture.id
     parts = tuple(
         PartSpec(c.prefix, c.name, c.role, float(c.parameters))  # type: ignore[arg-type]
@@ -175,9 +249,10 @@ class Step:
 
 @dataclass(frozen=True)
 class Estimate:
-    weights_gb: float  # every part's weights at the chosen precision
+    weights_gb: float  # every part's weights at the chosen precisions
     steps: tuple[Step, ...]
     overhead_gb: float
+    cautious_gb: float  # the peak if version-dependent behaviour goes the costly way
 
     @property
     def peak_gb(self) -> float:
@@ -187,37 +262,83 @@ class Estimate:
     def peak_step(self) -> str:
         return max(self.steps, key=lambda s: s.total_gb).name
 
+    @property
+    def low_gb(self) -> float:
+        """The bottom of the band: the largest overestimate seen in calibration."""
+        return self.peak_gb / (1 + OVER_MARGIN)
 
-def part_gb(part: PartSpec, precision: Precision) -> float:
-    kept = "fp16" if precision in QUANTISED and part.role != "denoiser" else precision
-    return part.parameters * BYTES_PER_PARAMETER[kept] / GIB
+    @property
+    def high_gb(self) -> float:
+        """The top of the band: the largest underestimate seen in calibration."""
+        return max(self.peak_gb, self.cautious_gb) / (1 - UNDER_MARGIN)
 
 
-def estimate(model: ModelSpec, settings: Settings) -> Estimate:
-    """Peak GPU memory for one generation with these settings."""
+def stored_precision(part: PartSpec, settings: Settings) -> Precision:
+    """The format a part's weights are stored in on the GPU."""
+    if part.role == "denoiser":
+        return settings.precision
+    if part.role == "text-encoder" and settings.encoders is not None:
+        return settings.encoders
+    return "fp32" if settings.precision == "fp32" else "fp16"
+
+
+def part_gb(part: PartSpec, settings: Settings, *, cautious: bool = False) -> float:
+    """A part's weights in GiB. Cautiously, a denoiser under fp8 layerwise casting counts as
+    16-bit: diffusers skips some layers (normalisation, modulation) and how many is model-bound."""
+    stored = stored_precision(part, settings)
+    if cautious and part.role == "denoiser" and settings.library == "layerwise":
+        stored = "bf16"
+    return part.parameters * BYTES_PER_PARAMETER[stored] / GIB
+
+
+def _pinned(part: PartSpec, settings: Settings, *, cautious: bool) -> bool:
+    """A part that offloading cannot move off the GPU: bitsandbytes 8-bit (diffusers refuses
+    ``.to()`` on it), and, cautiously, 4-bit too (refused with bitsandbytes before 0.43.2)."""
+    if settings.library != "bitsandbytes":
+        return False
+    stored = stored_precision(part, settings)
+    return stored == "int8" or (cautious and stored == "nf4")
+
+
+def _steps(
+    model: ModelSpec, settings: Settings, sizes: dict[str, float], *, cautious: bool
+) -> tuple[Step, ...]:
     parts = [p for p in model.parts if p.id not in settings.without]
-    sizes = {p.id: part_gb(p, settings.precision) for p in parts}
     every = sum(sizes.values())
-    scale = 2.0 if settings.precision == "fp32" else 1.0
     samples = settings.batch * (2 if model.cfg else 1)
     decoded = 1 if settings.slicing else settings.batch
     work = {
         "text encoding": 0.0,
-        "denoising": WORK_PER_SAMPLE_GB[model.kind] * samples * settings.megapixels * scale,
-        "decoding": VAE_WORK_GB * decoded * settings.megapixels * scale,
+        "denoising": WORK_PER_SAMPLE_GB[model.kind] * samples * settings.megapixels,
+        "decoding": VAE_WORK_GB * decoded * settings.megapixels,
     }
     roles = {"text encoding": "text-encoder", "denoising": "denoiser", "decoding": "vae"}
     steps = []
     for step, role in roles.items():
         mine = [sizes[p.id] for p in parts if p.role == role]
+        pinned = sum(
+            sizes[p.id] for p in parts if p.role != role and _pinned(p, settings, cautious=cautious)
+        )
         if settings.offload == "none":
             resident = every
         elif settings.offload == "model":  # one whole part on the GPU at a time
-            resident = max(mine, default=0.0) if role == "text-encoder" else sum(mine)
+            own = max(mine, default=0.0) if role == "text-encoder" else sum(mine)
+            resident = own + pinned
         else:  # sequential: weights stream through layer by layer
-            resident = 0.0
+            resident = pinned
         steps.append(Step(step, resident, work[step]))
-    return Estimate(every, tuple(steps), OVERHEAD_GB)
+    return tuple(steps)
+
+
+def estimate(model: ModelSpec, settings: Settings) -> Estimate:
+    """Peak GPU memory for one generation with these settings, with its band."""
+    parts = [p for p in model.parts if p.id not in settings.without]
+    sizes = {p.id: part_gb(p, settings) for p in parts}
+    steps = _steps(model, settings, sizes, cautious=False)
+    wary = {p.id: part_gb(p, settings, cautious=True) for p in parts}
+    cautious = _steps(model, settings, wary, cautious=True)
+    worst = OVERHEAD_GB + max(s.total_gb for s in cautious)
+    return Estimate(sum(sizes.values()), steps, OVERHEAD_GB, worst)
 
 
 # ---------------------------------------------------------------- the plan
@@ -241,6 +362,15 @@ def usage_bar(needed_gb: float, gpu_gb: float) -> UsageBar:
     return UsageBar(min(needed_gb / gpu_gb, 1.0), percent, label)
 
 
+def verdict(est: Estimate, gpu_gb: float, reserve_gb: float = RESERVE_GB) -> Verdict:
+    """'fits' only if the top of the band fits; 'does not fit' if even the bottom does not."""
+    if est.high_gb + reserve_gb <= gpu_gb:
+        return "fits"
+    if est.low_gb + reserve_gb > gpu_gb:
+        return "does not fit"
+    return "may not fit"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     change: str
@@ -249,6 +379,7 @@ class Suggestion:
     peak_gb: float
     fits: bool
     cost: str  # what you give up
+    high_gb: float = 0.0  # the top of the estimate's band, which fits the budget
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -256,6 +387,7 @@ class Suggestion:
             "model": self.model,
             "settings": self.settings.to_dict(),
             "peak_gb": round(self.peak_gb, 2),
+            "high_gb": round(self.high_gb, 2),
             "fits": self.fits,
             "cost": self.cost,
         }
@@ -281,8 +413,18 @@ class VramPlan:
         return self.peak_gb + self.reserve_gb
 
     @property
+    def verdict(self) -> Verdict:
+        return verdict(self.estimate, self.gpu_gb, self.reserve_gb)
+
+    @property
     def fits(self) -> bool:
-        return self.needed_gb <= self.gpu_gb
+        """True only when the whole band fits: 'may not fit' counts as not fitting."""
+        return self.verdict == "fits"
+
+    @property
+    def range_gb(self) -> tuple[float, float]:
+        """What the GPU needs, reserve included: bottom and top of the band."""
+        return (self.estimate.low_gb + self.reserve_gb, self.estimate.high_gb + self.reserve_gb)
 
     @property
     def usage(self) -> UsageBar:
@@ -301,6 +443,9 @@ class VramPlan:
             "peak_gb": round(self.peak_gb, 2),
             "reserve_gb": self.reserve_gb,
             "needed_gb": round(self.needed_gb, 2),
+            "needed_range_gb": [round(v, 2) for v in self.range_gb],
+            "unit": "GiB",
+            "verdict": self.verdict,
             "fits": self.fits,
             "usage": self.usage.to_dict(),
             "suggestions": [s.to_dict() for s in self.suggestions],
@@ -319,16 +464,16 @@ def plan_vram(
 ) -> VramPlan:
     """Estimate, decide, and when it does not fit, list changes that would make it fit."""
     if gpu_gb <= 0:
-        raise ValueError("the GPU's memory must be more than 0 GB")
+        raise ValueError("the GPU's memory must be more than 0 GiB")
     est = estimate(model, settings)
-    fits = est.peak_gb + reserve_gb <= gpu_gb
+    fits = verdict(est, gpu_gb, reserve_gb) == "fits"
     suggestions: tuple[Suggestion, ...] = ()
     if not fits:
         budget = gpu_gb - reserve_gb
         suggestions = _suggest(model, settings, budget, catalog)
     return VramPlan(
         model=model.name,
-        gpu=gpu or f"{gpu_gb:g} GB GPU",
+        gpu=gpu or f"{gpu_gb:g} GiB GPU",
         gpu_gb=gpu_gb,
         settings=settings,
         estimate=est,
@@ -352,7 +497,7 @@ def _suggest(
 ) -> tuple[Suggestion, ...]:
     """The least costly changes, alone or in pairs, that bring the peak under ``budget``."""
     singles = _changes(settings)
-    fitting_singles = {c.label for c in singles if estimate(model, c.settings).peak_gb <= budget}
+    fitting_singles = {c.label for c in singles if estimate(model, c.settings).high_gb <= budget}
     options: list[tuple[int, str, Settings, str]] = [
         (c.penalty, c.label, c.settings, c.cost) for c in singles if c.label in fitting_singles
     ]
@@ -362,7 +507,7 @@ def _suggest(
         for second in _changes(first.settings):
             if second.kind == first.kind or second.label in fitting_singles:
                 continue
-            if estimate(model, second.settings).peak_gb <= budget:
+            if estimate(model, second.settings).high_gb <= budget:
                 options.append(
                     (
                         first.penalty + second.penalty,
@@ -377,9 +522,8 @@ def _suggest(
         if changed in seen:  # the same settings reached in another order
             continue
         seen.add(changed)
-        out.append(
-            Suggestion(label, changed, model.name, estimate(model, changed).peak_gb, True, cost)
-        )
+        est = estimate(model, changed)
+        out.append(Suggestion(label, changed, model.name, est.peak_gb, True, cost, est.high_gb))
     out = out[:4]
     if catalog is not None:
         out += _smaller_models(model, settings, budget, catalog)
@@ -398,6 +542,16 @@ def _changes(settings: Settings) -> list[_Change]:
                     f"use {lower}", "precision", replace(settings, precision=lower), cost, penalty
                 )
             )
+    if settings.encoders is None and settings.precision not in ("fp32",):
+        out.append(
+            _Change(
+                "quantise the text encoders to fp8 as well",
+                "encoders",
+                replace(settings, encoders="fp8"),
+                "prompts may be followed a little less closely",
+                2,
+            )
+        )
     if settings.batch > 1 and not settings.slicing:
         out.append(
             _Change(
@@ -469,18 +623,26 @@ def _smaller_models(
         other = spec_from_catalog(entry)
         side = other.resolution
         settings = replace(
-            wanted, precision=other.precision, width=side, height=side, offload="none", without=()
+            wanted,
+            precision=other.precision,
+            width=side,
+            height=side,
+            offload="none",
+            without=(),
+            encoders=None,
+            quantiser=None,
         )
-        peak = estimate(other, settings).peak_gb
-        if peak <= budget:
+        est = estimate(other, settings)
+        if est.high_gb <= budget:
             out.append(
                 Suggestion(
                     f"use {entry.name} instead",
                     settings,
                     entry.name,
-                    peak,
+                    est.peak_gb,
                     True,
                     "a different model",
+                    est.high_gb,
                 )
             )
     return sorted(out, key=lambda s: -s.peak_gb)[:2]  # the largest that fit: most capable

@@ -24,6 +24,7 @@ from aula.labs.architecture import (
     recognise,
 )
 from aula.labs.errors import FormatError, LabError
+from aula.labs.lora import LoraInfo, recognise_lora
 from aula.labs.safetensors import (
     MAX_HEADER_BYTES,
     PREFIX_BYTES,
@@ -92,6 +93,7 @@ class WeightsReport:
     metadata: dict[str, str] = field(hash=False)
     architecture: Architecture
     notes: tuple[str, ...] = ()
+    lora: LoraInfo | None = None  # set when the file is a LoRA adapter, not a model
 
     @property
     def data_bytes(self) -> int:
@@ -108,6 +110,7 @@ class WeightsReport:
             "components": [c.to_dict() for c in self.components],
             "metadata": dict(self.metadata),
             "architecture": self.architecture.to_dict(),
+            "lora": self.lora.to_dict() if self.lora else None,
             "files": [f.to_dict() for f in self.files],
             "notes": list(self.notes),
         }
@@ -318,13 +321,26 @@ def _report(
 ) -> WeightsReport:
     tensors = [(folder, t) for _, folder, header in files for t in header.tensors]
     shapes = {(f"{folder}/{t.name}" if folder else t.name): t.shape for folder, t in tensors}
-    arch = recognise(shapes, pipeline_class=pipeline)
-    components = _components(tensors, arch.id)
+    metadata = dict(files[0][2].metadata) if len(files) == 1 else {}
+    lora = recognise_lora(shapes, metadata)
+    if lora is not None:
+        arch = Architecture("lora", f"LoRA for {lora.base_label}", lora.base, lora.evidence)
+    else:
+        arch = recognise(shapes, pipeline_class=pipeline)
+    components = _components(tensors, arch.id, arch.variant)
     summaries = tuple(
         FileSummary(name, h.file_size, h.header_size, len(h.tensors), h.metadata)
         for name, _, h in files
     )
     all_notes = list(notes)
+    if lora is not None:
+        alpha = f"alpha {lora.alpha:g}" if lora.alpha is not None else "alpha unknown"
+        all_notes.append(
+            f"a LoRA adapter, not a model: {lora.summary} ({alpha}: {lora.alpha_from}); "
+            f"{lora.modules} layers adapted ({', '.join(lora.targets)})"
+            + ("; the text encoder too" if lora.text_encoder else "")
+            + ". Load it on top of its base model; it cannot generate on its own."
+        )
     if any(c.prefix == "model_ema." for c in components):
         all_notes.append("includes an EMA copy of the UNet, used for training, not for inference")
     return WeightsReport(
@@ -335,9 +351,10 @@ def _report(
         parameters=sum(t.elements for _, t in tensors),
         bytes_by_dtype=_by_dtype(t for _, t in tensors),
         components=components,
-        metadata=dict(files[0][2].metadata) if len(files) == 1 else {},
+        metadata=metadata,
         architecture=arch,
         notes=tuple(all_notes),
+        lora=lora,
     )
 
 
@@ -349,9 +366,9 @@ def _by_dtype(tensors: Iterable[TensorInfo]) -> dict[str, int]:
 
 
 def _components(
-    tensors: Sequence[tuple[str | None, TensorInfo]], arch: str
+    tensors: Sequence[tuple[str | None, TensorInfo]], arch: str, variant: str | None = None
 ) -> tuple[Component, ...]:
-    names = part_names(arch)
+    names = part_names(arch, variant)
     groups: dict[str, tuple[Part, list[TensorInfo]]] = {}
     for folder, t in tensors:
         part = Part(f"{folder}/", folder_role(folder), folder) if folder else part_of(t.name)

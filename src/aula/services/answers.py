@@ -4,7 +4,7 @@ what changed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from aula.content.model import Course, Question
@@ -60,10 +60,19 @@ def answer_question(
         attempt,
         now,
     )
-    predicted = judge(course, lesson, before.replay, [provisional], 0, before.seen, None)
+    predicted = judge(
+        course,
+        lesson,
+        before.replay,
+        [provisional],
+        before.through_answer_id,
+        before.seen,
+        before.position,
+    )
     node = lesson.skill_tree.node(question.node)
     items = terms_met(course, node.terms if node else ())
     items += nodes_to_schedule(lesson, predicted.states)
+    # One transaction: the answer, the cards it earns and the snapshot moved past it.
     record = store.record_answer(
         learner_id,
         lesson.id,
@@ -73,16 +82,20 @@ def answer_question(
         result.correct,
         at=now,
         cards=new_cards(items, now),
+        snapshot=predicted.snapshot(snapshot_version(course)),
+        snapshot_first_try=attempt == 1,
     )
-    after = judge(
-        course,
-        lesson,
-        before.replay,
-        [record],
-        before.through_answer_id,
-        before.seen,
-        before.position,
-        record,
-    )
-    store.save_snapshot(learner_id, lesson.id, after.snapshot(snapshot_version(course)))
+    if (record.attempt == 1) == (attempt == 1):
+        after = replace(predicted, through_answer_id=record.id, answer=record)
+    else:  # another request answered the same question meanwhile: judge what was stored
+        after = judge(
+            course,
+            lesson,
+            before.replay,
+            [record],
+            before.through_answer_id,
+            before.seen,
+            before.position,
+            record,
+        )
     return AnswerOutcome(record, result, before, after)

@@ -1,7 +1,7 @@
 """The store: the only place in Aula that speaks SQL.
 
-SQLite (WAL, one writer, fsync on commit) by default, PostgreSQL by URL, one schema for both,
-migrated automatically when opened. See ``docs/store.md``.
+SQLite (WAL, one group-commit writer, fsync per commit) by default, PostgreSQL by URL, one
+schema for both, migrated automatically when opened. See ``docs/store.md``.
 """
 
 from .database import Store
@@ -17,6 +17,7 @@ from .records import (
     SlideViewRecord,
     SnapshotRecord,
 )
+from .writer import StoreClosedError
 
 __all__ = [
     "AnswerRecord",
@@ -29,6 +30,7 @@ __all__ = [
     "SlideViewRecord",
     "SnapshotRecord",
     "Store",
+    "StoreClosedError",
     "database_url",
     "database_url_from_env",
     "default_sqlite_path",

@@ -12,6 +12,15 @@ from sqlalchemy.engine import Connection, Row
 from .records import AnswerRecord
 from .schema import answers
 
+# Built once: the writer runs these for every answer, and building costs more than running.
+_LAST_ATTEMPT = sa.select(sa.func.max(answers.c.attempt)).where(
+    answers.c.learner_id == sa.bindparam("learner_id"),
+    answers.c.lesson_id == sa.bindparam("lesson_id"),
+    answers.c.node_id == sa.bindparam("node_id"),
+    answers.c.question_id == sa.bindparam("question_id"),
+)
+_INSERT = sa.insert(answers)
+
 
 def record(
     connection: Connection,
@@ -28,25 +37,21 @@ def record(
     The caller holds the learner's write lock, so reading the last attempt and inserting the
     next one cannot interleave with another writer for the same learner.
     """
-    same_question = (
-        answers.c.learner_id == learner_id,
-        answers.c.lesson_id == lesson_id,
-        answers.c.node_id == node_id,
-        answers.c.question_id == question_id,
-    )
-    last = connection.execute(sa.select(sa.func.max(answers.c.attempt)).where(*same_question))
-    attempt = (last.scalar_one() or 0) + 1
-    values = {
+    question = {
         "learner_id": learner_id,
         "lesson_id": lesson_id,
         "node_id": node_id,
         "question_id": question_id,
+    }
+    attempt = (connection.execute(_LAST_ATTEMPT, question).scalar_one() or 0) + 1
+    values = {
+        **question,
         "choice_ids": json.dumps(choice_ids, ensure_ascii=False),
         "correct": correct,
         "attempt": attempt,
         "answered_at": at,
     }
-    result = connection.execute(sa.insert(answers).values(values))
+    result = connection.execute(_INSERT, values)
     (answer_id,) = result.inserted_primary_key or (None,)
     if not isinstance(answer_id, int):
         raise RuntimeError("the database did not return the new answer's id")

@@ -1,23 +1,24 @@
 """``Store``: the one object through which Aula reads and writes learners' data.
 
 Methods are synchronous and thread-safe; the web layer calls them from a thread pool.
-Every write is one transaction, committed (and on SQLite fsynced) before the method returns.
+Every write is atomic and committed (and on SQLite fsynced) before the method returns; writes
+arriving together share one transaction and one commit (group commit, see ``writer.py``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
 from . import answers, learners, progress, reviews, snapshots, turns
-from .engine import WRITE, Synchronous, create_engine, display_url, normalize_url
+from .engine import Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import (
     AnswerRecord,
@@ -41,6 +42,9 @@ from .validation import (
     check_slide_number,
     instant_or_now,
 )
+from .writer import StoreClosedError, Writer, WriterStats
+
+T = TypeVar("T")
 
 
 class Store:
@@ -49,12 +53,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         """Wrap an engine whose database is already migrated; use ``Store.open`` instead."""
         self._engine = engine
-        # Datasette's habit: one writer at a time. SQLite allows a single writer anyway;
-        # queuing here is cheaper than spinning on busy_timeout. PostgreSQL locks per learner.
-        sqlite = engine.dialect.name == "sqlite"
-        self._write_lock: AbstractContextManager[object] = (
-            threading.Lock() if sqlite else nullcontext()
-        )
+        # Datasette's habit, one writer: a thread that commits the writes arriving together
+        # in one transaction (one fsync). SQLite allows a single writer anyway; PostgreSQL
+        # gains the same, and still locks per learner against other servers.
+        self._writer = Writer(engine)
 
     @classmethod
     def open(cls, url: str, *, synchronous: Synchronous = "FULL", pool_size: int = 10) -> Store:
@@ -86,7 +88,15 @@ class Store:
         database = self._engine.url.database
         return Path(database) if self.engine_name == "sqlite" and database else None
 
+    @property
+    def writer_stats(self) -> WriterStats:
+        """A copy of what group commit has done so far: writes, commits, the largest batch."""
+        return replace(self._writer.stats)
+
     def close(self) -> None:
+        """Finish the writes already queued, stop the writer, release the connections.
+        Using the store afterwards raises ``StoreClosedError``."""
+        self._writer.close()
         self._engine.dispose()
 
     def __enter__(self) -> Self:
@@ -103,15 +113,15 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
-    @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        with self._write_lock, self._engine.connect() as connection:
-            connection.execution_options(**{WRITE: True})
-            with connection.begin():
-                yield connection
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a write transaction on the writer thread; its result once durable.
+        ``work`` may run twice (only one run commits) and must only use its connection."""
+        return self._writer.run(work)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
+        if self._writer.closed:
+            raise StoreClosedError("the store is closed; open it again to read")
         with self._engine.connect() as connection, connection.begin():
             yield connection
 
@@ -120,14 +130,13 @@ class Store:
     def ensure_learner(self, learner_id: str) -> None:
         """Create the learner if new. Writes do this themselves; this is for sign-up."""
         learner_id = check_id("learner_id", learner_id)
-        with self._writing() as connection:
-            learners.claim(connection, learner_id, instant_or_now("at", None))
+        now = instant_or_now("at", None)
+        self._write(lambda connection: learners.claim(connection, learner_id, now))
 
     def reset_learner(self, learner_id: str) -> bool:
         """Erase everything stored about the learner; ``False`` if there was nothing."""
         learner_id = check_id("learner_id", learner_id)
-        with self._writing() as connection:
-            return learners.erase(connection, learner_id)
+        return self._write(lambda connection: learners.erase(connection, learner_id))
 
     # The instructor's conversation
 
@@ -137,9 +146,12 @@ class Store:
         """Keep the question and its answer; only the learner's last 3 turns are kept."""
         learner_id = check_id("learner_id", learner_id)
         when = instant_or_now("at", at)
-        with self._writing() as connection:
+
+        def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
             turns.record(connection, learner_id, question[:2000], answer[:4000], when)
+
+        self._write(work)
 
     def recent_turns(self, learner_id: str) -> list[turns.TurnRecord]:
         """The learner's last (up to 3) questions to the instructor, oldest first."""
@@ -165,10 +177,13 @@ class Store:
         slide_id = check_id("slide_id", slide_id)
         slide_number = check_slide_number(slide_number)
         when = instant_or_now("at", at)
-        with self._writing() as connection:
+
+        def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
             progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
             reviews.create_missing(connection, learner_id, cards)
+
+        self._write(work)
 
     def position(self, learner_id: str, lesson_id: str) -> int | None:
         """The number of the slide the learner was last on in the lesson, if any."""
@@ -199,9 +214,15 @@ class Store:
         correct: bool,
         at: datetime | None = None,
         cards: Sequence[NewCard] = (),
+        snapshot: SnapshotRecord | None = None,
+        snapshot_first_try: bool = True,
     ) -> AnswerRecord:
         """Store the answer as the next attempt at the question, with the review ``cards`` the
-        learner does not have yet, in one transaction; durable when this returns."""
+        learner does not have yet, in one transaction; durable when this returns.
+
+        ``snapshot`` is the learner's lesson state with this answer folded in, computed by the
+        caller assuming the answer is (or is not) a first try: it is kept, through this
+        answer's id, when that held and it folds in every answer up to this one."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         node_id = check_id("node_id", node_id)
@@ -209,13 +230,19 @@ class Store:
         chosen = check_choice_ids(choice_ids)
         correct = check_bool("correct", correct)
         when = instant_or_now("at", at)
-        with self._writing() as connection:
+
+        def work(connection: Connection) -> AnswerRecord:
             learners.claim(connection, learner_id, when)
             record = answers.record(
                 connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
             )
             reviews.create_missing(connection, learner_id, cards)
+            if snapshot is not None and (record.attempt <= 1) == snapshot_first_try:
+                through = replace(snapshot, through_answer_id=record.id)
+                snapshots.save(connection, learner_id, lesson_id, through, when)
             return record
+
+        return self._write(work)
 
     def answers(self, learner_id: str, lesson_id: str | None = None) -> list[AnswerRecord]:
         """The learner's answers, in one lesson or all, oldest first."""
@@ -269,11 +296,13 @@ class Store:
         """Keep the learner's replayed state (a cache: losing it loses nothing)."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
-        with self._writing() as connection:
+        now = instant_or_now("at", None)
+
+        def work(connection: Connection) -> None:
             if learners.lock(connection, learner_id):  # never creates a learner
-                snapshots.save(
-                    connection, learner_id, lesson_id, snapshot, instant_or_now("at", None)
-                )
+                snapshots.save(connection, learner_id, lesson_id, snapshot, now)
+
+        self._write(work)
 
     # Reviews
 
@@ -293,18 +322,21 @@ class Store:
         item_id = check_id("item_id", item_id)
         rating = check_rating(rating)
         when = instant_or_now("at", at)
-        with self._writing() as connection:
+
+        def work(connection: Connection) -> ReviewCardRecord | None:
             if not learners.lock(connection, learner_id):
                 return None
             card = reviews.card(connection, learner_id, item_kind, item_id)
             if card is None:
                 return None
-            card_json, due = reschedule(card.card_json)
+            card_json, due = reschedule(card.card_json)  # on the writer thread: keep it pure
             card_json = check_card_json(card_json)
             due = check_instant("due", due)
             reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
             return ReviewCardRecord(learner_id, item_kind, item_id, card_json, due)
+
+        return self._write(work)
 
     def review_card(
         self, learner_id: str, item_kind: ItemKind, item_id: str
@@ -324,9 +356,13 @@ class Store:
         item_id = check_id("item_id", item_id)
         card_json = check_card_json(card_json)
         due = check_instant("due", due)
-        with self._writing() as connection:
-            learners.claim(connection, learner_id, instant_or_now("at", None))
+        now = instant_or_now("at", None)
+
+        def work(connection: Connection) -> None:
+            learners.claim(connection, learner_id, now)
             reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
+
+        self._write(work)
 
     def due_reviews(
         self, learner_id: str, now: datetime, limit: int | None = None
@@ -359,9 +395,12 @@ class Store:
         item_id = check_id("item_id", item_id)
         rating = check_rating(rating)
         when = instant_or_now("at", at)
-        with self._writing() as connection:
+
+        def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
+
+        self._write(work)
 
     def review_logs(self, learner_id: str) -> list[ReviewLogRecord]:
         """The learner's reviews, oldest first."""

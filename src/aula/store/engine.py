@@ -1,8 +1,10 @@
 """Engines for both back ends: URL normalisation, SQLite pragmas and transaction control.
 
 Everything engine-specific about *connecting* lives here and engine-specific SQL lives in
-``dialect.py``. Elsewhere only two things ask which engine they run on: ``UTCDateTime`` in
-``schema.py`` (SQLite has no time zones) and ``Store``'s one-writer lock (SQLite only).
+``dialect.py``. Elsewhere only three things ask which engine they run on: ``UTCDateTime`` in
+``schema.py`` (SQLite has no time zones), ``learners.claim`` (row locks on PostgreSQL only:
+SQLite's ``BEGIN IMMEDIATE`` already locks the file) and the group-commit writer checking
+whether SQLite ended a transaction after an error (``writer.py``).
 """
 
 from __future__ import annotations

@@ -10,11 +10,14 @@ from sqlalchemy.engine import Connection
 from .dialect import insert_missing
 from .schema import LEARNER_TABLES, learners
 
+_LOCK = sa.select(learners.c.id).where(learners.c.id == sa.bindparam("id")).with_for_update()
+
 
 def claim(connection: Connection, learner_id: str, at: datetime) -> None:
     """Create the learner if new, then hold their row until the transaction ends."""
     insert_missing(connection, learners, {"id": learner_id, "created_at": at}, key=["id"])
-    lock(connection, learner_id)
+    if connection.dialect.name != "sqlite":  # SQLite's BEGIN IMMEDIATE holds the whole file
+        lock(connection, learner_id)
 
 
 def lock(connection: Connection, learner_id: str) -> bool:
@@ -24,8 +27,7 @@ def lock(connection: Connection, learner_id: str) -> bool:
     attempt number. SQLite ignores ``FOR UPDATE``: its ``BEGIN IMMEDIATE`` already locks
     the whole database for the writer.
     """
-    query = sa.select(learners.c.id).where(learners.c.id == learner_id).with_for_update()
-    return connection.execute(query).first() is not None
+    return connection.execute(_LOCK, {"id": learner_id}).first() is not None
 
 
 def erase(connection: Connection, learner_id: str) -> bool:

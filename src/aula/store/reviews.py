@@ -120,17 +120,16 @@ def _card(row: Row[tuple[object, ...]]) -> ReviewCardRecord:
 
 
 def create_missing(connection: Connection, learner_id: str, cards: Sequence[NewCard]) -> None:
-    """Create the cards the learner does not have yet; existing schedules are kept."""
-    for new in cards:
-        insert_missing(
-            connection,
-            review_cards,
-            {
-                "learner_id": learner_id,
-                "item_kind": new.item_kind,
-                "item_id": new.item_id,
-                "card": new.card_json,
-                "due": new.due,
-            },
-            key=["learner_id", "item_kind", "item_id"],
-        )
+    """Create the cards the learner does not have yet; existing schedules are kept. One
+    statement for all of them (an answer may bring ten)."""
+    rows = [
+        {
+            "learner_id": learner_id,
+            "item_kind": new.item_kind,
+            "item_id": new.item_id,
+            "card": new.card_json,
+            "due": new.due,
+        }
+        for new in cards
+    ]
+    insert_missing(connection, review_cards, rows, key=["learner_id", "item_kind", "item_id"])

@@ -21,11 +21,16 @@ from aula.web.routes import all_routes
 __all__ = ["Aula", "aula_of", "create_app"]
 
 
-def create_app(aula: Aula) -> Starlette:
+def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
+    """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
+    store refuses further use, so whoever opened the store closes it: ``build_app`` passes
+    True; a test that opens a store and runs several clients on one app does not."""
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        aula.store.close()
+        if owns_store:
+            aula.store.close()
 
     routes: list[BaseRoute] = [
         *all_routes(),

@@ -38,7 +38,7 @@ def build_app(settings: Settings) -> Starlette:
     identity = Identity(secret, secure_cookie=settings.cookie_secure)
     # Index now, not on the first question; optional embeddings fill in in the background.
     instructor = Instructor.for_course(course, settings=settings.instructor(), background=True)
-    return create_app(Aula(settings, course, store, identity, instructor))
+    return create_app(Aula(settings, course, store, identity, instructor), owns_store=True)
 
 
 def app_from_environment() -> Starlette:

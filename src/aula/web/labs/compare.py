@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,8 @@ from aula.web.labs.sources import Citations
 
 
 def _text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -26,7 +29,10 @@ def _fact(label: str, fact: Sourced[Any], citations: Citations, unit: str = "") 
 
 
 def _card(row: ModelRow, citations: Citations) -> dict[str, Any]:
-    facts = [
+    facts = []
+    if row.retired:
+        facts.append(_fact("Retired (history, not for sale)", row.retired, citations))
+    facts += [
         _fact("Licence", row.license, citations),
         _fact("Runs locally", row.runs_locally, citations),
     ]
@@ -41,7 +47,14 @@ def _card(row: ModelRow, citations: Citations) -> dict[str, Any]:
         _fact("Fine-tuning", row.fine_tuning, citations),
         _fact("Content policy", row.content_policy, citations),
     ]
-    vram = {"value": f"{row.vram.gb:.1f} GB", "settings": row.vram.settings} if row.vram else None
+    vram = (
+        {
+            "value": f"{row.vram.gb:.1f} GiB (likely {row.vram.low_gb:.1f}–{row.vram.high_gb:.1f})",
+            "settings": row.vram.settings,
+        }
+        if row.vram
+        else None
+    )
     return {
         "id": row.id,
         "name": row.name,
@@ -49,6 +62,7 @@ def _card(row: ModelRow, citations: Citations) -> dict[str, Any]:
         "vendor": row.vendor,
         "facts": facts,
         "vram": vram,
+        "retired": row.retired is not None,
     }
 
 
@@ -56,6 +70,7 @@ def compare_view(comparison: Comparison, sources: Mapping[str, Source]) -> dict[
     """Closed and open models as cards, and the numbered list of the sources they cite."""
     citations = Citations(sources)
     cards = [_card(row, citations) for row in comparison.rows]
+    cards.sort(key=lambda c: bool(c["retired"]))  # retired services last, as history
     groups = [
         {"kind": kind, "title": title, "cards": [c for c in cards if c["kind"] == kind]}
         for kind, title in (("closed", "Closed models"), ("open", "Open models"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -12,7 +13,15 @@ from aula.content.catalog import Catalog, PlanEntry
 from aula.content.model import Source
 from aula.labs.catalog import find_gpu, find_plan
 from aula.labs.chart import cost_chart_svg
-from aula.labs.cost import Assumption, Billing, CostResult, cost_of_ownership
+from aula.labs.cost import (
+    CURRENCIES,
+    Assumption,
+    Billing,
+    CostResult,
+    Currency,
+    cost_of_ownership,
+    current_plans,
+)
 from aula.labs.errors import LabError
 from aula.web.errors import InputError
 from aula.web.labs.fields import FieldView, Group, Inputs, Option, lab_error
@@ -26,6 +35,7 @@ _OPTION_FIELDS = {
     "--plan-price": ("plan_price", "enter the plan's price below"),
     "--gpu-price": ("gpu_price", "enter the GPU's price below"),
     "--board-power": ("board_power_w", "enter the board power below"),
+    "--rate": ("rate", "enter the exchange rate below"),
 }
 
 
@@ -42,10 +52,13 @@ class CostQuery:
     plan_price: float | None
     gpu_price: float | None
     board_power_w: float | None
+    currency: Currency = "USD"
+    rate: float | None = None
+    rate_date: dt.date | None = None
 
 
 def _entry_id(inputs: Inputs, name: str, catalog: Catalog, required: bool) -> str:
-    ids = [p.id for p in catalog.plans] if name == "plan" else [g.id for g in catalog.gpus]
+    ids = [p.id for p in current_plans(catalog)] if name == "plan" else [g.id for g in catalog.gpus]
     default = "" if required else (DEFAULTS[name] if DEFAULTS[name] in ids else ids[0])
     text = inputs.text(name, default)
     if not text:
@@ -66,6 +79,14 @@ def read_cost(inputs: Inputs, catalog: Catalog, *, required: bool) -> CostQuery:
         images = DEFAULT_IMAGES
     if images is None and "images_per_month" not in inputs.errors:
         inputs.fail("images_per_month", "Enter how many images you make a month.")
+    currency: Currency = inputs.choice("currency", CURRENCIES, "USD")  # type: ignore[assignment]
+    rate_text = inputs.text("rate_date", "")
+    rate_date = None
+    if rate_text:
+        try:
+            rate_date = dt.date.fromisoformat(rate_text)
+        except ValueError:
+            inputs.fail("rate_date", "Give the day the rate was quoted as YYYY-MM-DD.")
     return CostQuery(
         images_per_month=images or 0,
         plan=_entry_id(inputs, "plan", catalog, required),
@@ -78,6 +99,9 @@ def read_cost(inputs: Inputs, catalog: Catalog, *, required: bool) -> CostQuery:
         plan_price=inputs.number("plan_price", 0, 100_000, "a price in USD"),
         gpu_price=inputs.number("gpu_price", 0, 1_000_000, "a price in USD"),
         board_power_w=inputs.number("board_power_w", 1, 5000, "watts"),
+        currency=currency,
+        rate=inputs.number("rate", 0.0001, 999, "units of the currency per US dollar"),
+        rate_date=rate_date,
     )
 
 
@@ -126,10 +150,35 @@ def cost_fields(
             step=step,
         )
 
-    plans = tuple(Option(p.id, _plan_label(p)) for p in catalog.plans)
+    plans = tuple(Option(p.id, _plan_label(p)) for p in current_plans(catalog))
+    currencies = tuple(Option(c, c) for c in CURRENCIES)
     gpus = tuple(Option(g.id, g.name) for g in catalog.gpus)
     billing = (Option("monthly", "monthly"), Option("yearly", "yearly (subscriptions)"))
     use = [
+        FieldView(
+            "currency",
+            "Currency",
+            "select",
+            query.currency,
+            currencies,
+            hint="Catalog prices are USD; other currencies convert them at the rate below.",
+            error=e.get("currency", ""),
+        ),
+        number(
+            "rate",
+            "Exchange rate, units per US dollar",
+            "0.0001",
+            "999",
+            "any",
+            hint="Needed for EUR or GBP: an assumption, so give its date too.",
+        ),
+        FieldView(
+            "rate_date",
+            "Date of the rate (YYYY-MM-DD)",
+            "text",
+            inputs.raw("rate_date"),
+            error=e.get("rate_date", ""),
+        ),
         FieldView(
             "images_per_month",
             "Images a month",
@@ -156,14 +205,14 @@ def cost_fields(
         FieldView(
             "billing", "Billing", "select", query.billing, billing, error=e.get("billing", "")
         ),
-        number("plan_price", "Plan price, USD (a month, or an image)", "0", "100000", "any"),
+        number("plan_price", "Plan price (a month, or an image)", "0", "100000", "any"),
     ]
     local = [
         FieldView("gpu", "GPU", "select", query.gpu, gpus, error=e.get("gpu", "")),
-        number("gpu_price", "GPU price, USD", "0", "1000000", "any"),
+        number("gpu_price", "GPU price", "0", "1000000", "any"),
         number("board_power_w", "Board power, W", "1", "5000", "any"),
         number("seconds_per_image", "Seconds per image", "0.01", "3600", "any"),
-        number("kwh_price", "Electricity, USD per kWh", "0", "100", "any"),
+        number("kwh_price", "Electricity, per kWh", "0", "100", "any"),
         number("resale_fraction", "Resale value, fraction of the price", "0", "0.99", "0.01"),
     ]
     return [Group("Your use", use), Group("The service", service), Group("Your own GPU", local)]
@@ -174,6 +223,11 @@ def _value(a: Assumption) -> str:
         return money(a.value)
     if a.unit.startswith("USD/"):
         return f"${plain(a.value)} per {a.unit.removeprefix('USD/')}"
+    if a.unit in ("EUR", "GBP"):
+        return f"{a.value:,.2f} {a.unit}"
+    if a.unit.startswith(("EUR/", "GBP/")):
+        currency, per = a.unit.split("/", 1)
+        return f"{plain(a.value)} {currency} per {per}"
     if a.key == "resale_fraction":
         return f"{a.value:.0%} of the price"
     return f"{plain(a.value)} {a.unit}"
@@ -209,11 +263,13 @@ def cost_view(result: CostResult, sources: Mapping[str, Source]) -> dict[str, An
         "gpu": result.gpu,
         "months": result.months,
         "images": f"{result.images_per_month:,}",
-        "saas_total": money(result.saas_total),
-        "local_total": money(result.local_total),
-        "saas_monthly": money(result.saas_monthly),
-        "upfront": money(result.local_upfront),
-        "energy_monthly": money(result.energy_monthly),
+        "saas_total": money(result.saas_total, result.currency),
+        "local_total": money(result.local_total, result.currency),
+        "saas_monthly": money(result.saas_monthly, result.currency),
+        "upfront": money(result.local_upfront, result.currency),
+        "energy_monthly": money(result.energy_monthly, result.currency),
+        "gpu_hours": f"{result.gpu_hours_per_month:,.0f}",
+        "fits_in_a_month": result.fits_in_a_month,
         "energy_kwh": f"{result.energy_kwh_per_month:,.1f} kWh",
         "break_even": _break_even(result),
         "break_even_month": result.break_even_month,
@@ -221,7 +277,11 @@ def cost_view(result: CostResult, sources: Mapping[str, Source]) -> dict[str, An
         "chart": Markup(cost_chart_svg(result, id_prefix="cost-chart")),  # noqa: S704
         "assumptions": assumptions,
         "series": [
-            {"month": m.month, "saas": money(m.saas), "local": money(m.local)}
+            {
+                "month": m.month,
+                "saas": money(m.saas, result.currency),
+                "local": money(m.local, result.currency),
+            }
             for m in result.series
         ],
         "notes": list(result.notes),

@@ -20,12 +20,14 @@ def size(n: float) -> str:
 
 
 def gb(value: float) -> str:
-    """GPU memory (GB of 2³⁰ bytes, as the planner counts them)."""
-    return f"{value:.1f} GB"
+    """GPU memory, in GiB (2³⁰ bytes), as the planner and nvidia-smi count it."""
+    return f"{value:.1f} GiB"
 
 
-def money(value: float) -> str:
-    return f"${value:,.2f}" if abs(value) < 100 else f"${value:,.0f}"
+def money(value: float, currency: str = "USD") -> str:
+    """Cents under 100, whole units above: '$12.50', '$1,599', '1,375 €', '£12.00'."""
+    amount = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    return {"USD": f"${amount}", "GBP": f"£{amount}"}.get(currency, f"{amount} €")
 
 
 def plain(value: float) -> str:

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aula.content.catalog import Catalog, ModelEntry, Offload, Precision
+from aula.content.catalog import Catalog, ModelEntry, Offload, Precision, Quantiser
 from aula.labs.catalog import find_gpu, find_model
 from aula.labs.errors import LabError
 from aula.labs.planner import parse_resolution, plan
-from aula.labs.vram import OFFLOADS, PRECISIONS, VramPlan, spec_from_catalog
+from aula.labs.vram import OFFLOADS, PRECISIONS, QUANTISERS, VramPlan, spec_from_catalog
 from aula.web.labs.fields import FieldView, Group, Inputs, Option, lab_error
 from aula.web.labs.format import gb, plain
 
@@ -43,6 +43,8 @@ class VramQuery:
     resolution: str | None
     batch: int
     slicing: bool
+    encoders: Precision | None = None
+    quantiser: Quantiser | None = None
 
 
 def plannable(catalog: Catalog) -> list[ModelEntry]:
@@ -73,23 +75,23 @@ def _model(inputs: Inputs, catalog: Catalog, required: bool) -> str:
 
 
 def _gpu(inputs: Inputs, catalog: Catalog, required: bool) -> str:
-    size = inputs.number("gpu_gb", 0.1, MAX_GPU_GB, "the GPU's memory in GB")
+    size = inputs.number("gpu_gb", 0.1, MAX_GPU_GB, "the GPU's memory in GiB")
     if size is not None or "gpu_gb" in inputs.errors:
         return f"{size:g}" if size is not None else ""
     name = inputs.raw("gpu")
     if _NUMBER_GB.match(name):
         digits = re.sub(r"[^\d.]", "", name)
-        number = inputs.number("gpu", 0.1, MAX_GPU_GB, "the GPU's memory in GB", text=digits)
+        number = inputs.number("gpu", 0.1, MAX_GPU_GB, "the GPU's memory in GiB", text=digits)
         return f"{number:g}" if number is not None else ""
     if name.lower() == AUTO:
         return AUTO
     if "gpu" in inputs.values and not name:  # "another GPU" chosen, but no size given
-        inputs.fail("gpu_gb", "Give the GPU's memory in GB, or choose a GPU from the list.")
+        inputs.fail("gpu_gb", "Give the GPU's memory in GiB, or choose a GPU from the list.")
         return ""
     default = "" if required else _default([g.id for g in catalog.gpus], DEFAULTS["gpu"])
     name = name or default
     if not name:
-        inputs.fail("gpu", "Choose a GPU, give its memory in GB, or 'auto'.")
+        inputs.fail("gpu", "Choose a GPU, give its memory in GiB, or 'auto'.")
         return ""
     try:
         return find_gpu(name, catalog).id
@@ -108,6 +110,8 @@ def read_vram(inputs: Inputs, catalog: Catalog, *, required: bool) -> VramQuery:
         except LabError as exc:
             inputs.fail("resolution", exc.message)
     precision = inputs.choice("precision", PRECISIONS, "")
+    encoders = inputs.choice("encoders", PRECISIONS, "")
+    quantiser = inputs.choice("quantiser", QUANTISERS, "")
     offload = inputs.choice("offload", OFFLOADS, "none")
     return VramQuery(
         model=_model(inputs, catalog, required),
@@ -117,6 +121,8 @@ def read_vram(inputs: Inputs, catalog: Catalog, *, required: bool) -> VramQuery:
         resolution=resolution,
         batch=inputs.integer("batch", 1, 64, "a number of images") or 1,
         slicing=inputs.flag("slicing"),
+        encoders=encoders or None,  # type: ignore[arg-type]  # checked against PRECISIONS
+        quantiser=quantiser or None,  # type: ignore[arg-type]  # checked against QUANTISERS
     )
 
 
@@ -127,6 +133,8 @@ def run_plan(query: VramQuery, catalog: Catalog) -> VramPlan:
             query.model,
             query.gpu,
             precision=query.precision,
+            encoders=query.encoders,
+            quantiser=query.quantiser,
             offload=query.offload,
             resolution=query.resolution,
             batch=query.batch,
@@ -144,7 +152,7 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
     """The form, showing what was asked (or what was typed, when it could not be used)."""
     errors = inputs.errors
     models = tuple(Option(m.id, m.name) for m in plannable(catalog))
-    gpus = tuple(Option(g.id, f"{g.name} ({g.vram_gb.value:g} GB)") for g in catalog.gpus)
+    gpus = tuple(Option(g.id, f"{g.name} ({g.vram_gb.value:g} GiB)") for g in catalog.gpus)
     typed_gb = inputs.raw("gpu_gb") or (query.gpu if _NUMBER_GB.match(query.gpu) else "")
     model = FieldView(
         "model", "Model", "select", query.model, models, error=errors.get("model", "")
@@ -161,7 +169,7 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
         ),
         FieldView(
             "gpu_gb",
-            "Or any GPU: its memory in GB",
+            "Or any GPU: its memory in GiB",
             "number",
             typed_gb,
             hint="When filled, it is used instead of the list.",
@@ -178,8 +186,26 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
             "select",
             query.precision or "",
             (Option("", "the model's usual"), *(Option(p, p) for p in PRECISIONS)),
-            hint="fp8, int8 and nf4 quantise the denoiser; text encoders and VAE stay 16-bit.",
+            hint="The denoiser's format: fp8/int8/nf4/int4, or GGUF q8_0 to q2_k.",
             error=errors.get("precision", ""),
+        ),
+        FieldView(
+            "encoders",
+            "Text encoders",
+            "select",
+            query.encoders or "",
+            (Option("", "16-bit (not quantised)"), *(Option(p, p) for p in PRECISIONS)),
+            hint="Quantising T5 too is common with bitsandbytes, torchao and quanto.",
+            error=errors.get("encoders", ""),
+        ),
+        FieldView(
+            "quantiser",
+            "Quantising library",
+            "select",
+            query.quantiser or "",
+            (Option("", "the precision's usual"), *(Option(q, q) for q in QUANTISERS)),
+            hint="bitsandbytes 8-bit parts cannot be offloaded; fp8 layerwise skips some layers.",
+            error=errors.get("quantiser", ""),
         ),
         FieldView(
             "offload",
@@ -246,8 +272,10 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         "peak_step": peak_step,
         "reserve": gb(result.reserve_gb),
         "needed": gb(result.needed_gb),
+        "needed_range": f"{result.range_gb[0]:.1f}–{result.range_gb[1]:.1f} GiB",
         "fits": result.fits,
-        "verdict": "Fits" if result.fits else "Does not fit",
+        "verdict": result.verdict.capitalize(),
+        "unsure": result.verdict == "may not fit",
         "usage_value": f"{usage.used_fraction:.3f}",
         "usage_label": usage.label,
         "usage_percent": usage.percent,
@@ -262,5 +290,5 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         "notes": list(result.notes),
         "auto": query.gpu == AUTO,
         "auto_note": AUTO_NOTE,
-        "reserve_note": f"{plain(result.reserve_gb)} GB kept free for the CUDA context",
+        "reserve_note": f"{plain(result.reserve_gb)} GiB kept free for the CUDA context",
     }

@@ -28,7 +28,7 @@ print("You rented access; the model was never yours.")
 from aula.labs.cost import cost_of_ownership  # noqa: E402
 
 print("\nrent or buy, 2,000 images a month (the GPU's power included)")
-for plan in ("midjourney-standard", "dall-e-3-standard"):
+for plan in ("midjourney-standard", "gemini-3-1-flash-image-1k"):
     cost = cost_of_ownership(images_per_month=2000, plan=plan, gpu="rtx-4090", months=24)
     when = cost.break_even_month or cost.break_even_later
     verdict = f"the GPU pays for itself in month {when}" if when else "renting stays cheaper"

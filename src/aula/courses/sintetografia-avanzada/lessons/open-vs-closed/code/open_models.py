@@ -1,21 +1,33 @@
 # open_models.py: the Open Frontier's best-known models, what you download, and on what terms.
-# (D) = derived from component sizes, not quoted by the source.
+# From the course catalog (catalog.yaml); (D) derived (e.g. file bytes ÷ 2), (U) uncertain
+# (third-party or not on the model card itself).
+from aula.labs.catalog import default_catalog
 
-OPEN_MODELS = [  # (name, parameters, download, licence, source id)
-    ("SD 1.5", "1.07B (D)", "2.13 GB fp16", "CreativeML OpenRAIL-M", "sd15-model-card"),
-    ("SDXL base 1.0", "3.5B", "6.94 GB fp16", "CreativeML OpenRAIL++-M", "sdxl-model-card"),
-    ("SD3.5 Large", "8B", "16.5 GB", "Stability Community", "sd35-blog"),
-    ("FLUX.1 [dev]", "12B", "23.8 GB bf16", "FLUX.1-dev Non-Commercial", "flux-dev-model-card"),
-    ("FLUX.1 [schnell]", "12B", "23.8 GB bf16", "Apache-2.0", "flux-schnell-model-card"),
+catalog = default_catalog()
+SHOWN = [
+    "sd15", "sdxl", "sd35-large", "flux-dev", "flux-schnell",
+    "flux1-kontext-dev", "flux2-dev", "flux2-klein-4b", "qwen-image", "hidream-i1",
 ]
 
-print(f"{'model':<17} {'params':<10} {'download':<13} licence")
-for name, params, download, licence, _source in OPEN_MODELS:
-    print(f"{name:<17} {params:<10} {download:<13} {licence}")
-print("(D) derived from its parts.")
-print("FLUX.1 also needs a T5 text encoder: 4.76B, 9.52 GB.")  # flux-dev-model-card
+
+def marks(fact):
+    return ("(D)" if fact.derived else "") + ("(U)" if fact.uncertain else "")
+
+
+print(f"{'model':<27} {'params':<9} {'download':<15} licence")
+for model_id in SHOWN:
+    m = catalog.model(model_id)
+    p = m.parameters_b
+    params = f"{p.value:g}B{marks(p)}" if p else "?"
+    f = min(m.files, key=lambda f: f.size_gb.value, default=None)  # the smallest download
+    download = f"{f.size_gb.value:g} GB {f.precision}" if f else "–"
+    licence = m.license.value.split(":")[0].split(" (")[0] + marks(m.license)
+    print(f"{m.name:<27} {params:<9} {download:<15} {licence}")
+
+t5 = next(c for c in catalog.model("flux-dev").components if c.id == "t5")
+print(f"FLUX.1 also needs a T5 text encoder: {t5.parameters_b.value:g}B parameters.")
 
 print("\nOpen weights still come with terms:")
-print("  Stability Community: free under $1M yearly revenue")  # sd35-blog
-print("  FLUX.1 [dev]: non-commercial licence; read it before client work")
-print("  FLUX.1 [schnell]: Apache-2.0, a permissive licence")
+for model_id in ("sd35-medium", "flux-dev", "flux-schnell", "hidream-i1"):
+    m = catalog.model(model_id)
+    print(f"  {m.name}: {m.license.value}")

@@ -1,29 +1,36 @@
 # walled_gardens.py: what the convenience costs, as the vendors publish it.
-# Prices in USD, checked 2026-11-01; prices change, so check the source before relying on them.
+# Every price comes from the course catalog (catalog.yaml), with its source and the day it was
+# checked; prices change, so check the source before relying on them. USD.
+from aula.labs.catalog import default_catalog
 
-MIDJOURNEY = [  # midjourney-plans: (plan, monthly, per month if billed yearly, fast GPU h, Stealth)
-    ("Basic", 10, 8, 3.3, False),
-    ("Standard", 30, 24, 15, False),
-    ("Pro", 60, 48, 30, True),
-    ("Mega", 120, 96, 60, True),
-]
-DALLE3_API = {  # openai-pricing: USD per image
-    "standard 1024x1024": 0.04,
-    "standard wide": 0.08,
-    "HD 1024x1024": 0.08,
-    "HD wide": 0.12,
-}
+catalog = default_catalog()
+plans = {p.id: p for p in catalog.plans}
 
 print("Midjourney  monthly  yearly*  fast GPU  $/fast h  private")
-for plan, monthly, yearly, hours, stealth in MIDJOURNEY:
-    private = "Stealth" if stealth else "no"
+for plan_id in ("midjourney-basic", "midjourney-standard", "midjourney-pro", "midjourney-mega"):
+    p = plans[plan_id]
+    monthly, yearly = p.monthly_usd.value, p.yearly_monthly_usd.value
+    hours = p.fast_gpu_hours.value
+    private = "Stealth" if p.stealth.value else "no"
     per_hour = monthly / hours  # derived: what one hour of fast GPU time costs you
-    prices = f"{f'${monthly}':>7}  {f'${yearly}':>7}"
-    print(f"{plan:<10} {prices}  {hours:>6} h  {per_hour:>8.2f}  {private}")
-print("* per month, billed yearly")
+    name = p.name.removeprefix("Midjourney ")
+    prices = f"{f'${monthly:g}':>7}  {f'${yearly:g}':>7}"
+    print(f"{name:<10} {prices}  {hours:>6g} h  {per_hour:>8.2f}  {private}")
+print(f"* per month, billed yearly (checked {plans['midjourney-pro'].monthly_usd.checked})")
 
-print("\nDALL-E 3 API, per image")
-for size, price in DALLE3_API.items():
-    print(f"  {size:<20} ${price:.2f}   x 500 images = ${price * 500:,.0f}")
+print("\nPer-image APIs on sale today   per image   x 500 images")
+for p in catalog.plans:
+    if p.per_image_usd is None or p.retired is not None:
+        continue
+    price = p.per_image_usd
+    mark = " (U)" if price.uncertain else ""
+    print(f"  {p.name:<36} ${price.value:<7.4g} ${price.value * 500:>7,.2f}{mark}")
+gpt = catalog.model("gpt-image")
+print(f"  {gpt.name}: {gpt.price.value}")
 
+print("\nHistory: the walled garden can close. Retired APIs and what they cost:")
+for model in catalog.models:
+    if model.retired is not None:
+        print(f"  {model.name}: shut down {model.retired.value}; {model.price.value}")
 print("\nEither way you rent access: the model never becomes yours.")
+print("(U) uncertain: third-party summaries of the vendor's price page.")
