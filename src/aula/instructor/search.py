@@ -41,7 +41,7 @@ KIND_PRIOR = {
 class Calibration:
     """Thresholds fitted on bench/instructor_questions.yaml; see docs/instructor.md."""
 
-    min_confidence: float = 0.35  # refuse below this, with BM25 alone
+    min_confidence: float = 0.375  # refuse below this, with BM25 alone
     min_confidence_e5: float = 0.3  # refuse below this, with embeddings
     margin_floor: float = 0.03  # cosine above the median chunk's that means "unrelated" (→ 0)
     margin_ceiling: float = 0.12  # … and that means "about this" (→ 1)
