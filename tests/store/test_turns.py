@@ -21,3 +21,9 @@ def test_turns_belong_to_their_learner_and_go_with_a_reset(store: Store) -> None
     assert [t.question for t in store.recent_turns("ben")] == ["What is VRAM?"]
     assert store.reset_learner("ana")
     assert store.recent_turns("ana") == []
+
+
+def test_nul_characters_are_dropped_on_every_engine(store: Store) -> None:
+    store.record_turn("ana", "What\x00 is VRAM?", "The memory\x00 on your GPU.", T0)
+    turn = store.recent_turns("ana")[-1]
+    assert (turn.question, turn.answer) == ("What is VRAM?", "The memory on your GPU.")

@@ -143,13 +143,16 @@ class Store:
     def record_turn(
         self, learner_id: str, question: str, answer: str, at: datetime | None = None
     ) -> None:
-        """Keep the question and its answer; only the learner's last 3 turns are kept."""
+        """Keep the question and its answer; only the learner's last 3 turns are kept. NUL
+        characters, which PostgreSQL text cannot hold, are dropped on both engines."""
         learner_id = check_id("learner_id", learner_id)
+        question = question.replace("\x00", "")[:2000]
+        answer = answer.replace("\x00", "")[:4000]
         when = instant_or_now("at", at)
 
         def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
-            turns.record(connection, learner_id, question[:2000], answer[:4000], when)
+            turns.record(connection, learner_id, question, answer, when)
 
         self._write(work)
 
