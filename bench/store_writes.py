@@ -1,6 +1,7 @@
 """Acknowledged answers per second, as ratios against raw sqlite3 inserts in the same run.
 
     .venv/bin/python bench/store_writes.py [--answers N] [--threads T] [--dir FOLDER]
+        [--http-answers N] [--http-clients C] [--workers W] [--no-http]
 
 The baseline is what a server without group commit can at best do: plain ``sqlite3``, WAL,
 ``synchronous=FULL``, one ``INSERT`` and one ``COMMIT`` (one fsync) per answer, into the same
@@ -10,11 +11,18 @@ SQLite (``synchronous=FULL``, Aula's default, and ``NORMAL``) in a temporary fil
 default the system's temporary folder: put it on the disk the real database lives on), and
 on PostgreSQL when AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL is set (in a throwaway
 schema). One function per measurement, each returning answers per second.
+
+Also, through HTTP (``--no-http`` leaves it out): the real ``aula serve`` (a temporary SQLite
+file, ``--workers`` processes) answering C learners at once, each posting its answers to
+``POST /api/answers`` (JSON, CSRF token) one after the other, as fast as they are acknowledged.
+Target (issue 11): >= 2,000 acknowledged answers/s on SQLite on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import secrets
 import sqlite3
@@ -25,8 +33,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+import aiohttp
+import httpx
 import psycopg
 import sqlalchemy as sa
+from server import aula_server
 
 from aula.store import Store
 from aula.store.engine import Synchronous
@@ -105,6 +116,36 @@ def store_answers(open_store: Opener, answers: int, threads: int) -> tuple[float
         return per_second, batching
 
 
+async def http_learner(url: str, questions: list[tuple[str, str]], count: int) -> int:
+    """One learner posting ``count`` answers one after the other; returns those acknowledged."""
+    jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keeps the cookie of an IP address
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(base_url=url, cookie_jar=jar, timeout=timeout) as session:
+        async with session.get("/api/session") as response:
+            token = json.loads(await response.read())["csrf_token"]
+        acknowledged = 0
+        for i in range(count):
+            question, choice = questions[i % len(questions)]
+            body = {"question_id": question, "choice_ids": [choice]}
+            headers = {"X-CSRF-Token": token}
+            async with session.post("/api/answers", json=body, headers=headers) as response:
+                await response.read()
+                acknowledged += response.status == 200
+        return acknowledged
+
+
+async def http_answers(url: str, answers: int, clients: int) -> tuple[float, int]:
+    """Acknowledged answers/s from ``clients`` learners at once, and how many were not."""
+    lesson = httpx.get(f"{url}/api/lessons/open-vs-closed", timeout=30).json()
+    questions = [(q["id"], q["choices"][0]["id"]) for q in lesson["questions"] if q["choices"]]
+    each = answers // clients
+    await http_learner(url, questions, 5)  # warm up
+    start = time.perf_counter()
+    done = await asyncio.gather(*(http_learner(url, questions, each) for _ in range(clients)))
+    elapsed = time.perf_counter() - start
+    return sum(done) / elapsed, each * clients - sum(done)
+
+
 def cases(folder: Path) -> dict[str, Opener]:
     found: dict[str, Opener] = {
         "store, sqlite FULL": lambda: sqlite_store(folder, "FULL"),
@@ -121,6 +162,10 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go")
+    parser.add_argument("--http-answers", type=int, default=4000)
+    parser.add_argument("--http-clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1, help="aula serve's processes")
+    parser.add_argument("--no-http", action="store_true", help="only the in-process cases")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aula-bench-", dir=options.dir) as temp:
         folder = Path(temp)
@@ -130,6 +175,15 @@ def main() -> None:
         baseline = raw_sqlite_inserts(folder, options.answers)
         print(f"\n{options.answers} answers; baseline: {BASELINE}")
         print(f"  {BASELINE:<40} {baseline:9,.0f} answers/s   1.00x")
+        if not options.no_http:
+            with aula_server(workers=options.workers, folder=folder) as server:
+                served, missed = asyncio.run(
+                    http_answers(server.url, options.http_answers, options.http_clients)
+                )
+            label = f"HTTP, aula serve {options.workers}w, {options.http_clients} learners"
+            note = f"   ({missed} not acknowledged)" if missed else ""
+            ratio = served / baseline
+            print(f"  {label:<40} {served:9,.0f} answers/s {ratio:6.2f}x{note}")
         for threads in (1, options.threads):
             for name, opener in found.items():
                 per_second, batching = store_answers(opener, options.answers, threads)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -14,6 +15,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from aula.content import load_course
 
@@ -161,3 +163,64 @@ def test_a_broken_course_stops_the_server_with_file_and_line(mini_course: Path) 
     assert result.returncode == 1
     assert "mini-course/lessons/basics/nodes/02-second.yaml:2: YAML syntax" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _processes_in_group(group: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":  # pgrp; zombies are already gone
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_sigterm_stops_two_workers_while_they_start(tmp_path: Path) -> None:
+    """A SIGTERM to the main process while granian's workers load the course stops them all.
+
+    It used to be lost in a worker that had not yet set its own handler (7 of 8 tries hung).
+    """
+    for pause in (0.0, 0.3, 0.8):
+        env = {**os.environ, "AULA_DATA_DIR": str(tmp_path), "AULA_EMBEDDINGS": "off"}
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "aula",
+                "serve",
+                "--port",
+                str(free_port()),
+                "-s",
+                "workers",
+                "2",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            assert proc.stdout is not None
+            seen = []
+            for line in proc.stdout:  # granian logs each worker it spawns
+                seen.append(line)
+                if "Spawning worker-2" in line:
+                    break
+            assert "Spawning worker-2" in seen[-1], "".join(seen)
+            time.sleep(pause)  # the workers are loading the course now
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"aula serve did not stop within 20 s of SIGTERM (pause {pause} s)")
+            time.sleep(0.2)
+            assert _processes_in_group(proc.pid) == [], "a worker outlived the server"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            if proc.stdout:
+                proc.stdout.close()

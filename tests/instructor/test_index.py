@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -89,3 +91,49 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(mini_course: Path, tmp_path: Pat
     assert "build_ms" in again.index.timings
     healed = Instructor.for_course(course, embeddings=False, cache_dir=tmp_path, settings=OFFLINE)
     assert "load_ms" in healed.index.timings
+
+
+def test_the_kept_bm25_matrix_scores_as_bm25s_does(mini_course: Path, tmp_path: Path) -> None:
+    import bm25s
+
+    from aula.instructor.language import content_stems
+
+    course = load_course(mini_course, cache_dir=tmp_path / "snippets")
+    built = ix.build(course)
+    ix.save(built, tmp_path / "index")
+    loaded = ix.load(course, tmp_path / "index")
+    assert loaded is not None
+    tokens = [content_stems(c.text, built.lang) or [""] for c in built.chunks]
+    reference = bm25s.BM25()
+    reference.index(tokens, show_progress=False)
+    usable = {s: t for s, t in reference.vocab_dict.items() if s}
+    assert usable
+    for stem, tid in usable.items():
+        expected = reference.get_scores_from_ids([tid])
+        assert np.allclose(loaded.term_scores(stem), expected), stem
+        assert loaded.idf(stem) == built.idf(stem)
+    assert not loaded.term_scores("never-in-the-course").any()
+
+
+def test_a_cached_index_is_searched_without_importing_bm25s_or_scipy(
+    mini_course: Path, tmp_path: Path
+) -> None:
+    probe = f"""
+import sys
+from pathlib import Path
+from aula.content import load_course
+from aula.instructor import Instructor
+from aula.instructor.settings import InstructorSettings
+course = load_course(Path({str(mini_course)!r}), cache_dir=Path({str(tmp_path)!r}))
+instructor = Instructor.for_course(
+    course, embeddings=False, backend=None, cache_dir=Path({str(tmp_path)!r}),
+    settings=InstructorSettings(),
+)
+assert instructor.ask("What is on the graphics card?").sources
+print(sorted({{m.split(".")[0] for m in sys.modules if m.startswith(("bm25s", "scipy"))}}))
+"""
+    run = [sys.executable, "-c", probe]
+    first = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "['bm25s', 'scipy']"  # building uses bm25s
+    again = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == "[]"

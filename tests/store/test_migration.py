@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,9 @@ from aula.store.migration import (
     alembic_config,
     current_revision,
     head_revision,
+    stored_revision,
     upgrade,
+    written_head,
 )
 from aula.store.schema import metadata
 
@@ -125,3 +129,28 @@ def test_servers_starting_together_migrate_once(database_url: str) -> None:
     with connected(database_url) as connection:
         assert current_revision(connection) == head_revision()
         assert drift(connection, metadata) == []
+
+
+def test_the_head_read_without_alembic_is_alembics_head() -> None:
+    # The fast check at start reads the revision files itself; it must agree with Alembic.
+    assert written_head() == head_revision()
+
+
+def test_the_stored_revision_is_read_without_alembic(database_url: str) -> None:
+    with connected(database_url) as connection:
+        assert stored_revision(connection) is None
+    Store.open(database_url).close()
+    with connected(database_url) as connection:
+        assert stored_revision(connection) == current_revision(connection) == head_revision()
+
+
+def test_opening_an_up_to_date_store_does_not_import_alembic(database_url: str) -> None:
+    Store.open(database_url).close()
+    probe = (
+        "import sys; from aula.store import Store; Store.open(sys.argv[1]).close(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('alembic', 'mako'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, database_url], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
 from aula import __version__
-from aula.cli.ask import ask
-from aula.cli.check import check
-from aula.cli.lab import lab
-from aula.cli.schema import schema_command
-from aula.cli.serve import serve
+
+# Each command is imported when it runs (click's "lazy loading" pattern): ``aula ask`` need
+# not import the web server and the database, nor ``aula serve`` the labs.
+COMMANDS = {
+    "ask": "aula.cli.ask:ask",
+    "check": "aula.cli.check:check",
+    "lab": "aula.cli.lab:lab",
+    "schema": "aula.cli.schema:schema_command",
+    "serve": "aula.cli.serve:serve",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
 @click.version_option(__version__, prog_name="aula")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -24,14 +47,9 @@ def main(ctx: click.Context) -> None:
     With no command, ``aula`` runs ``aula serve``.
     """
     if ctx.invoked_subcommand is None:
+        serve = main.get_command(ctx, "serve")
+        assert serve is not None
         ctx.invoke(serve)
-
-
-main.add_command(check)
-main.add_command(serve)
-main.add_command(schema_command)
-main.add_command(lab)
-main.add_command(ask)
 
 
 def run() -> None:

@@ -82,22 +82,30 @@ def serve(
     _run(settings.host, settings.port, settings.workers, reload)
 
 
+# Seconds granian waits for a worker to stop before killing it: a net for a stop that reaches a
+# worker in the instant between its fork and ``granian_worker_app`` (see there), and for a
+# request stuck longer than this (an instructor question to a slow model) at shutdown.
+WORKERS_KILL_TIMEOUT = 10
+
+
 def _run(host: str, port: int, workers: int, reload: bool) -> None:
-    target = "aula.web.asgi:app_from_environment"
     if reload:
         import uvicorn
 
-        uvicorn.run(target, factory=True, host=host, port=port, reload=True)
+        uvicorn.run(
+            "aula.web.asgi:app_from_environment", factory=True, host=host, port=port, reload=True
+        )
         return
     from granian import Granian
     from granian.constants import Interfaces
 
     Granian(
-        target,
+        "aula.web.asgi:granian_worker_app",
         address=host,
         port=port,
         interface=Interfaces.ASGI,
         workers=workers,
         factory=True,
         log_access=False,
+        workers_kill_timeout=WORKERS_KILL_TIMEOUT,
     ).serve()

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aula
-from aula.content.build import build_course
+from aula.content import cache
 from aula.content.findings import CourseError, Finding
-from aula.content.freshness import stale_facts
 from aula.content.model import Course
-from aula.content.reader import read_course
-from aula.content.rules import check_rules
-from aula.content.snippets import SnippetRunner
+from aula.content.snippets import default_cache_dir
 
 BUILTIN_COURSE = "sintetografia-avanzada"
 
@@ -52,8 +49,45 @@ def check_course(
 ) -> CheckReport:
     """Read, validate and build a course, collecting every problem rather than the first.
 
-    With ``max_age_days``, every source or fact checked longer ago than that is a warning."""
+    With ``max_age_days``, every source or fact checked longer ago than that is a warning.
+
+    With ``use_cache`` (and no ``max_age_days``: those warnings depend on the day), a course
+    built before from the very same files comes from the cache (``content/cache.py``); the
+    parsers, Markdown and Pygments are then not even imported."""
     root = (root or builtin_course_path()).resolve()
+    keep = use_cache and max_age_days is None
+    folder = (cache_dir or default_cache_dir()) / "courses"
+    key = cache.course_key(root, run_snippets=run_snippets) if keep else ""
+    if keep and (cached := cache.read(folder, key)) is not None:
+        return CheckReport(cached.course, cached.findings, 0)
+    report = _build(
+        root,
+        run_snippets=run_snippets,
+        use_cache=use_cache,
+        cache_dir=cache_dir,
+        max_age_days=max_age_days,
+        today=today,
+    )
+    if keep and report.ok:
+        cache.write(folder, key, report)
+    return report
+
+
+def _build(
+    root: Path,
+    *,
+    run_snippets: bool,
+    use_cache: bool,
+    cache_dir: Path | None,
+    max_age_days: int | None,
+    today: dt.date | None,
+) -> CheckReport:
+    from aula.content.build import build_course
+    from aula.content.freshness import stale_facts
+    from aula.content.reader import read_course
+    from aula.content.rules import check_rules
+    from aula.content.snippets import SnippetRunner
+
     parsed, findings = read_course(root)
     if parsed is None:
         return CheckReport(None, sorted(findings))

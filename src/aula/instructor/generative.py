@@ -14,10 +14,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from aula.instructor.answer import Kind
 from aula.instructor.language import Lang
@@ -123,6 +124,8 @@ class OpenAICompatibleBackend:
         own_hosts: Sequence[str] = (),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        import httpx  # here, not at the top: ``aula ask`` offline need not import it
+
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {base_url!r}")
@@ -140,6 +143,8 @@ class OpenAICompatibleBackend:
         )
 
     def generate(self, prompt: Prompt) -> str:
+        import httpx
+
         body = {
             "model": self.model,
             "messages": messages(prompt),

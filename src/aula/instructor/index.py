@@ -4,6 +4,10 @@ Built once per course and kept on disk, keyed by the index version, the course's
 and a digest of the chunk texts themselves (the fingerprint does not cover snippet output,
 which the Terminal chunks quote). A restart with an unchanged course loads instead of
 rebuilding; the embeddings, the only slow part, are kept per model.
+
+bm25s computes the BM25 scores when an index is built; the cache keeps its score matrix as
+plain arrays, so a cached index is searched with numpy alone (importing bm25s imports SciPy,
+which costs more than loading and searching the whole index).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 
 from aula.content.model import Course
@@ -30,8 +33,72 @@ from aula.instructor.chunks import Chunk, course_chunks, translated_chunks
 from aula.instructor.embeddings import Embedder, Vectors
 from aula.instructor.language import LANGS, Lang, content_stems
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 NAME_MIN_IDF = 1.0  # a word in more than about a third of the chunks does not name one
+
+
+@dataclass(frozen=True)
+class Bm25Matrix:
+    """bm25s's precomputed BM25 scores: a sparse matrix in CSC form, one column per stem
+    (``vocab_dict`` gives its number), one row per chunk."""
+
+    vocab_dict: dict[str, int]
+    data: np.ndarray[Any, np.dtype[np.float32]]
+    indices: np.ndarray[Any, np.dtype[np.int64]]
+    indptr: np.ndarray[Any, np.dtype[np.int64]]
+    num_docs: int
+
+    @classmethod
+    def index(cls, tokens: list[list[str]]) -> Bm25Matrix:
+        import bm25s
+
+        retriever = bm25s.BM25()  # Lucene's variant: no score for absent terms
+        retriever.index(tokens, show_progress=False)
+        scores = retriever.scores
+        return cls(
+            {str(k): int(v) for k, v in retriever.vocab_dict.items()},
+            np.asarray(scores["data"], np.float32),
+            np.asarray(scores["indices"], np.int64),
+            np.asarray(scores["indptr"], np.int64),
+            int(scores["num_docs"]),
+        )
+
+    def document_frequency(self, tid: int) -> int:
+        if tid + 1 >= len(self.indptr):
+            return 0
+        return int(self.indptr[tid + 1] - self.indptr[tid])
+
+    def get_scores_from_ids(self, ids: list[int]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """Each chunk's summed score for the stems ``ids`` (as ``bm25s.BM25`` computes it)."""
+        scores = np.zeros(self.num_docs, dtype=np.float32)
+        for tid in ids:
+            if tid + 1 >= len(self.indptr):
+                continue  # bm25s's last id (the empty token) has no column
+            start, end = self.indptr[tid], self.indptr[tid + 1]
+            np.add.at(scores, self.indices[start:end], self.data[start:end])
+        return scores
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "vocab.json").write_text(json.dumps(self.vocab_dict, ensure_ascii=False))
+        with (folder / "scores.npz").open("wb") as fh:
+            np.savez(
+                fh,
+                data=self.data,
+                indices=self.indices,
+                indptr=self.indptr,
+                num_docs=np.array(self.num_docs),
+            )
+
+    @classmethod
+    def load(cls, folder: Path) -> Bm25Matrix:
+        vocab = json.loads((folder / "vocab.json").read_text("utf-8"))
+        with np.load(folder / "scores.npz") as arrays:
+            data, indices, indptr = arrays["data"], arrays["indices"], arrays["indptr"]
+            num_docs = int(arrays["num_docs"])
+        if not isinstance(vocab, dict) or len(indptr) not in (len(vocab), len(vocab) + 1):
+            raise ValueError("damaged BM25 matrix")
+        return cls(vocab, data, indices, indptr, num_docs)
 
 
 @dataclass
@@ -42,7 +109,7 @@ class CourseIndex:
     course_id: str
     lang: Lang
     chunks: tuple[Chunk, ...]
-    bm25: Any  # bm25s.BM25, untyped
+    bm25: Bm25Matrix
     sentence_stems: tuple[tuple[frozenset[str], ...], ...]
     subject_stems: tuple[frozenset[str], ...]
     primary: bool = True  # the course's own language; False for a translation's index
@@ -57,8 +124,7 @@ class CourseIndex:
     def idf(self, stem: str) -> float:
         """Lucene's idf, as bm25s scores it; a stem the course never uses gets the highest."""
         tid = self.bm25.vocab_dict.get(stem)
-        indptr = self.bm25.scores["indptr"]
-        df = 0 if tid is None else int(indptr[tid + 1] - indptr[tid])
+        df = 0 if tid is None else self.bm25.document_frequency(tid)
         n = self.size
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
@@ -120,8 +186,7 @@ def build(course: Course, lang: Lang | None = None) -> CourseIndex:
     start = time.perf_counter()
     lang, chunks = chunks_in(course, lang)
     tokens = [content_stems(c.text, lang) or [""] for c in chunks]
-    retriever = bm25s.BM25()
-    retriever.index(tokens, show_progress=False)
+    retriever = Bm25Matrix.index(tokens)
     stems = tuple(tuple(frozenset(content_stems(s, lang)) for s in c.sentences) for c in chunks)
     key, subjects = index_key(course, chunks), _subjects(chunks, lang)
     index = CourseIndex(key, course.id, lang, chunks, retriever, stems, subjects)
@@ -211,7 +276,7 @@ def save(index: CourseIndex, root: Path) -> None:
     if not (folder / "chunks.json").exists():
 
         def write(tmp: Path) -> None:
-            index.bm25.save(str(tmp / "bm25"), show_progress=False)
+            index.bm25.save(tmp / "bm25")
             stems = [[sorted(s) for s in per] for per in index.sentence_stems]
             data = {
                 "lang": index.lang,
@@ -257,10 +322,10 @@ def load(course: Course, root: Path, wanted: Lang | None = None) -> CourseIndex 
         return None
     try:
         data = json.loads((folder / "chunks.json").read_text("utf-8"))
-        retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+        retriever = Bm25Matrix.load(folder / "bm25")
         stems = tuple(tuple(frozenset(s) for s in per) for per in data["sentence_stems"])
         lang = next(code for code in LANGS if code == data["lang"])
-        if len(stems) != len(chunks):
+        if len(stems) != len(chunks) or retriever.num_docs != len(chunks):
             raise ValueError("index does not match its chunks")
     except (OSError, ValueError, KeyError, TypeError, StopIteration):
         shutil.rmtree(folder, ignore_errors=True)  # damaged: the next save writes it anew

@@ -6,14 +6,17 @@ gets the same stem; Snowball's Spanish stemmer drops acute accents itself, so no
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 from typing import Literal
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_SPANISH
 
 Lang = Literal["en", "es"]
 LANGS: tuple[Lang, ...] = ("en", "es")
@@ -61,8 +64,28 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=4)
 def _stopwords(lang: Lang) -> frozenset[str]:
-    base = STOPWORDS_EN_PLUS if lang == "en" else STOPWORDS_SPANISH
+    lists = _bm25s_stopwords()
+    base = lists.STOPWORDS_EN_PLUS if lang == "en" else lists.STOPWORDS_SPANISH
     return frozenset(fold(w) for w in base)
+
+
+def _bm25s_stopwords() -> ModuleType:
+    """bm25s's stopword lists, from its data module alone: ``import bm25s.stopwords`` runs
+    ``bm25s/__init__.py`` first, which imports SciPy, and searching needs neither."""
+    if (loaded := sys.modules.get("bm25s.stopwords")) is not None:
+        return loaded
+    package = importlib.util.find_spec("bm25s")  # finds it without running it
+    folders = package.submodule_search_locations if package else None
+    if not folders:
+        raise ModuleNotFoundError("bm25s is not installed")
+    spec = importlib.util.spec_from_file_location(
+        "aula_bm25s_stopwords", Path(next(iter(folders))) / "stopwords.py"
+    )
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError("bm25s has no stopwords module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @lru_cache(maxsize=4)

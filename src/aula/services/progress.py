@@ -216,15 +216,30 @@ def _judged(course: Course, lesson: Lesson, records: LessonRecords) -> LessonSta
 
 
 def lesson_state(
-    store: Store, course: Course, learner_id: str, lesson: Lesson, answer_id: int | None = None
+    store: Store | None,
+    course: Course,
+    learner_id: str,
+    lesson: Lesson,
+    answer_id: int | None = None,
 ) -> LessonState:
-    """The learner's state in one lesson (one transaction). Blocking: call it from a thread."""
+    """The learner's state in one lesson (one transaction). Blocking: call it from a thread.
+
+    ``store`` is None for a learner known to have nothing stored (an id minted just now)."""
+    if store is None:
+        return _state(course, lesson, NOTHING)
     records = store.lesson_records(learner_id, [lesson.id], snapshot_version(course), answer_id)
     return _state(course, lesson, records[lesson.id])
 
 
-def course_states(store: Store, course: Course, learner_id: str) -> list[LessonState]:
-    """The learner's state in every lesson of the course, in one transaction."""
+def course_states(store: Store | None, course: Course, learner_id: str) -> list[LessonState]:
+    """The learner's state in every lesson of the course, in one transaction (none when
+    ``store`` is None: see ``lesson_state``)."""
+    if store is None:
+        return [_state(course, lesson, NOTHING) for lesson in course.lessons]
     ids = [lesson.id for lesson in course.lessons]
     records = store.lesson_records(learner_id, ids, snapshot_version(course))
     return [_state(course, lesson, records[lesson.id]) for lesson in course.lessons]
+
+
+NOTHING = LessonRecords(snapshot=None, answers=[], views=[], position=None)
+"""What the store holds about a learner who has never written anything."""

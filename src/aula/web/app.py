@@ -9,11 +9,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 
 from aula.learning import InvalidAnswer
 from aula.services.reviews import NothingToReview
-from aula.web.aula import HERE, Aula, aula_of
+from aula.web.aula import Aula, aula_of
+from aula.web.compression import compression
 from aula.web.errors import http_error, invalid_answer, nothing_to_review, server_error
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.routes import all_routes
@@ -34,11 +34,12 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
 
     routes: list[BaseRoute] = [
         *all_routes(),
-        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/static", app=aula.assets, name="static"),
     ]
     app = Starlette(
         routes=routes,
         middleware=[
+            *compression(),  # zstd, brotli or gzip, as the client accepts
             Middleware(SecurityHeadersMiddleware),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],

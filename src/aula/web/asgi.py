@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -45,3 +46,19 @@ def app_from_environment() -> Starlette:
     """The factory granian calls in each worker: settings come from the serving command."""
     overrides = json.loads(os.environ.get(OVERRIDES_VARIABLE, "{}"))
     return build_app(from_process(overrides))
+
+
+def granian_worker_app() -> Starlette:
+    """The factory each granian worker calls: ``app_from_environment`` with a stop that works
+    while the worker is still loading.
+
+    Granian forks its workers from the main process, so a worker starts with the main
+    process's Python SIGTERM handler, which only raises a flag in the main process's copy of
+    the server: a SIGTERM sent while the worker loads the course and the index (a second or
+    two) was lost, the worker went on to serve, and the main process waited on it forever.
+    With the default action back, a stop during loading ends the worker at once; granian sets
+    the worker's own handlers when this returns and it starts serving.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return app_from_environment()

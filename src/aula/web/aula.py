@@ -6,7 +6,6 @@ computed once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +24,7 @@ from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
 from aula.store import Store
+from aula.web.assets import Assets
 from aula.web.fragments import FragmentExtension
 from aula.web.identity import Identity
 
@@ -58,16 +58,12 @@ class Aula:
         self.env.globals["course"] = self.course
 
     @cached_property
-    def _static_versions(self) -> dict[str, str]:
-        # A content hash in each asset URL lets browsers cache assets for a year.
-        return {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-            for p in (HERE / "static").iterdir()
-            if p.is_file()
-        }
+    def assets(self) -> Assets:
+        """The static files; a content hash in each URL lets browsers keep them for a year."""
+        return Assets(HERE / "static")
 
     def static_url(self, name: str) -> str:
-        return f"/static/{name}?v={self._static_versions.get(name, '0')}"
+        return self.assets.url(name)
 
     def bind(self, router: Router) -> None:
         """Learn the app's routes, so that links are made from route names (``url``)."""
@@ -120,6 +116,11 @@ class Aula:
                 self.course, settings=self.settings.instructor(), background=True
             )
         return self.instructor
+
+    def history(self, request: Request) -> Store | None:
+        """The store to read the learner's progress from, or None for a learner whose id was
+        minted by this very request (nothing can be stored for them: no query is needed)."""
+        return None if request.state.new_learner else self.store
 
     def learner(self, request: Request) -> str:
         learner_id: str = request.state.learner_id

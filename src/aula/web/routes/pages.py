@@ -40,7 +40,7 @@ def _view(request: Request) -> str:
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    states = await aula.db(course_states, aula.store, aula.course, learner)
+    states = await aula.db(course_states, aula.history(request), aula.course, learner)
     lessons = [
         {
             "lesson": state.lesson,
@@ -103,7 +103,7 @@ async def slide_page(request: Request) -> Response:
     slide = slide_or_404(lesson, request.path_params["number"])
     learner = aula.learner(request)
     state = await aula.db(
-        lesson_state, aula.store, aula.course, learner, lesson, answer_id_param(request)
+        lesson_state, aula.history(request), aula.course, learner, lesson, answer_id_param(request)
     )
     node_id = state.node_of_slide(slide.id)
     node = lesson.skill_tree.node(node_id) if node_id else None
@@ -133,7 +133,7 @@ async def node_page(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
-    state = await aula.db(lesson_state, aula.store, aula.course, learner, lesson)
+    state = await aula.db(lesson_state, aula.history(request), aula.course, learner, lesson)
     latest = state.replay.latest
     results = {q.id: grade(q, latest[q.id]) for q in node.questions if q.id in latest}
     slides = [s for s in lesson.slides if s.id in node.slides]
