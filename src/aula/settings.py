@@ -8,6 +8,7 @@ command at start with a hint, like Datasette does.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,7 +35,7 @@ OTHER_VARIABLES = frozenset(
     {"AULA_DEBUG", "AULA_COURSE_DIR", "AULA_CACHE_DIR", "AULA_SETTINGS_JSON"}
 )
 OTHER_PREFIXES = ("AULA_TEST_",)
-SECRET_FIELDS = frozenset({"secret_key", "llm_api_key"})
+SECRET_FIELDS = frozenset({"secret_key", "llm_api_key", "previous_secret_keys"})
 
 
 class Settings(BaseSettings):
@@ -100,6 +101,38 @@ class Settings(BaseSettings):
     upload_limit_mb: int = Field(
         64, description="largest upload the weights lab reads, in MB", gt=0
     )
+    body_limit_kb: int = Field(
+        64, description="largest request body (JSON or form) anywhere but uploads, in KiB", gt=0
+    )
+    weights_header_kb: int = Field(
+        4096,
+        description="largest safetensors header the weights lab parses for the web, in KiB "
+        "(real ones are under 2 MiB)",
+        gt=0,
+        le=100_000,
+    )
+    weights_max_tensors: int = Field(
+        50_000,
+        description="most tensors a header may list in the web's weights lab "
+        "(an SDXL checkpoint has about 2,500)",
+        gt=0,
+    )
+    cookie_max_age_days: int = Field(
+        365,
+        description="days a learner cookie stays valid; the server checks its signed time",
+        gt=0,
+        le=3650,
+    )
+    previous_secret_keys: str | None = Field(
+        None,
+        description="comma-separated older cookie keys still accepted (rotation: set the new "
+        "secret_key, move the old one here, remove it after cookie_max_age_days)",
+    )
+    trusted_proxies: str | None = Field(
+        None,
+        description="comma-separated proxy addresses or networks (127.0.0.1, 10.0.0.0/8) "
+        "whose X-Forwarded-Proto: https marks cookies Secure; others' are ignored",
+    )
     facts_max_age_days: int = Field(
         180,
         description="aula check warns about course facts (prices, models) last checked "
@@ -117,6 +150,17 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: Any) -> Any:
         # ``AULA_LLM_URL=`` means "not set", as it would in a shell script.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("trusted_proxies", mode="after")
+    @classmethod
+    def _networks(cls, value: str | None) -> str | None:
+        for item in (value or "").split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"'{item.strip()}' is not an IP address or network") from None
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from aula.content.snippets import containment
+
 
 def aula(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -30,6 +32,7 @@ def test_valid_course_prints_one_summary_line(
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "ok: mini: 1 lesson, 2 slides, 2 nodes, 3 questions, 2 terms; 3 snippet(s) run"
+        f" (contained by {containment()})"
     ]
 
 

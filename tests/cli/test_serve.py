@@ -165,6 +165,17 @@ def test_a_broken_course_stops_the_server_with_file_and_line(mini_course: Path) 
     assert "Traceback" not in result.stderr
 
 
+def test_a_port_in_use_stops_the_server_with_a_message(tmp_path: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_serve("--port", str(port), env={"AULA_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def _processes_in_group(group: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

@@ -1,14 +1,26 @@
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from aula.content import check_course
-from aula.content.snippets import Snippet, SnippetRunner, execute
+from aula.content.snippets import (
+    BUBBLEWRAP,
+    NAMESPACES,
+    PROCESS_GROUP,
+    Snippet,
+    SnippetRunner,
+    containment,
+    execute,
+)
 
 
 def test_unchanged_course_reruns_nothing(mini_course: Path, tmp_path: Path) -> None:
@@ -113,3 +125,100 @@ def test_tracebacks_show_only_the_snippet(tmp_path: Path) -> None:
         "    raise ValueError('no good')",
         "ValueError: no good",
     ]
+
+
+# ---------------------------------------------------------------- containment (issue 12, 7)
+
+CONTAINED = containment() != PROCESS_GROUP
+needs_namespaces = pytest.mark.skipif(
+    not CONTAINED, reason="no bubblewrap or unshare here: only a process group"
+)
+
+
+def test_snippets_do_not_see_the_servers_environment(tmp_path: Path) -> None:
+    """The server's environment (here: a process started with the key, as `aula serve` would
+    be) is neither passed on nor, when contained, readable from /proc."""
+    code = (
+        "import os\n"
+        "print(sorted(os.environ))\n"
+        "try:\n"
+        "    print(open(f'/proc/{os.getppid()}/environ').read())\n"
+        "except OSError as e:\n"
+        "    print('no parent environ', e)\n"
+    )
+    runner = (
+        "import sys; from pathlib import Path; from aula.content.snippets import Snippet, execute\n"
+        f"r = execute(Snippet('env.py', {code!r}), Path({str(tmp_path)!r}))\n"
+        "sys.stdout.write(r.stdout)\n"
+    )
+    env = {**os.environ, "AULA_LLM_API_KEY": "sk-very-secret-value"}
+    out = subprocess.run(
+        [sys.executable, "-c", runner], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "'AULA_LLM_API_KEY'" not in out.splitlines()[0]  # not passed on
+    if CONTAINED:  # its parent is the sandbox's own, not the server
+        assert "sk-very-secret-value" not in out
+
+
+@needs_namespaces
+def test_snippets_cannot_read_the_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "secret.key").write_text("the-cookie-key")
+    course = tmp_path / "course"
+    course.mkdir()
+    code = f"print(open({str(data / 'secret.key')!r}).read())\n"
+    result = execute(Snippet("steal.py", code), course)
+    if containment() == BUBBLEWRAP:
+        assert result.exit_code != 0
+    assert "the-cookie-key" not in result.stdout or containment() != BUBBLEWRAP
+
+
+@needs_namespaces
+def test_a_setsid_child_made_with_ctypes_dies_with_the_snippet(tmp_path: Path) -> None:
+    marker = f"outlive-{os.getpid()}-{time.time_ns()}"
+    code = (
+        "import ctypes, time\n"
+        "libc = ctypes.CDLL(None)\n"
+        "if libc.fork() == 0:\n"
+        "    libc.setsid()\n"
+        "    time.sleep(120)\n"
+        "    raise SystemExit\n"
+        "time.sleep(120)\n"
+    )
+    result = execute(Snippet(f"{marker}.py", code, timeout=1.5), tmp_path)
+    assert result.timed_out
+    deadline = time.monotonic() + 5
+    while (left := _processes_named(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"still running: {left}"
+
+
+def test_snippets_have_a_memory_limit(tmp_path: Path) -> None:
+    result = execute(Snippet("hog.py", "x = bytearray(8 * 2**30)\nprint(len(x))\n"), tmp_path)
+    assert result.exit_code != 0
+    assert "MemoryError" in result.stderr
+
+
+def test_check_says_which_containment_was_used(mini_course: Path, tmp_path: Path) -> None:
+    report = check_course(mini_course, cache_dir=tmp_path / "cache")
+    assert report.containment == containment()
+    assert report.containment in {
+        BUBBLEWRAP,
+        NAMESPACES,
+        NAMESPACES + " (mapped root)",
+        PROCESS_GROUP,
+    }
+
+
+def _processes_named(marker: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if marker in cmdline and (entry / "stat").read_text().split()[2] != "Z":
+                found.append(entry.name)
+    return found

@@ -44,3 +44,13 @@ def test_one_gpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_nvidia_smi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     assert detect_gpus().message == "no NVIDIA GPU detected: nvidia-smi is not installed"
+
+
+def test_nvidia_smi_runs_once_for_many_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = tmp_path / "runs"
+    on_path(tmp_path, monkeypatch, f"echo run >> {runs}; echo '0, NVIDIA GeForce RTX 3060, 12288'")
+    for _ in range(5):
+        assert detect_gpus().largest is not None
+    assert runs.read_text().count("run") == 1

@@ -132,7 +132,7 @@ def test_weights_page_without_javascript_uploads_a_form(client: TestClient) -> N
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in page.text
     assert 'name="csrf_token"' in page.text
-    assert f'data-header-limit="{UPLOAD_HEADER_LIMIT}"' in page.text
+    assert f'data-header-limit="{Settings().weights_header_kb * 1024}"' in page.text
 
 
 def test_a_multipart_upload_shows_the_report(client: TestClient, tmp_path: Path) -> None:

@@ -18,7 +18,11 @@ def _summary(report: CheckReport) -> str:
     counts = report.course.counts()
     parts = ", ".join(f"{n} {name if n != 1 else name.rstrip('s')}" for name, n in counts.items())
     ran = f"; {report.snippets_run} snippet(s) run" if report.snippets_run else ""
-    return f"ok: {report.course.id}: {parts}{ran}"
+    if report.snippets_run:
+        contained = f" (contained by {report.containment})"
+    else:  # all cached: say what a run would use
+        contained = f" (snippets contained by {report.containment})" if report.containment else ""
+    return f"ok: {report.course.id}: {parts}{ran}{contained}"
 
 
 @click.command(name="check")
@@ -47,6 +51,7 @@ def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool, max_age: 
             "ok": report.ok,
             "counts": report.course.counts() if report.course else None,
             "snippets_run": report.snippets_run,
+            "containment": report.containment or None,
             "findings": [f.as_dict() for f in report.findings],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

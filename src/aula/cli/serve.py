@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 from pathlib import Path
 
 import click
@@ -67,6 +69,7 @@ def serve(
         settings = from_process(overrides)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
+    _port_free(settings.host, settings.port)
     report = check_course(settings.course)
     for finding in report.findings:
         click.echo(str(finding), err=True)
@@ -86,6 +89,29 @@ def serve(
 # worker in the instant between its fork and ``granian_worker_app`` (see there), and for a
 # request stuck longer than this (an instructor question to a slow model) at shutdown.
 WORKERS_KILL_TIMEOUT = 10
+
+
+def _port_free(host: str, port: int) -> None:
+    """Stop unless the address is free. Granian binds with SO_REUSEPORT, so on a port already
+    served it would start anyway and the kernel would split requests between the two."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror or exc}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # SO_REUSEADDR: a port left in TIME_WAIT by a stopped server counts as free; one that
+        # something listens on does not (that would need SO_REUSEPORT).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)  # no SO_REUSEPORT: fails if anything listens there
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use (another Aula?): stop it, or "
+                    "choose another port with --port"
+                ) from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def _run(host: str, port: int, workers: int, reload: bool) -> None:

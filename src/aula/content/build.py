@@ -40,15 +40,23 @@ class CodeResolver:
         if entry.path is not None:
             path = (item.path.parent / entry.path).resolve()
             file = relative(path, self.root)
-            try:
-                source, first_line = path.read_text(encoding="utf-8"), 1
-            except (OSError, UnicodeDecodeError):
-                self.findings.append(
-                    Finding(
-                        item.file, item.line(*loc, "path"), f"code file '{entry.path}' not found"
-                    )
+            line = item.line(*loc, "path")
+            if not path.is_relative_to(self.root.resolve()):
+                # Its contents would be shown to every learner: /etc/passwd, ../secret.key, or a
+                # symlink pointing out of the course.
+                message = (
+                    f"code file '{entry.path}' is outside the course folder: a course may only "
+                    "show files inside its own folder (symlinks included)"
                 )
-                source, first_line = "", 1
+                self.findings.append(Finding(item.file, line, message))
+                source, first_line, file = "", 1, item.file
+            else:
+                try:
+                    source, first_line = path.read_text(encoding="utf-8"), 1
+                except (OSError, UnicodeDecodeError):
+                    message = f"code file '{entry.path}' not found"
+                    self.findings.append(Finding(item.file, line, message))
+                    source, first_line = "", 1
         else:
             source, file = entry.source or "", item.file
             first_line = item.line(*loc, "source") + 1
@@ -206,7 +214,7 @@ def _term(item: Parsed[schema.TermFront], snippet: model.Code | None) -> model.T
         id=item.id,
         term=e.term,
         aliases=tuple(e.aliases),
-        definition=render(item.doc.body.strip()),
+        definition=render(item.doc.text),
         snippet=snippet,
         analogy=analogy,
         lab=e.lab,
@@ -225,7 +233,7 @@ def _slide(item: Parsed[schema.SlideFront], number: int, code: model.Code | None
         id=item.id,
         number=number,
         title=e.title,
-        body=render(item.doc.body.strip()),
+        body=render(item.doc.text),
         guide=_maybe(e.guide),
         visual=visual,
         code=code,
@@ -251,7 +259,7 @@ def _section(item: Parsed[schema.SectionFront]) -> model.Section:
         item.id,
         e.title,
         e.voiced,
-        render(item.doc.body.strip()),
+        render(item.doc.text),
         cards,
         tuple(e.sources),
         item.file,

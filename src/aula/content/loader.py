@@ -24,6 +24,7 @@ class CheckReport:
     course: Course | None
     findings: list[Finding]
     snippets_run: int = 0
+    containment: str = ""  # how snippets were contained (snippets.containment()); "" if not run
 
     @property
     def errors(self) -> list[Finding]:
@@ -97,7 +98,12 @@ def _build(
     runner = SnippetRunner(root, cache_dir, use_cache=use_cache) if run_snippets else None
     course, more = build_course(parsed, runner)
     findings += more
-    return CheckReport(course, sorted(set(findings)), runner.executed if runner else 0)
+    return CheckReport(
+        course,
+        sorted(set(findings)),
+        runner.executed if runner else 0,
+        runner.containment if runner else "",
+    )
 
 
 def load_course(

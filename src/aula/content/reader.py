@@ -98,7 +98,22 @@ class Reader:
         self._digest.update(str(path.relative_to(self.root)).encode())
         self._digest.update(path.read_bytes())
 
+    def inside(self, path: Path) -> bool:
+        """Whether the file, symlinks followed, is inside the course folder; says so if not
+        (a symlinked slide would publish whatever it points to)."""
+        if path.resolve().is_relative_to(self.root.resolve()):
+            return True
+        self.problem(
+            path,
+            1,
+            "this file resolves outside the course folder (a symlink?): a course may only "
+            "publish files inside its own folder",
+        )
+        return False
+
     def _document(self, path: Path, front: bool) -> Document | None:
+        if not self.inside(path):
+            return None
         try:
             self.fingerprint_file(path)
             doc, found = (read_front_matter if front else read_yaml)(path, self.name(path))
@@ -260,7 +275,7 @@ def _check_translations(
 def _read_catalog(reader: Reader, sources: Parsed[schema.SourcesFile] | None) -> Catalog | None:
     """The optional ``catalog.yaml``: data the labs and their snippets use."""
     path = reader.root / "catalog.yaml"
-    if not path.is_file():
+    if not path.is_file() or not reader.inside(path):
         return None
     known = {s.id: s.checked for s in sources.entry.sources} if sources else {}
     reader.fingerprint_file(path)

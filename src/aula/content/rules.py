@@ -183,8 +183,10 @@ def _html(course: ParsedCourse) -> Iterator[Finding]:
 
 
 def _body_html(item: Parsed[BaseModel]) -> Iterator[Finding]:
-    for problem in unsafe_html(item.doc.body):
-        yield Finding(item.file, item.doc.body_line + problem.line, problem.message)
+    # What is rendered is the stripped body: an indented <script> is a code block in the raw
+    # body but HTML once stripped, so lint exactly what will be rendered.
+    for problem in unsafe_html(item.doc.text):
+        yield Finding(item.file, item.doc.text_line + problem.line, problem.message)
 
 
 def _field_html(item: Parsed[BaseModel], loc: Loc, text: str | None) -> Iterator[Finding]:

@@ -1,14 +1,25 @@
 """Run course code for its Terminal view: a separate Python, a timeout, no network, a scratch dir.
 
-Author code is trusted no more than it must be: it runs in its own process and session, in an
-empty temporary folder, with a minimal environment, resource limits, an audit hook that refuses
-sockets and child processes, and (where Linux allows it) in a network namespace of its own. This
-keeps an honest mistake from reaching the network or the author's files; it is not a sandbox
-against a hostile author. Results are cached by a hash of everything that can change them.
+Author code is trusted no more than it must be. It runs in an empty temporary folder with an
+environment of its own (nothing of the server's: no ``AULA_LLM_API_KEY``), memory, CPU, file and
+process limits, and an audit hook that refuses sockets and child processes. Around that, the
+strongest containment this machine offers (``containment()``, which ``aula check`` reports):
+
+- ``bubblewrap`` (Debian's ``bwrap``): new user, PID, network, IPC and mount namespaces; only
+  the system's ``/usr``, Python, Aula's code and the course folder are visible, read-only, so
+  the server's data folder (database, ``secret.key``) and other processes do not exist; killing
+  the sandbox kills everything in it.
+- ``namespaces`` (``unshare``): new PID and network namespaces and its own ``/proc``; the file
+  system is the server's.
+- ``process group``: its own session, killed as a group; nothing else.
+
+The audit hook alone is no boundary (``ctypes`` calls ``fork`` directly); the namespaces are.
+Results are cached by a hash of everything that can change them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,7 +39,7 @@ from pathlib import Path
 import aula
 from aula.content.model import RunResult
 
-RUNNER_VERSION = 1
+RUNNER_VERSION = 2  # 2: run in containment()
 MAX_OUTPUT = 64 * 1024
 
 # Runs before the snippet, inside the child. argv: [aula's parent folder, snippet file].
@@ -80,27 +91,108 @@ def default_cache_dir() -> Path:
     return Path(base) / "aula"
 
 
+MEMORY_LIMIT = 2 * 2**30  # address space; numpy and a small model's header fit many times
+EXTRA_PROCESSES = 64  # threads and processes a snippet may add to its user's count
+BUBBLEWRAP = "bubblewrap"
+NAMESPACES = "namespaces"
+PROCESS_GROUP = "process group"
+_UNSHARE = ("unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc")
+
+
+def _works(argv: Sequence[str]) -> bool:
+    try:
+        probe = subprocess.run([*argv, "true"], capture_output=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+def _system_binds() -> list[str]:
+    """The read-only system a snippet sees under bubblewrap: /usr and its merged-usr links."""
+    out = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+        path = Path(top)
+        if path.is_symlink():
+            out += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            out += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime"):
+        out += ["--ro-bind-try", etc, etc]
+    return out
+
+
+def _bwrap_base() -> list[str]:
+    base = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:
+        base += ["--cap-drop", "ALL"]
+    return [*base, *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]  # noqa: S108
+
+
 @lru_cache(maxsize=1)
-def _netns_prefix() -> tuple[str, ...]:
-    """``unshare`` arguments that give the child an empty network, if this system allows it."""
-    if not sys.platform.startswith("linux") or shutil.which("unshare") is None:
-        return ()
-    for prefix in (("unshare", "--net"), ("unshare", "--net", "--map-root-user")):
-        try:
-            probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=5, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if probe.returncode == 0:
-            return prefix
-    return ()
+def containment() -> str:
+    """The strongest containment this machine allows for snippets (see the module's doc)."""
+    if not sys.platform.startswith("linux"):
+        return PROCESS_GROUP
+    if shutil.which("bwrap") and _works([*_bwrap_base(), "/usr/bin/env"]):
+        return BUBBLEWRAP
+    if shutil.which("unshare"):
+        if _works(_UNSHARE):
+            return NAMESPACES
+        if _works([*_UNSHARE, "--map-root-user"]):
+            return NAMESPACES + " (mapped root)"
+    return PROCESS_GROUP
 
 
-def _limits(timeout: float) -> None:
-    # Runs in the child before exec: cap CPU time, file sizes and core dumps.
+def _sandbox(scratch: Path, course_root: Path) -> list[str]:
+    """The command prefix that puts a snippet in ``containment()``."""
+    kind = containment()
+    if kind == BUBBLEWRAP:
+        visible = {
+            Path(sys.prefix),
+            Path(sys.base_prefix),
+            Path(sys.executable).resolve().parent,
+            Path(aula.__file__).resolve().parent.parent,
+        }
+        binds = [arg for p in sorted(visible) for arg in ("--ro-bind", str(p), str(p))]
+        return [
+            *_bwrap_base(),
+            *binds,
+            "--ro-bind",
+            str(course_root.resolve()),
+            str(course_root.resolve()),
+            "--bind",
+            str(scratch),
+            str(scratch),
+            "--chdir",
+            str(scratch),
+        ]
+    if kind.startswith(NAMESPACES):
+        return [*_UNSHARE, *(["--map-root-user"] if kind != NAMESPACES else [])]
+    return []
+
+
+def _user_tasks() -> int:
+    """Processes and threads this user runs now (RLIMIT_NPROC counts them all)."""
+    uid, count = os.getuid(), 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry.name}/task"))
+            except OSError:
+                continue
+    return count
+
+
+def _limits(timeout: float, processes: int) -> None:
+    # Runs in the child before exec: CPU time, memory, file sizes, processes, no core dumps.
     cpu = int(timeout) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 2**20, 256 * 2**20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if processes > 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
 def _child_env(scratch: Path, course_root: Path) -> dict[str, str]:
@@ -114,6 +206,8 @@ def _child_env(scratch: Path, course_root: Path) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "AULA_COURSE_DIR": str(course_root),
         "COLUMNS": "100",
+        "OPENBLAS_NUM_THREADS": "1",  # one thread: the memory and process limits stay ample
+        "OMP_NUM_THREADS": "1",
     }
     # Some CPUs here need these for OpenBLAS to compute correctly: pass them through.
     env.update({k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")})
@@ -134,7 +228,7 @@ def execute(snippet: Snippet, course_root: Path) -> RunResult:
         path = scratch / Path(snippet.name).name
         path.write_text(snippet.source, encoding="utf-8")
         argv = [
-            *_netns_prefix(),
+            *_sandbox(scratch, course_root),
             sys.executable,
             "-I",
             "-c",
@@ -142,6 +236,9 @@ def execute(snippet: Snippet, course_root: Path) -> RunResult:
             str(Path(aula.__file__).parent.parent),
             str(path),
         ]
+        processes = (
+            0 if sys.platform != "linux" or os.getuid() == 0 else _user_tasks() + EXTRA_PROCESSES
+        )
         start = time.perf_counter()
         proc = subprocess.Popen(
             argv,
@@ -151,15 +248,22 @@ def execute(snippet: Snippet, course_root: Path) -> RunResult:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=lambda: _limits(snippet.timeout),
+            preexec_fn=lambda: _limits(snippet.timeout, processes),
         )
         timed_out = False
         try:
             out, err = proc.communicate(timeout=snippet.timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
+            with contextlib.suppress(ProcessLookupError):
+                # The sandbox's own PID namespace, escapees included, dies with its leader.
+                os.killpg(proc.pid, signal.SIGKILL)
+            try:
+                out, err = proc.communicate(timeout=5)
+            except subprocess.TimeoutExpired:  # an escapee holds the pipes (process group only)
+                proc.kill()
+                out, err = b"", b"[the snippet left a process running; its output is lost]\n"
+                proc.wait()
         elapsed = (time.perf_counter() - start) * 1000
         return RunResult(
             stdout=_clip(out.decode("utf-8", "replace"), scratch),
@@ -178,6 +282,7 @@ class SnippetRunner:
         self.cache_dir = (cache_dir or default_cache_dir()) / "snippets"
         self.use_cache = use_cache
         self.executed = 0  # how many snippets really ran: tests read it to prove caching
+        self.containment = containment()
         self._deps = _dependencies_fingerprint(course_root)
 
     def key(self, snippet: Snippet) -> str:

@@ -32,6 +32,16 @@ class Document:
     body: str = ""
     body_line: int = 1
 
+    @property
+    def text(self) -> str:
+        """The Markdown body as it is rendered (and linted): without surrounding blank space."""
+        return self.body.strip()
+
+    @property
+    def text_line(self) -> int:
+        """The line ``text`` starts on."""
+        return self.body_line + self.body[: len(self.body) - len(self.body.lstrip())].count("\n")
+
     def line_of(self, loc: Loc) -> int:
         """The line of the value at ``loc``, or of its nearest ancestor that has one."""
         for end in range(len(loc), -1, -1):
@@ -79,8 +89,36 @@ class _Builder:
 _FAST: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _aliases(kind: type[yaml.SafeLoader], text: str, file: str, offset: int) -> list[Finding]:
+    """Each anchor or alias (``&name``, ``*name``) in the text. Course files refuse them: a
+    388-byte file of nested aliases expands to gigabytes (a "billion laughs"), and a course
+    gains nothing from them. Only scanned when the text has an ``&``, so it costs nothing
+    for ordinary files; a file that does not scan is left to the parser's own message."""
+    if "&" not in text:
+        return []
+    found: list[Finding] = []
+    try:
+        for token in yaml.scan(text, Loader=kind):
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                found.append(
+                    Finding(
+                        file,
+                        token.start_mark.line + 1 + offset,
+                        f"YAML anchors and aliases ('&{token.value}', '*{token.value}') are not "
+                        "allowed in course files: write the value out where it is needed",
+                    )
+                )
+                if len(found) >= 5:
+                    break
+    except yaml.YAMLError:
+        return []
+    return found
+
+
 def parse_yaml(text: str, file: str, offset: int = 0) -> tuple[Document, list[Finding]]:
     """Parse YAML text; ``offset`` is how many lines precede it in its file."""
+    if aliases := _aliases(_FAST, text, file, offset):
+        return Document(file, None), aliases
     try:
         return _parse(_FAST, text, file, offset)
     except yaml.YAMLError:

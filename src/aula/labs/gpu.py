@@ -6,9 +6,12 @@ import csv
 import io
 import shutil
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 
 QUERY = ["--query-gpu=index,name,memory.total", "--format=csv,noheader,nounits"]
+CACHE_SECONDS = 300.0  # a machine's GPUs do not change while it serves; nvidia-smi is slow
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,28 @@ def parse_nvidia_smi(text: str) -> tuple[DetectedGpu, ...]:
     return tuple(out)
 
 
+_cache: dict[str, tuple[float, Detection]] = {}
+_lock = threading.Lock()
+
+
 def detect_gpus(timeout: float = 10.0) -> Detection:
-    """NVIDIA GPUs found by nvidia-smi; none (with the reason) when it is missing or fails."""
+    """NVIDIA GPUs found by nvidia-smi; none (with the reason) when it is missing or fails.
+
+    The answer is kept for ``CACHE_SECONDS``: ``gpu=auto`` is on an anonymous GET, which
+    must not start a process per request. Concurrent callers wait for one run."""
     exe = shutil.which("nvidia-smi")
     if exe is None:
         return Detection((), "no NVIDIA GPU detected: nvidia-smi is not installed")
+    with _lock:
+        kept = _cache.get(exe)
+        if kept is not None and time.monotonic() - kept[0] < CACHE_SECONDS:
+            return kept[1]
+        found = _run(exe, timeout)
+        _cache[exe] = (time.monotonic(), found)
+        return found
+
+
+def _run(exe: str, timeout: float) -> Detection:
     try:
         done = subprocess.run(
             [exe, *QUERY], capture_output=True, text=True, timeout=timeout, check=False

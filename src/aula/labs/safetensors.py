@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -169,13 +170,42 @@ class _Duplicate(Exception):
     pass
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(key)
-        out[key] = value
+class _Surrogate(Exception):
+    pass
+
+
+def _text_ok(text: str) -> bool:
+    """JSON's ``\\ud800`` escapes decode to lone surrogates, which are not Unicode text (the
+    reference's serde_json refuses them) and cannot be written out again as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members, refusing a repeated name (``dict`` would keep the last silently).
+    Built in C first; the slow search runs only when there is a repeat to name."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
     return out
+
+
+def _checked_text(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    for key, value in pairs:
+        if not _text_ok(key) or (isinstance(value, str) and not _text_ok(value)):
+            raise _Surrogate(key.encode("utf-8", "backslashreplace").decode("ascii", "replace"))
+    return _unique(pairs)
+
+
+# A \uD800-\uDFFF escape: only then can a decoded string hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _reject_constant(name: str) -> Any:
@@ -193,9 +223,19 @@ def _decode(body: bytes) -> dict[str, Any]:
             "InvalidHeaderStart", f"header must be a JSON object starting with '{{', found {found}"
         )
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        hook = _checked_text if _SURROGATE_ESCAPE.search(text) else _unique
+        value = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
     except _Duplicate as dup:
         raise FormatError("DuplicateTensor", f"'{dup}' appears twice in the header") from None
+    except _Surrogate as bad:
+        raise FormatError(
+            "InvalidHeaderDeserialization",
+            f"header has a lone surrogate escape (not Unicode text) in or under '{bad}'",
+        ) from None
+    except RecursionError:
+        raise FormatError(
+            "InvalidHeaderDeserialization", "header is nested too deep to be a safetensors header"
+        ) from None
     except ValueError as exc:
         raise FormatError(
             "InvalidHeaderDeserialization", f"header is not valid JSON: {exc}"

@@ -36,6 +36,8 @@ from aula.labs.safetensors import (
 )
 
 UPLOAD_HEADER_LIMIT = 16 * 1024 * 1024  # a web upload's header; real ones are well under 2 MB
+MAX_COMPONENTS = 40  # groups listed in a report; the rest are summed in one line
+_HEAD_PARTS = 6  # part_of looks at no more of a name than its first dotted parts
 _INDEX_LIMIT = 50 * 1024 * 1024  # a shard index is a small JSON map of names
 
 
@@ -369,20 +371,68 @@ def _components(
     tensors: Sequence[tuple[str | None, TensorInfo]], arch: str, variant: str | None = None
 ) -> tuple[Component, ...]:
     names = part_names(arch, variant)
-    groups: dict[str, tuple[Part, list[TensorInfo]]] = {}
+    # One pass of sums per group (a header may hold a million tensors in as many groups);
+    # part_of depends on a name's first few dotted parts only, so it is asked once per head.
+    parts: dict[str, Part] = {}
+    groups: dict[str, tuple[Part, list[int], dict[str, int]]] = {}
     for folder, t in tensors:
-        part = Part(f"{folder}/", folder_role(folder), folder) if folder else part_of(t.name)
-        groups.setdefault(part.prefix, (part, []))[1].append(t)
+        if folder:
+            part = Part(f"{folder}/", folder_role(folder), folder)
+        else:
+            head = t.name.split(".", _HEAD_PARTS)
+            key = ".".join(head[:_HEAD_PARTS]) + "." if len(head) > _HEAD_PARTS else t.name
+            if (part_or_none := parts.get(key)) is None:
+                part_or_none = parts[key] = part_of(key)
+            part = part_or_none
+        group = groups.get(part.prefix)
+        if group is None:
+            group = groups[part.prefix] = (part, [0, 0, 0], {})
+        sums, dtypes = group[1], group[2]
+        sums[0] += 1
+        sums[1] += t.elements
+        sums[2] += t.nbytes
+        dtypes[t.dtype] = dtypes.get(t.dtype, 0) + t.nbytes
+    ranked = sorted(groups.values(), key=lambda g: -g[1][1])
     out = [
         Component(
             name=names.get(part.prefix, part.name),
             role=part.role,
             prefix=part.prefix,
-            tensors=len(members),
-            parameters=sum(t.elements for t in members),
-            bytes=sum(t.nbytes for t in members),
-            bytes_by_dtype=_by_dtype(members),
+            tensors=count,
+            parameters=parameters,
+            bytes=size,
+            bytes_by_dtype=dict(Counter(dtypes).most_common()),
         )
-        for part, members in groups.values()
+        for part, (count, parameters, size), dtypes in ranked[: MAX_COMPONENTS * 4]
     ]
-    return tuple(sorted(out, key=lambda c: -c.parameters))
+    return _summarised(out, ranked[MAX_COMPONENTS * 4 :])
+
+
+def _summarised(
+    components: list[Component], beyond: Sequence[tuple[Part, list[int], dict[str, int]]]
+) -> tuple[Component, ...]:
+    """At most ``MAX_COMPONENTS``: a header of 250,000 unrelated names is one group per
+    tensor, which would make a report (and a web response) as large as the header itself.
+    The largest keep their line; the rest (``beyond`` are smaller still, never made into
+    components) are added up in one ``other`` line."""
+    if len(components) <= MAX_COMPONENTS:
+        return tuple(components)
+    kept, rest = components[: MAX_COMPONENTS - 1], components[MAX_COMPONENTS - 1 :]
+    dtypes: Counter[str] = Counter()
+    sums = [0, 0, 0]
+    for c in rest:
+        dtypes.update(c.bytes_by_dtype)
+        sums = [sums[0] + c.tensors, sums[1] + c.parameters, sums[2] + c.bytes]
+    for _part, group_sums, group_dtypes in beyond:
+        dtypes.update(group_dtypes)
+        sums = [a + b for a, b in zip(sums, group_sums, strict=True)]
+    other = Component(
+        name=f"{len(rest) + len(beyond):,} more groups",
+        role="other",
+        prefix="*",
+        tensors=sums[0],
+        parameters=sums[1],
+        bytes=sums[2],
+        bytes_by_dtype=dict(dtypes.most_common()),
+    )
+    return (*kept, other)

@@ -4,7 +4,7 @@ SQLite (WAL, one group-commit writer, fsync per commit) by default, PostgreSQL b
 schema for both, migrated automatically when opened. See ``docs/store.md``.
 """
 
-from .database import Store
+from .database import Store, StoreUnavailable
 from .location import database_url, database_url_from_env, default_sqlite_path
 from .migration import SchemaVersionError
 from .records import (
@@ -31,6 +31,7 @@ __all__ = [
     "SnapshotRecord",
     "Store",
     "StoreClosedError",
+    "StoreUnavailable",
     "database_url",
     "database_url_from_env",
     "default_sqlite_path",

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
 from . import answers, learners, progress, reviews, snapshots, turns
@@ -45,6 +46,25 @@ from .validation import (
 from .writer import StoreClosedError, Writer, WriterStats
 
 T = TypeVar("T")
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or written now (server down, file read-only, disk
+    full). Nothing of the call was stored; the same call may succeed later. The web answers
+    503."""
+
+
+# What a database that is down, read-only or full raises; anything else is a bug to see.
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
+@contextmanager
+def _available(what: str) -> Iterator[None]:
+    try:
+        yield
+    except _UNAVAILABLE as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise StoreUnavailable(f"the database cannot be {what} now ({reason})") from error
 
 
 class Store:
@@ -116,13 +136,16 @@ class Store:
     def _write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction on the writer thread; its result once durable.
         ``work`` may run twice (only one run commits) and must only use its connection."""
-        return self._writer.run(work)
+        # The writer raises the database's error to each caller whose write was not committed
+        # (nothing is acknowledged unless written): a database that is away becomes a 503.
+        with _available("written"):
+            return self._writer.run(work)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
         if self._writer.closed:
             raise StoreClosedError("the store is closed; open it again to read")
-        with self._engine.connect() as connection, connection.begin():
+        with _available("read"), self._engine.connect() as connection, connection.begin():
             yield connection
 
     # Learners

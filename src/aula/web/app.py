@@ -9,16 +9,33 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp
 
 from aula.learning import InvalidAnswer
 from aula.services.reviews import NothingToReview
+from aula.store import StoreUnavailable
 from aula.web.aula import Aula, aula_of
 from aula.web.compression import compression
-from aula.web.errors import http_error, invalid_answer, nothing_to_review, server_error
+from aula.web.errors import (
+    http_error,
+    invalid_answer,
+    nothing_to_review,
+    server_error,
+    unavailable,
+)
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.limits import BodyLimitMiddleware
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
+
+
+class AulaStarlette(Starlette):
+    """Starlette with the security headers outside everything, even the handler of 500s
+    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
@@ -36,17 +53,22 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         *all_routes(),
         Mount("/static", app=aula.assets, name="static"),
     ]
-    app = Starlette(
+    app = AulaStarlette(
         routes=routes,
         middleware=[
             *compression(),  # zstd, brotli or gzip, as the client accepts
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=aula.settings.body_limit_kb * 1024,
+                upload_limit=aula.settings.upload_limit_mb * 1_000_000,
+            ),
             Middleware(LearnerMiddleware, identity=aula.identity),
         ],
         exception_handlers={
             HTTPException: http_error,
             InvalidAnswer: invalid_answer,
             NothingToReview: nothing_to_review,
+            StoreUnavailable: unavailable,
             Exception: server_error,
         },
         lifespan=lifespan,

@@ -30,16 +30,41 @@ def database_url(settings: Settings) -> str:
     return settings.database_url or str(data_dir(settings) / "aula.db")
 
 
+def secret_dir(settings: Settings) -> Path:
+    """Where ``secret.key`` lives: the data folder the server really uses. That is
+    ``data_dir`` when set, else the folder of a SQLite ``--db`` file, else the default."""
+    if settings.data_dir is None and settings.database_url:
+        url = settings.database_url
+        if "://" not in url and url != ":memory:":
+            return Path(url).expanduser().resolve().parent
+        if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+            return Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent
+    return data_dir(settings)
+
+
+def identity(settings: Settings) -> Identity:
+    """The cookie signer: the configured key or the kept one, older keys, lifetime, proxies."""
+    secret = (settings.secret_key or "").strip() or load_or_create_secret(secret_dir(settings))
+    previous = (settings.previous_secret_keys or "").split(",")
+    return Identity(
+        secret,
+        secure_cookie=settings.cookie_secure,
+        max_age=settings.cookie_max_age_days * 24 * 3600,
+        previous=[k.strip() for k in previous if k.strip()],
+        trusted_proxies=settings.trusted_proxies,
+    )
+
+
 def build_app(settings: Settings) -> Starlette:
     """Load the course (snippet output from the cache), open the store, index the course for
     the instructor, make the app."""
     course = load_course(settings.course)
     store = Store.open(database_url(settings), pool_size=settings.db_pool_size)
-    secret = settings.secret_key or load_or_create_secret(data_dir(settings))
-    identity = Identity(secret, secure_cookie=settings.cookie_secure)
     # Index now, not on the first question; optional embeddings fill in in the background.
     instructor = Instructor.for_course(course, settings=settings.instructor(), background=True)
-    return create_app(Aula(settings, course, store, identity, instructor), owns_store=True)
+    return create_app(
+        Aula(settings, course, store, identity(settings), instructor), owns_store=True
+    )
 
 
 def app_from_environment() -> Starlette:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Router
@@ -25,6 +26,7 @@ from aula.instructor.generative import is_own_host
 from aula.settings import Settings
 from aula.store import Store
 from aula.web.assets import Assets
+from aula.web.errors import InputError
 from aula.web.fragments import FragmentExtension
 from aula.web.identity import Identity
 
@@ -153,8 +155,16 @@ class Aula:
         return HTMLResponse(html, status_code=status_code)
 
     async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run a blocking call (the store, the instructor, a lab) off the event loop."""
-        return await run_in_threadpool(fn, *args, **kwargs)
+        """Run a blocking call (the store, the instructor, a lab) off the event loop.
+
+        The store refuses bad arguments with ``ValueError`` and a message (store/validation.py):
+        that is the client's input, so a 422, never a 500."""
+        try:
+            return await run_in_threadpool(fn, *args, **kwargs)
+        except HTTPException:
+            raise
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
 
 
 def aula_of(request: Request) -> Aula:

@@ -18,8 +18,10 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     413: "Too large",
+    415: "Send JSON",
     422: "Cannot use this input",
     500: "Something went wrong",
+    503: "Try again in a moment",
 }
 
 
@@ -49,6 +51,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
     fields = exc.fields if isinstance(exc, InputError) else {}
     message = str(exc.detail) if exc.detail else TITLES.get(exc.status_code, "Error")
     return render_error(request, exc.status_code, message, fields, exc.headers)
+
+
+async def unavailable(request: Request, exc: Exception) -> Response:
+    """The database is down, read-only or full: 503, and the client may try again."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    message = (
+        "Progress cannot be read or saved right now (the database is unavailable); nothing "
+        "was lost. Try again in a moment."
+    )
+    return render_error(request, 503, message, {}, {"Retry-After": "5"})
 
 
 async def invalid_answer(request: Request, exc: Exception) -> Response:

@@ -56,13 +56,40 @@ def header_csrf(request: Request) -> None:
     require_csrf(request, request.headers.get(CSRF_HEADER))
 
 
+def media_type(request: Request) -> str:
+    """The body's media type, parsed: ``Application/JSON; charset=utf-8`` is application/json."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def is_json(request: Request) -> bool:
+    kind = media_type(request)
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+def small_int(raw: str, digits: int = 18) -> int | None:
+    """An ASCII decimal number of a sane length, or None (``"²".isdigit()`` is true, and
+    ``int()`` refuses both it and numbers over 4,300 digits)."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= digits:
+        return int(raw)
+    return None
+
+
 async def read_json(request: Request, model: type[M]) -> M:
-    """Parse and validate a JSON body: 400 if it is not JSON, 422 naming each bad field."""
-    if "json" not in request.headers.get("content-type", ""):
+    """Parse and validate a JSON body: 415 if it is not sent as JSON, 400 if it is not JSON
+    (nested too deep, numbers too long), 422 naming each bad field. The body's size is capped
+    before this by ``BodyLimitMiddleware``."""
+    if not is_json(request):
         raise InputError("Send the body as JSON (Content-Type: application/json).", status_code=415)
+    body = await request.body()
     try:
-        data: Any = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data: Any = json.loads(body)
+    except RecursionError:
+        raise InputError(
+            "The body is not usable JSON: it is nested too deep.", status_code=400
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, or a 5,000-digit number
         raise InputError(f"The body is not valid JSON: {exc}", status_code=400) from None
     try:
         return model.model_validate(data)

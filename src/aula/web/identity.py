@@ -9,42 +9,87 @@ can neither read the token nor, with SameSite=Lax, send the cookie on a cross-si
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import os
 import secrets
+import stat
+import time
+from collections.abc import Iterable
 from hashlib import sha256
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, SignatureExpired, Signer, TimestampSigner
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "aula_learner"
-COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
+COOKIE_MAX_AGE = 365 * 24 * 3600  # the default of the cookie_max_age_days setting
+MIN_SECRET_LENGTH = 16  # shorter (or empty) keys in secret.key are replaced, never used
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
 def load_or_create_secret(folder: Path) -> str:
-    """The key kept in ``folder/secret.key``, made on first use, readable by the owner only."""
+    """The key kept in ``folder/secret.key``, made on first use, readable by the owner only.
+
+    An empty, blank or short key is never used (cookies signed with an empty key would
+    validate anywhere): it is replaced by a new one, which only signs learners out."""
     path = folder / "secret.key"
     if path.exists():
-        return path.read_text(encoding="ascii").strip()
+        key = path.read_text(encoding="ascii", errors="replace").strip()
+        if len(key) >= MIN_SECRET_LENGTH:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o600)  # readable by others: close it
+            return key
     folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    scratch = path.with_name(f".secret.key.{os.getpid()}")
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key)
-    return key
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(scratch, path)  # whole or not at all, even if two workers start at once
+    return load_or_create_secret(folder) if path.read_text(encoding="ascii") != key else key
+
+
+def parse_networks(text: str | None) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """``trusted_proxies``: comma-separated addresses or networks; ValueError names a bad one."""
+    out = []
+    for item in (text or "").split(","):
+        if item.strip():
+            try:
+                out.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"'{item.strip()}' is not an IP address or network") from None
+    return tuple(out)
 
 
 class Identity:
     """Signs learner ids and derives their CSRF tokens from the server secret."""
 
-    def __init__(self, secret: str, *, secure_cookie: bool = False) -> None:
-        self._signer = Signer(secret, salt="aula.learner")
+    def __init__(
+        self,
+        secret: str,
+        *,
+        secure_cookie: bool = False,
+        max_age: int = COOKIE_MAX_AGE,
+        previous: Iterable[str] = (),
+        trusted_proxies: str | None = None,
+    ) -> None:
+        if not secret.strip():
+            raise ValueError("the cookie key is blank: cookies signed with it would prove nothing")
+        older = [k for k in previous if k.strip()]
+        # Signs with the newest key (the last); accepts any of them, so keys can be rotated.
+        self._signer = TimestampSigner([*older, secret], salt="aula.learner")
+        self._current = TimestampSigner(secret, salt="aula.learner")
+        # Cookies from before timestamps (no expiry): accepted once, then re-issued.
+        self._legacy = Signer([*older, secret], salt="aula.learner")
         self._csrf_key = sha256(f"aula.csrf:{secret}".encode()).digest()
         self.secure_cookie = secure_cookie
+        self.max_age = max_age
+        self.trusted_proxies = parse_networks(trusted_proxies)
 
     def new_learner(self) -> str:
         return secrets.token_urlsafe(16)
@@ -53,10 +98,52 @@ class Identity:
         return self._signer.sign(learner_id).decode()
 
     def unsign(self, value: str) -> str | None:
+        found = self.read(value)
+        return found[0] if found else None
+
+    def read(self, value: str) -> tuple[str, bool] | None:
+        """The learner id in a cookie and whether to send the cookie again (signed by an older
+        key, without a timestamp, or past half its life); None if it is forged or expired."""
         try:
-            return self._signer.unsign(value).decode()
+            learner, signed_at = self._signer.unsign(
+                value, max_age=self.max_age, return_timestamp=True
+            )
+            try:
+                self._current.unsign(value)
+                old_key = False
+            except BadSignature:
+                old_key = True
+            stale = time.time() - signed_at.timestamp() > self.max_age / 2
+            return learner.decode(), old_key or stale
+        except (SignatureExpired, UnicodeDecodeError):
+            return None
+        except BadSignature:
+            pass
+        if value.count(".") != 1:  # "id.signature": a timestamped value is never read as one
+            return None
+        try:
+            return self._legacy.unsign(value).decode(), True
         except (BadSignature, UnicodeDecodeError):
             return None
+
+    def secure_for(self, scope: Scope) -> bool:
+        """Whether this request's cookie gets ``Secure``: always with ``cookie_secure``, over
+        HTTPS, or when a trusted proxy says the client used HTTPS (``X-Forwarded-Proto``)."""
+        if self.secure_cookie or scope.get("scheme") == "https":
+            return True
+        client = scope.get("client")
+        if not self.trusted_proxies or not client:
+            return False
+        try:
+            address = ipaddress.ip_address(client[0])
+        except ValueError:
+            return False
+        if not any(address in net for net in self.trusted_proxies):
+            return False
+        for name, value in scope.get("headers", []):
+            if name == b"x-forwarded-proto":
+                return bool(value.decode("latin-1").split(",")[0].strip().lower() == "https")
+        return False
 
     def csrf_token(self, learner_id: str) -> str:
         return hmac.new(self._csrf_key, learner_id.encode(), sha256).hexdigest()
@@ -64,15 +151,15 @@ class Identity:
     def csrf_ok(self, learner_id: str, token: str | None) -> bool:
         return bool(token) and hmac.compare_digest(self.csrf_token(learner_id), token or "")
 
-    def cookie_header(self, learner_id: str) -> str:
+    def cookie_header(self, learner_id: str, *, secure: bool | None = None) -> str:
         cookie: SimpleCookie = SimpleCookie()
         cookie[COOKIE] = self.sign(learner_id)
         morsel = cookie[COOKIE]
         morsel["path"] = "/"
-        morsel["max-age"] = COOKIE_MAX_AGE
+        morsel["max-age"] = self.max_age
         morsel["httponly"] = True
         morsel["samesite"] = "Lax"
-        if self.secure_cookie:
+        if self.secure_cookie if secure is None else secure:
             morsel["secure"] = True
         return morsel.OutputString()
 
@@ -88,22 +175,24 @@ class LearnerMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        learner_id = self._from_cookie(scope)
-        is_new = learner_id is None
-        learner_id = learner_id or self.identity.new_learner()
+        found = self._from_cookie(scope)
+        is_new = found is None
+        learner_id = found[0] if found else self.identity.new_learner()
+        renew = is_new or (found is not None and found[1])
         state = scope.setdefault("state", {})
         state["learner_id"] = learner_id
         state["new_learner"] = is_new
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and is_new:
+            if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.append("set-cookie", self.identity.cookie_header(learner_id))
+                secure = self.identity.secure_for(scope)
+                headers.append("set-cookie", self.identity.cookie_header(learner_id, secure=secure))
             await send(message)
 
-        await self.app(scope, receive, send_with_cookie if is_new else send)
+        await self.app(scope, receive, send_with_cookie if renew else send)
 
-    def _from_cookie(self, scope: Scope) -> str | None:
+    def _from_cookie(self, scope: Scope) -> tuple[str, bool] | None:
         for name, value in scope.get("headers", []):
             if name == b"cookie":
                 cookie: SimpleCookie = SimpleCookie()
@@ -112,12 +201,13 @@ class LearnerMiddleware:
                 except CookieError:  # a garbled cookie is just no cookie
                     return None
                 if COOKIE in cookie:
-                    return self.identity.unsign(cookie[COOKIE].value)
+                    return self.identity.read(cookie[COOKIE].value)
         return None
 
 
 class SecurityHeadersMiddleware:
-    """Headers that keep author or learner text from ever running as script."""
+    """Headers that keep author or learner text from ever running as script, on every
+    response: ``create_app`` puts this outside the handler of 500s too."""
 
     HEADERS = (
         (
@@ -129,6 +219,11 @@ class SecurityHeadersMiddleware:
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
         (b"x-frame-options", b"DENY"),
+        (
+            b"permissions-policy",
+            b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+            b"bluetooth=(), interest-cohort=(), browsing-topics=()",
+        ),
     )
 
     def __init__(self, app: ASGIApp) -> None:

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from aula.content.model import Course, Lesson, Node, Question, Slide
+from aula.web.forms import small_int
+
+
+class BoundedIntConvertor(Convertor[int]):
+    """``{name:int}`` in a route, at most 18 digits: a longer number (``int()`` refuses those
+    over 4,300 digits, inside the router) simply matches no route, a 404."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+# Registered before routes are built: web/routes/__init__.py imports this module first.
+register_url_convertor("int", BoundedIntConvertor())
 
 
 def lesson_or_404(course: Course, lesson_id: str) -> Lesson:
@@ -34,12 +53,24 @@ def question_or_404(course: Course, question_id: str) -> Question:
     return question
 
 
+ID_PATTERN = r"^[^\s\x00-\x1f\x7f]{1,64}$"  # what the store accepts as an id (see is_id)
+
+
+def is_id(value: str) -> bool:
+    """Whether the store could hold this id: 1 to 64 printable characters, no spaces."""
+    return 0 < len(value) <= 64 and value.isprintable() and not any(c.isspace() for c in value)
+
+
 def path_param(request: Request, name: str) -> str:
+    """An id from the URL; 404 when it could never name anything (spaces, control characters,
+    too long), so no lower layer sees it."""
     value: str = request.path_params[name]
+    if not is_id(value):
+        shown = value[:64].encode("unicode_escape").decode("ascii")
+        raise HTTPException(404, f"Nothing here is called '{shown}'.")
     return value
 
 
 def answer_id_param(request: Request) -> int | None:
     """``?answer=ID`` (the answer a form just stored), when it is a plausible id."""
-    raw = request.query_params.get("answer", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    return small_int(request.query_params.get("answer", ""))

@@ -15,6 +15,7 @@ from starlette.types import Message
 from aula.labs.errors import LabError
 from aula.labs.weights import bytes_to_read
 from aula.web.errors import InputError
+from aula.web.forms import small_int
 
 PREFIX = 8
 SNIFF_BYTES = 1024 * 1024  # what is read of a file that is not safetensors, to say what it is
@@ -34,8 +35,7 @@ def too_large(limit: int) -> InputError:
 
 
 def declared_length(request: Request) -> int | None:
-    value = request.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
+    return small_int(request.headers.get("content-length", ""))
 
 
 def check_declared(request: Request, limit: int) -> None:
@@ -116,10 +116,11 @@ def file_size_header(request: Request) -> int | None:
     raw = request.headers.get("x-file-size", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    size = small_int(raw)
+    if size is None:
         message = f"'{raw[:40]}' is not a size: send the file's size in bytes."
         raise InputError(message, fields={"X-File-Size": message})
-    return int(raw)
+    return size
 
 
 def safe_name(raw: str | None) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+# Before any route is built: {number:int} takes at most 18 digits (see lookup.py).
+import aula.web.lookup  # noqa: F401
 from aula.web.routes import answers, api, instructor, labs, openapi, pages, review, skills
 
 

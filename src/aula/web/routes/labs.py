@@ -19,7 +19,6 @@ from aula.content.catalog import Catalog
 from aula.content.urls import lab_url
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
-from aula.labs.weights import UPLOAD_HEADER_LIMIT
 from aula.web.aula import Aula, aula_of
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf
@@ -36,7 +35,7 @@ from aula.web.labs.uploads import (
     upload_prefix,
 )
 from aula.web.labs.vram import plan_view, read_vram, run_plan, vram_fields
-from aula.web.labs.weights import inspect, weights_view
+from aula.web.labs.weights import HeaderCaps, inspect, weights_view
 
 
 def _catalog(aula: Aula) -> Catalog:
@@ -59,6 +58,10 @@ def _upload_limit(aula: Aula) -> int:
     return aula.settings.upload_limit_mb * 1_000_000
 
 
+def _caps(aula: Aula) -> HeaderCaps:
+    return HeaderCaps(aula.settings.weights_header_kb * 1024, aula.settings.weights_max_tensors)
+
+
 def _weights_page(
     request: Request, report: dict[str, Any] | None, error: InputError | None = None
 ) -> Response:
@@ -70,7 +73,7 @@ def _weights_page(
         "report": report,
         "message": "" if message == beside else message,  # said once, beside the field if it can
         "file_error": beside,
-        "header_limit": UPLOAD_HEADER_LIMIT,
+        "header_limit": _caps(aula).size,
         "upload_limit": f"{aula.settings.upload_limit_mb:,} MB",
     }
     status = error.status_code if error else 200
@@ -91,7 +94,7 @@ async def weights_upload(request: Request) -> Response:
                 raise InputError("Choose a .safetensors file.", fields={"file": "Choose a file."})
             data = await upload_prefix(upload)
             name, size = safe_name(upload.filename), upload.size
-        report = await inspect(data, name, size)
+        report = await inspect(data, name, size, _caps(aula_of(request)))
     except InputError as exc:
         return _weights_page(request, None, exc)
     return _weights_page(request, weights_view(report))
@@ -112,15 +115,16 @@ async def weights_json(request: Request) -> Response:
       200: {description: "The weights report: architecture, tensors, parameters, bytes by
         dtype, components, __metadata__, notes (as `aula lab weights --json`)."}
       403: {description: Missing or wrong CSRF token.}
-      413: {description: "A body over 8 + 16 MiB: a header is never that large."}
+      413: {description: "A body or header over the weights_header_kb setting (4 MiB)."}
       422: {description: "A malformed header, a pickle, or a bad X-File-Size; the message says
         which."}
     """
     header_csrf(request)
     name = safe_name(unquote(request.headers.get("x-file-name", "")))
     size = file_size_header(request)
-    data = await read_capped(request, PREFIX + UPLOAD_HEADER_LIMIT)
-    report = await inspect(data, name, size)
+    caps = _caps(aula_of(request))
+    data = await read_capped(request, PREFIX + caps.size)
+    report = await inspect(data, name, size, caps)
     return JSONResponse(report.to_dict())
 
 

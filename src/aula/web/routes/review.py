@@ -17,7 +17,7 @@ from aula.services.reviews import DueItem, due_now, rate_item, upcoming
 from aula.store import ItemKind
 from aula.web.aula import Aula, aula_of
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
-from aula.web.lookup import answer_id_param, question_or_404
+from aula.web.lookup import ID_PATTERN, answer_id_param, path_param, question_or_404
 from aula.web.views import grade_data, rich
 
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
@@ -71,7 +71,7 @@ async def review_term(request: Request) -> Response:
     rating = RATINGS.get(str(form.get("rating", "")))
     if rating is None:
         raise HTTPException(422, "Rate how well you remembered it: again, hard, good or easy.")
-    term_id = request.path_params["term_id"]
+    term_id = path_param(request, "term_id")
     await aula.db(rate_item, aula.store, aula.learner(request), "term", term_id, rating)
     return RedirectResponse(aula.url("review"), status_code=303)
 
@@ -93,7 +93,7 @@ async def review_node(request: Request) -> Response:
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: ItemKind
-    id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
     rating: str | None = Field(None, description="again | hard | good | easy (terms)")
     question_id: str | None = Field(None, description="the question answered (nodes)")
     choice_ids: list[str] = Field(default_factory=list, max_length=32)
