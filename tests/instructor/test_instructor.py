@@ -13,6 +13,7 @@ import pytest
 
 from aula.content import Course
 from aula.instructor import Instructor
+from aula.instructor.language import detect
 
 
 def urls(instructor: Instructor, question: str) -> list[str]:
@@ -35,7 +36,7 @@ GREAT_DIVIDE = "/lessons/open-vs-closed#section-great-divide"
             {"/glossary#term-controlnet", SLIDE + "5", NODE + "open-frontier", GREAT_DIVIDE},
         ),
         ("How many parameters does SDXL have?", {"/glossary#term-stable-diffusion"}),
-        ("How much GPU memory do I need to run SDXL?", {SLIDE + "7"}),
+        ("How much GPU memory do I need to run SDXL?", {SLIDE + "7", "/labs/vram?model=sdxl"}),
         (
             "Why did a closed service refuse to generate my prompt?",
             {SLIDE + "4", NODE + "walled-gardens", GREAT_DIVIDE},
@@ -73,13 +74,28 @@ def test_what_the_course_does_not_cover_is_refused_plainly(
         assert course.title in answer.answer
 
 
-def test_a_spanish_question_finds_english_content_and_says_the_course_is_in_english(
+def test_a_spanish_question_gets_a_spanish_answer_with_the_vram_planners_numbers(
     instructor: Instructor,
 ) -> None:
     answer = instructor.ask("¿Cuánta memoria de vídeo necesita SDXL?")
-    assert "/lessons/open-vs-closed/slides/7" in [s.url for s in answer.sources]
-    assert answer.answer.startswith("(El curso está en inglés.)")
-    assert re.search(r"\d GiB|\d GB", answer.answer)  # the figures, quoted from the course
+    assert answer.sources[0].url == "/labs/vram?model=sdxl"  # the lab, pre-filled
+    assert re.search(r"necesita unos \d+,\d GiB de VRAM", answer.answer)
+    assert detect(answer.answer) == "es"
+
+
+def test_a_spanish_question_is_answered_from_the_spanish_text(instructor: Instructor) -> None:
+    answer = instructor.ask("¿Qué es un LoRA?")
+    assert answer.answer.startswith("LoRA: Un pequeño complemento")
+    assert answer.sources[0].url == "/glossary#term-lora"
+
+
+def test_a_spanish_question_covered_only_in_english_says_so_in_spanish(
+    instructor: Instructor,
+) -> None:
+    # Knowledge checks are not translated: their content is linked, not quoted in English.
+    answer = instructor.ask("¿Qué imprime el programa fits_on_my_gpu.py en la terminal?")
+    assert detect(answer.answer) == "es"
+    assert "(El curso está en inglés.)" not in answer.answer
 
 
 def test_a_spanish_refusal_is_in_spanish(instructor: Instructor) -> None:

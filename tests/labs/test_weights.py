@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,16 @@ def test_a_broken_file_names_itself_and_the_rule(tmp_path: Path) -> None:
         inspect_weights(path)
     assert str(caught.value).startswith(str(path))
     assert caught.value.code == "TensorInvalidInfo"
+
+
+def test_a_header_with_too_many_tensors_is_refused_before_parsing(tmp_path: Path) -> None:
+    header = {
+        f"t{i}": {"dtype": "F16", "shape": [1], "data_offsets": [2 * i, 2 * i + 2]}
+        for i in range(50)
+    }
+    body = json.dumps(header).encode()
+    path = tmp_path / "many.safetensors"
+    path.write_bytes(struct.pack("<Q", len(body)) + body + bytes(100))
+    with pytest.raises(LabError, match="lists 50 tensors, over the limit of 10"):
+        inspect_weights(path, max_tensors=10)
+    assert inspect_weights(path, max_tensors=50).tensors == 50

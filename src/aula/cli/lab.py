@@ -73,7 +73,17 @@ def lab() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one line per path).")
 @click.option("--variant", help="In a diffusers folder, read *.VARIANT.* files (e.g. fp16).")
-def weights_command(paths: tuple[Path, ...], as_json: bool, variant: str | None) -> None:
+@click.option(
+    "--max-tensors",
+    type=click.IntRange(0),
+    default=200_000,
+    show_default=True,
+    help="Refuse a file listing more tensors than this (real checkpoints list a few "
+    "thousand; parsing a million takes half a minute). 0: no limit.",
+)
+def weights_command(
+    paths: tuple[Path, ...], as_json: bool, variant: str | None, max_tensors: int
+) -> None:
     """What is inside a checkpoint: reads .safetensors headers only, never the tensor data.
 
     PATH is a .safetensors file, a *.safetensors.index.json (sharded) or a diffusers folder.
@@ -82,7 +92,7 @@ def weights_command(paths: tuple[Path, ...], as_json: bool, variant: str | None)
     failed = False
     for path in paths:
         try:
-            report = inspect_weights(path, variant=variant)
+            report = inspect_weights(path, variant=variant, max_tensors=max_tensors or None)
         except LabError as exc:
             click.echo(f"Error: {exc.message}", err=True)
             failed = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from aula.content import model, schema
 from aula.content.findings import Finding, relative
 from aula.content.markdown import highlight_code, render, render_inline
-from aula.content.reader import Parsed, ParsedCourse, ParsedLesson
+from aula.content.reader import Parsed, ParsedCourse, ParsedLesson, translation_lang
 from aula.content.snippets import Snippet, SnippetRunner
 
 Loc = tuple[str | int, ...]
@@ -134,14 +134,23 @@ def build_course(
         for lesson in parsed.lessons
     ]
     codes.run()
-    glossary = tuple(_term(t, CodeResolver.code(p) if p else None) for t, p in pending_terms)
+    glossary = tuple(
+        replace(
+            _term(t, CodeResolver.code(p) if p else None), translations=_translations(parsed, t)
+        )
+        for t, p in pending_terms
+    )
     lessons = tuple(
         _lesson(
             lesson,
             [
-                _slide(s, i, CodeResolver.code(p) if p else None)
+                replace(
+                    _slide(s, i, CodeResolver.code(p) if p else None),
+                    translations=_translations(parsed, s),
+                )
                 for i, (s, p) in enumerate(slides, 1)
             ],
+            parsed,
         )
         for lesson, slides in zip(parsed.lessons, pending_slides, strict=True)
     )
@@ -166,6 +175,33 @@ def build_course(
 
 def _maybe(text: str | None) -> model.Rich | None:
     return render(text) if text else None
+
+
+def _translations(parsed: ParsedCourse, item: Parsed[BaseModel]) -> tuple[model.Translation, ...]:
+    """The item's ``NN-id.<lang>.md`` files, rendered like the original."""
+    out = []
+    for t in parsed.translations.get(item.path, []):
+        e = t.entry
+        cards = tuple(
+            model.CardText(
+                c.title,
+                render_inline(c.quote) if c.quote else None,
+                tuple(render_inline(p) for p in c.points),
+            )
+            for c in e.cards
+        )
+        out.append(
+            model.Translation(
+                lang=translation_lang(t),
+                title=e.title or e.term,
+                aliases=tuple(e.aliases),
+                body=render(t.doc.body.strip()),
+                guide=_maybe(e.guide),
+                cards=cards,
+                file=t.file,
+            )
+        )
+    return tuple(out)
 
 
 def _term(item: Parsed[schema.TermFront], snippet: model.Code | None) -> model.Term:
@@ -270,7 +306,7 @@ def _node(item: Parsed[schema.NodeFile], lesson: str) -> model.Node:
     )
 
 
-def _lesson(lesson: ParsedLesson, slides: list[model.Slide]) -> model.Lesson:
+def _lesson(lesson: ParsedLesson, slides: list[model.Slide], parsed: ParsedCourse) -> model.Lesson:
     meta = lesson.meta.entry
     tree = model.SkillTree(
         title=meta.skill_tree.title,
@@ -283,7 +319,9 @@ def _lesson(lesson: ParsedLesson, slides: list[model.Slide]) -> model.Lesson:
         tagline=meta.tagline,
         editor_tab=meta.editor_tab,
         slides=tuple(slides),
-        sections=tuple(_section(s) for s in lesson.sections),
+        sections=tuple(
+            replace(_section(s), translations=_translations(parsed, s)) for s in lesson.sections
+        ),
         skill_tree=tree,
         glossary_title=meta.glossary_title,
     )

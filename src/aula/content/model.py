@@ -64,6 +64,30 @@ class Visual:
 
 
 @dataclass(frozen=True)
+class CardText:
+    title: str
+    quote: Rich | None
+    points: tuple[Rich, ...]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An item's text in another language (``NN-id.<lang>.md``); ids and structure are shared."""
+
+    lang: str
+    title: str | None  # a slide's or section's title, a term's name
+    aliases: tuple[str, ...]
+    body: Rich  # a slide's or section's body, a term's definition
+    guide: Rich | None
+    cards: tuple[CardText, ...]
+    file: str
+
+
+def translation_of(translations: tuple[Translation, ...], lang: str) -> Translation | None:
+    return next((t for t in translations if t.lang == lang), None)
+
+
+@dataclass(frozen=True)
 class Slide:
     id: str
     number: int
@@ -75,6 +99,10 @@ class Slide:
     terms: tuple[str, ...]
     sources: tuple[str, ...]
     file: str
+    translations: tuple[Translation, ...] = ()
+
+    def translation(self, lang: str) -> Translation | None:
+        return translation_of(self.translations, lang)
 
 
 @dataclass(frozen=True)
@@ -95,6 +123,10 @@ class Section:
     cards: tuple[Card, ...]
     sources: tuple[str, ...]
     file: str
+    translations: tuple[Translation, ...] = ()
+
+    def translation(self, lang: str) -> Translation | None:
+        return translation_of(self.translations, lang)
 
 
 @dataclass(frozen=True)
@@ -190,6 +222,10 @@ class Term:
     lab: str | None
     sources: tuple[str, ...]
     file: str
+    translations: tuple[Translation, ...] = ()
+
+    def translation(self, lang: str) -> Translation | None:
+        return translation_of(self.translations, lang)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ The layout (see docs/course-format.md)::
     glossary/NN-<id>.md
     lessons/<lesson>/lesson.yaml
     lessons/<lesson>/slides/NN-<id>.md  sections/NN-<id>.md  nodes/NN-<id>.yaml
+    NN-<id>.<lang>.md beside a term, slide or section: its text in another language
 
 Items are ordered by file name; an item's id is its ``id`` field or its file name without the
 ``NN-`` prefix. Cross-file rules (references, cycles, duplicates) live in ``rules.py``.
@@ -30,6 +31,7 @@ E = TypeVar("E", bound=BaseModel)
 E_co = TypeVar("E_co", bound=BaseModel, covariant=True)
 _PREFIX = re.compile(r"^\d+[-_]")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TRANSLATION = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2})$")  # stem of "03-vram.es.md"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class ParsedCourse:
     fingerprint: str
     unreadable_terms: frozenset[str] = frozenset()
     catalog: Catalog | None = None
+    # The original item's file -> its translations (``NN-id.<lang>.md`` beside it).
+    translations: dict[Path, list[Parsed[schema.TranslationFront]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,6 +84,7 @@ class Reader:
     findings: list[Finding] = field(default_factory=list)
     # Items that exist but did not validate: references to them are not reported again.
     unreadable: set[str] = field(default_factory=set)
+    translations: dict[Path, list[Parsed[schema.TranslationFront]]] = field(default_factory=dict)
     _digest: hashlib._Hash = field(default_factory=hashlib.sha256)
 
     def name(self, path: Path) -> str:
@@ -142,7 +147,12 @@ class Reader:
         if not folder.is_dir():
             return []
         out: list[Parsed[E]] = []
+        translated: list[tuple[Path, Parsed[schema.TranslationFront]]] = []
         for path in sorted(folder.iterdir()):
+            if front and path.is_file() and path.suffix == suffix and _TRANSLATION.match(path.stem):
+                if (t := self._translation(path)) is not None:
+                    translated.append((path.with_name(t.id + suffix), t))
+                continue
             if path.is_file() and path.suffix == suffix:
                 if (parsed := self.read(path, model, front=front)) is not None:
                     out.append(parsed)
@@ -150,7 +160,32 @@ class Reader:
                     self.unreadable.add(_PREFIX.sub("", path.stem))
             elif path.is_file() and path.suffix in {".yml", ".markdown"}:
                 self.problem(path, 1, f"ignored: name the file with '{suffix}'", "warning")
+        originals = {p for p in folder.iterdir() if p.suffix == suffix}  # valid or not
+        for original, t in translated:
+            if original not in originals:
+                self.problem(t.path, 1, f"a translation of '{original.name}', which does not exist")
+            else:
+                self.translations.setdefault(original, []).append(t)
         return out
+
+    def _translation(self, path: Path) -> Parsed[schema.TranslationFront] | None:
+        """``NN-id.<lang>.md``: its ``id`` is the original's file stem, the language in ``lang``."""
+        match = _TRANSLATION.match(path.stem)
+        assert match is not None
+        doc = self._document(path, True)
+        if doc is None:
+            return None
+        if doc.data is not None and not isinstance(doc.data, dict):
+            self.problem(path, 1, f"expected a mapping of fields, found {type(doc.data).__name__}")
+            return None
+        entry, found = validate(schema.TranslationFront, doc)
+        self.findings += found
+        if entry is None:
+            return None
+        if not doc.body.strip():
+            self.problem(path, 1, "a translation needs the translated text below its front matter")
+            return None
+        return Parsed(entry, doc, match["base"], path)
 
     def fingerprint(self) -> str:
         return self._digest.hexdigest()
@@ -175,10 +210,66 @@ def read_course(root: Path) -> tuple[ParsedCourse | None, list[Finding]]:
     if meta is None:
         return None, reader.findings
     catalog = _read_catalog(reader, sources)
+    _check_translations(reader, meta.entry.language, terms, lessons)
     parsed = ParsedCourse(
-        root, meta, sources, terms, lessons, reader.fingerprint(), unreadable_terms, catalog
+        root,
+        meta,
+        sources,
+        terms,
+        lessons,
+        reader.fingerprint(),
+        unreadable_terms,
+        catalog,
+        reader.translations,
     )
     return parsed, reader.findings
+
+
+def translation_lang(parsed: Parsed[schema.TranslationFront]) -> str:
+    match = _TRANSLATION.match(parsed.path.stem)
+    assert match is not None
+    return match["lang"]
+
+
+def _check_translations(
+    reader: Reader,
+    course_lang: str,
+    terms: list[Parsed[schema.TermFront]],
+    lessons: list[ParsedLesson],
+) -> None:
+    """A translation is in another language than the course, fits its kind of item, and
+    gives a section's cards one for one."""
+    kinds: dict[Path, str] = {t.path: "term" for t in terms}
+    cards: dict[Path, int] = {}
+    for lesson in lessons:
+        kinds |= {s.path: "slide" for s in lesson.slides}
+        kinds |= {s.path: "section" for s in lesson.sections}
+        cards |= {s.path: len(s.entry.cards) for s in lesson.sections}
+    for original, found in reader.translations.items():
+        kind = kinds.get(original)
+        for t in found:
+            lang, e = translation_lang(t), t.entry
+            if lang == course_lang.split("-")[0]:
+                reader.problem(t.path, 1, f"'{lang}' is the course's own language")
+            wrong = {
+                "term": e.title is not None or e.guide is not None or bool(e.cards),
+                "slide": e.term is not None or bool(e.aliases) or bool(e.cards),
+                "section": e.term is not None or bool(e.aliases) or e.guide is not None,
+            }
+            if kind is not None and wrong[kind]:
+                allowed = {
+                    "term": "term, aliases",
+                    "slide": "title, guide",
+                    "section": "title, cards",
+                }[kind]
+                reader.problem(t.path, 1, f"a {kind}'s translation takes only: {allowed}")
+            if kind == "section" and e.cards and len(e.cards) != cards.get(original, 0):
+                reader.problem(
+                    t.path,
+                    t.line("cards"),
+                    f"{len(e.cards)} cards, but '{original.name}' has {cards.get(original, 0)}: "
+                    "translate each, in order",
+                )
 
 
 def _read_catalog(reader: Reader, sources: Parsed[schema.SourcesFile] | None) -> Catalog | None:

@@ -204,3 +204,25 @@ class TermFront(Strict):
         None, description="the hands-on lab that puts this concept to work"
     )
     sources: list[Slug] = Field(default_factory=list)
+
+
+class CardText(Strict):
+    """A comparison card's words in another language (icon and tone come from the original)."""
+
+    title: Text
+    quote: Text | None = None
+    points: list[Text] = Field(default_factory=list)
+
+
+class TranslationFront(Strict):
+    """Front matter of ``NN-id.<lang>.md`` beside ``NN-id.md`` (a term, slide or section): the
+    item's text in another language. Ids, order, code, links and sources come from the original;
+    the Markdown body replaces its body (a term's definition)."""
+
+    title: Text | None = Field(None, description="a slide's or section's title")
+    term: Text | None = Field(None, description="a glossary term's name")
+    aliases: list[Text] = Field(default_factory=list, description="other names, searched too")
+    guide: Text | None = Field(None, description="a slide's guide text")
+    cards: list[CardText] = Field(
+        default_factory=list, description="a section's cards, in the original's order"
+    )

@@ -13,10 +13,21 @@ false on purpose. Their feedback, which corrects them, is searchable but not quo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from aula.content.model import Code, Course, Lesson, Node, Question, Section, Slide, Term
+from aula.content.model import (
+    Code,
+    Course,
+    Lesson,
+    Node,
+    Question,
+    Section,
+    Slide,
+    Term,
+    Translation,
+)
 from aula.content.urls import node_url, section_url, slide_url, term_url
 from aula.instructor.text import blocks, sentences, terminal_lines
 
@@ -133,6 +144,72 @@ def _node_chunks(lesson: Lesson, node: Node) -> Iterator[Chunk]:
     yield Chunk(f"node:{node.id}", "node", lesson.id, url, title, (node.title,), (), summary)
     for question in node.questions:
         yield _question_chunk(lesson, node, question)
+
+
+_GLOSSARY = {"en": "Glossary", "es": "Glosario"}
+_SLIDE = {"en": "slide", "es": "diapositiva"}
+_INSTRUCTOR = {"es": "Instructor de IA"}
+
+
+def _translated_slide(lesson: Lesson, slide: Slide, t: Translation) -> Chunk:
+    title = t.title or slide.title
+    label = f"{title} ({_SLIDE.get(t.lang, 'slide')} {slide.number})"
+    guide = _quotable(t.guide.html) if t.guide else []
+    quoted = tuple(guide + _quotable(t.body.html))
+    url = slide_url(lesson.id, slide.number)
+    return Chunk(f"slide:{slide.id}", "slide", lesson.id, url, label, (title,), (), quoted)
+
+
+def _translated_section(
+    course: Course, lesson: Lesson, section: Section, t: Translation
+) -> Iterator[Chunk]:
+    title = t.title or section.title
+    translated = Section(section.id, title, section.voiced, t.body, (), section.sources, t.file)
+    label = f"{_INSTRUCTOR.get(t.lang, course.instructor)}: {title}"
+    for chunk in _section_chunks(course, lesson, translated):
+        yield dataclasses.replace(chunk, title=label)
+    for words in t.cards[: len(section.cards)]:
+        quote = (words.quote.text,) if words.quote else ()
+        points = tuple(s for p in words.points for s in sentences(p.text))
+        url = section_url(lesson.id, section.id)
+        yield Chunk(
+            f"section:{section.id}",
+            "card",
+            lesson.id,
+            url,
+            label,
+            (title, words.title),
+            quote,
+            points,
+        )
+
+
+def _translated_term(term: Term, t: Translation) -> Chunk:
+    name = t.title or term.term
+    subject = tuple(dict.fromkeys((name, term.term, *t.aliases, *term.aliases)))
+    title = f"{_GLOSSARY.get(t.lang, 'Glossary')}: {name}"
+    definition = tuple(_quotable(t.body.html))
+    return Chunk(f"term:{term.id}", "term", None, term_url(term.id), title, subject, (), definition)
+
+
+def translated_chunks(course: Course, lang: str) -> tuple[Chunk, ...]:
+    """The passages that have ``lang`` text (``NN-id.<lang>.md``): slides, sections, terms.
+
+    Program output, skill-tree nodes and knowledge checks have no translations yet; they stay
+    in the course's language only, so an answer never mixes languages.
+    """
+    out: list[Chunk] = []
+    for lesson in course.lessons:
+        for slide in lesson.slides:
+            if (t := slide.translation(lang)) is not None:
+                out.append(_translated_slide(lesson, slide, t))
+        for section in lesson.sections:
+            if (t := section.translation(lang)) is not None:
+                out += _translated_section(course, lesson, section, t)
+    for term in course.glossary:
+        if (t := term.translation(lang)) is not None:
+            out.append(_translated_term(term, t))
+    return tuple(c for c in out if c.sentences)
 
 
 def course_chunks(course: Course) -> tuple[Chunk, ...]:

@@ -12,6 +12,7 @@ which costs more than loading and searching the whole index).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -28,11 +29,12 @@ import numpy as np
 
 from aula.content.model import Course
 from aula.content.snippets import default_cache_dir
-from aula.instructor.chunks import Chunk, course_chunks
+from aula.instructor.chunks import Chunk, course_chunks, translated_chunks
 from aula.instructor.embeddings import Embedder, Vectors
 from aula.instructor.language import LANGS, Lang, content_stems
 
 INDEX_VERSION = 2
+NAME_MIN_IDF = 1.0  # a word in more than about a third of the chunks does not name one
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class CourseIndex:
     bm25: Bm25Matrix
     sentence_stems: tuple[tuple[frozenset[str], ...], ...]
     subject_stems: tuple[frozenset[str], ...]
+    primary: bool = True  # the course's own language; False for a translation's index
     context_vectors: Vectors | None = None
     sentence_vectors: tuple[Vectors, ...] | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -124,6 +127,32 @@ class CourseIndex:
         df = 0 if tid is None else self.bm25.document_frequency(tid)
         n = self.size
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    @functools.cached_property
+    def names(self) -> tuple[frozenset[str], ...]:
+        """Per chunk, the distinctive words of what it is about (a term's name and aliases,
+        without words most pages use, such as "model"): how a question names it."""
+        return tuple(
+            frozenset(s for s in subject if self.idf(s) >= NAME_MIN_IDF)
+            for subject in self.subject_stems
+        )
+
+    @functools.cached_property
+    def _topics(self) -> frozenset[str]:
+        """The names of what the teaching pages are about (not the checks' prompts)."""
+        teaching = ("term", "slide", "section", "card", "node")
+        return frozenset(
+            s
+            for names, c in zip(self.names, self.chunks, strict=True)
+            if c.kind in teaching
+            for s in names
+        )
+
+    def salience(self, stem: str) -> float:
+        """How much a word says what a question is about: a page's name first, then rarity."""
+        if stem not in self.bm25.vocab_dict:
+            return 0.0
+        return self.idf(stem) + (10.0 if stem in self._topics else 0.0)
 
     def term_scores(self, stem: str) -> Any:
         """BM25 score of one stem in every chunk (zeros for a stem the course never uses)."""
@@ -144,16 +173,24 @@ def index_key(course: Course, chunks: tuple[Chunk, ...]) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def build(course: Course) -> CourseIndex:
-    """Cut the course into chunks and index them with BM25 (no embeddings yet)."""
+def chunks_in(course: Course, lang: Lang | None) -> tuple[Lang, tuple[Chunk, ...]]:
+    """The course's own chunks (``lang`` None or the course's), or those translated to ``lang``."""
+    own = course_lang(course)
+    if lang is None or lang == own:
+        return own, course_chunks(course)
+    return lang, translated_chunks(course, lang)
+
+
+def build(course: Course, lang: Lang | None = None) -> CourseIndex:
+    """Cut the course (or its ``lang`` translation) into chunks and index them with BM25."""
     start = time.perf_counter()
-    chunks = course_chunks(course)
-    lang = course_lang(course)
+    lang, chunks = chunks_in(course, lang)
     tokens = [content_stems(c.text, lang) or [""] for c in chunks]
     retriever = Bm25Matrix.index(tokens)
     stems = tuple(tuple(frozenset(content_stems(s, lang)) for s in c.sentences) for c in chunks)
     key, subjects = index_key(course, chunks), _subjects(chunks, lang)
     index = CourseIndex(key, course.id, lang, chunks, retriever, stems, subjects)
+    index.primary = lang == course_lang(course)
     index.timings["build_ms"] = (time.perf_counter() - start) * 1000
     return index
 
@@ -180,7 +217,7 @@ def embed(index: CourseIndex, embedder: Embedder, root: Path | None) -> None:
     """Attach vectors, reusing those cached for unchanged texts: only edits are re-embedded."""
     start = time.perf_counter()
     units = embedding_units(index)
-    name = f"{index.course_id}-{embedder.key}"
+    name = f"{index.course_id}{'' if index.primary else '-' + index.lang}-{embedder.key}"
     cached = _load_vectors(root, name) if root else {}
     digests = [_digest(u) for u in units]
     missing = [i for i, d in enumerate(digests) if d not in cached]
@@ -274,10 +311,11 @@ def _save_vectors(root: Path, key: str, digests: list[str], flat: Vectors) -> No
     os.replace(tmp, path)
 
 
-def load(course: Course, root: Path) -> CourseIndex | None:
-    """The cached index for ``course``, or None when there is none (or it is unreadable)."""
+def load(course: Course, root: Path, wanted: Lang | None = None) -> CourseIndex | None:
+    """The cached index for ``course`` (in ``lang``), or None when there is none or it is
+    unreadable."""
     start = time.perf_counter()
-    chunks = course_chunks(course)
+    _, chunks = chunks_in(course, wanted)
     key = index_key(course, chunks)
     folder = _folder(root, key)
     if not folder.is_dir():
@@ -293,5 +331,6 @@ def load(course: Course, root: Path) -> CourseIndex | None:
         shutil.rmtree(folder, ignore_errors=True)  # damaged: the next save writes it anew
         return None
     index = CourseIndex(key, course.id, lang, chunks, retriever, stems, _subjects(chunks, lang))
+    index.primary = lang == course_lang(course)
     index.timings["load_ms"] = (time.perf_counter() - start) * 1000
     return index

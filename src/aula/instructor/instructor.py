@@ -19,16 +19,19 @@ from aula.content.model import Course, Question
 from aula.instructor import index as ix
 from aula.instructor import messages
 from aula.instructor.answer import EXTRACTIVE_NAME, Answer, BackendInfo, SourceRef
+from aula.instructor.compose import compose
 from aula.instructor.embeddings import Embedder, default_embedder
 from aula.instructor.extract import Quote, best_quote
+from aula.instructor.faithful import check_faithful
 from aula.instructor.generative import Backend, BackendError, Passage, Prompt
 from aula.instructor.index import CourseIndex
-from aula.instructor.language import Lang
+from aula.instructor.language import LANGS, Lang, clean, detect, follows_up
 from aula.instructor.query import Query, analyse
-from aula.instructor.search import CALIBRATION, Calibration, Scored, score
+from aula.instructor.search import CALIBRATION, Calibration, Floats, Scored, score
 from aula.instructor.settings import InstructorSettings
+from aula.instructor.spelling import Speller
+from aula.instructor.tools import ToolAnswer, lab_answer
 
-MAX_QUESTION_CHARS = 500  # longer input is cut: a question, not an essay, and latency stays flat
 MAX_SOURCES = 3
 LESSON_BOOST = 1.15  # a question asked from a lesson leans to that lesson's pages
 _CANDIDATES = 5  # chunks whose confidence decides whether the course covers the question
@@ -46,14 +49,23 @@ class Instructor:
         backend: Backend | None = None,
         notes: Sequence[str] = (),
         calibration: Calibration = CALIBRATION,
+        translations: Sequence[CourseIndex] = (),
     ) -> None:
         self.course = course
         self.index = index
+        # The course's own index and one per language it is translated into.
+        self.indexes: dict[Lang, CourseIndex] = {index.lang: index}
+        self.indexes.update({t.lang: t for t in translations if t.lang != index.lang})
+        self.speller = Speller(
+            {lang: [c.text for c in i.chunks] for lang, i in self.indexes.items()}
+        )
         self.embedder = embedder
         self.backend = backend
         self.notes = list(notes)
         self.calibration = calibration
         self._embedding: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._vectors: dict[str, Floats] = {}  # the last questions' embeddings
 
     @classmethod
     def for_course(
@@ -79,27 +91,43 @@ class Instructor:
         """
         settings = settings or InstructorSettings()
         root = (cache_dir or ix.cache_root()) if use_cache else None
-        index = (ix.load(course, root) if root else None) or ix.build(course)
-        if root and "build_ms" in index.timings:
-            ix.save(index, root)
+
+        def indexed(lang: Lang | None) -> CourseIndex:
+            index = (ix.load(course, root, lang) if root else None) or ix.build(course, lang)
+            if root and "build_ms" in index.timings:
+                ix.save(index, root)
+            return index
+
+        index = indexed(None)
+        others = [lang for lang in LANGS if lang != index.lang and ix.chunks_in(course, lang)[1]]
+        translations = [indexed(lang) for lang in others]
         wanted = settings.embeddings if embeddings is None else embeddings
         embedder, why_not = default_embedder(wanted)
         chosen = settings.backend() if backend == "configured" else backend
         instructor = cls(
-            course, index, embedder=embedder, backend=chosen, notes=[why_not] if why_not else []
+            course,
+            index,
+            embedder=embedder,
+            backend=chosen,
+            notes=[why_not] if why_not else [],
+            translations=translations,
         )
         if embedder is not None:
             instructor._attach_vectors(embedder, root, background)
         return instructor
 
     def _attach_vectors(self, embedder: Embedder, root: Path | None, background: bool) -> None:
+        # Translations first: the primary index's vectors are what "ready" means.
+        ordered = [i for i in self.indexes.values() if i is not self.index] + [self.index]
         if not background:
-            ix.embed(self.index, embedder, root)
+            for index in ordered:
+                ix.embed(index, embedder, root)
             return
 
         def run() -> None:
             try:
-                ix.embed(self.index, embedder, root)
+                for index in ordered:
+                    ix.embed(index, embedder, root)
             except Exception as exc:  # a failed embedding leaves BM25 working: say so, go on
                 self.notes.append(f"embeddings failed: {type(exc).__name__}: {exc}")
 
@@ -125,6 +153,7 @@ class Instructor:
         return {
             "course": self.course.id,
             "chunks": self.index.size,
+            "languages": sorted(self.indexes),
             "retrieval": self.retrieval,
             "embeddings": self.embedder.name if self.embedder else None,
             "backend": self._extractive().to_dict()
@@ -155,88 +184,170 @@ class Instructor:
 
     # ---- retrieval -----------------------------------------------------------------------
 
-    def search(self, question: str, *, lesson_id: str | None = None) -> tuple[Query, Scored]:
-        """The analysed question and every chunk's scores (for the bench and diagnostics)."""
-        text = question.strip()[:MAX_QUESTION_CHARS]
-        query = analyse(text, self.index.lang, lambda s: s in self.index.bm25.vocab_dict)
+    def index_for(self, lang: Lang) -> CourseIndex:
+        """The index in the learner's language when the course has text in it, else its own."""
+        return self.indexes.get(lang, self.index)
+
+    def search(
+        self, question: str, *, lesson_id: str | None = None, index: CourseIndex | None = None
+    ) -> tuple[Query, Scored]:
+        """The analysed question and every chunk's scores (for the bench and diagnostics);
+        ``index`` defaults to the one in the question's language."""
+        text = clean(question)
+        index = index or self.index_for(detect(text))
+        query = analyse(
+            text,
+            index.lang,
+            lambda s: s in index.bm25.vocab_dict,
+            self.speller.correct,
+            index.salience,
+        )
         vector = None
-        if self.retrieval == "bm25+e5" and self.embedder is not None and text:
-            vector = self.embedder.query(text)
-        scored = score(self.index, query, vector, self.calibration)
+        ready = self.retrieval == "bm25+e5" and index.context_vectors is not None
+        if ready and self.embedder is not None and text:
+            vector = self._query_vector(self.embedder, text)
+        scored = score(index, query, vector, self.calibration)
         if lesson_id is not None:
             boost = np.array(
-                [LESSON_BOOST if c.lesson == lesson_id else 1.0 for c in self.index.chunks],
+                [LESSON_BOOST if c.lesson == lesson_id else 1.0 for c in index.chunks],
                 np.float32,
             )
             scored = dataclasses.replace(scored, rank=scored.rank * boost)
         return query, scored
 
+    def _query_vector(self, embedder: Embedder, text: str) -> Floats:
+        """The question's embedding, once per question even when two indexes are searched."""
+        with self._lock:
+            found = self._vectors.get(text)
+        if found is None:
+            found = embedder.query(text)
+            with self._lock:
+                self._vectors[text] = found
+                while len(self._vectors) > 64:
+                    self._vectors.pop(next(iter(self._vectors)))
+        return found
+
+    def forget_questions(self) -> None:
+        """Drop the remembered question embeddings (a benchmark times each ask afresh)."""
+        with self._lock:
+            self._vectors.clear()
+
     def _threshold(self, scored: Scored) -> float:
         cal = self.calibration
         return cal.min_confidence if scored.cosine is None else cal.min_confidence_e5
 
-    def _sources(self, order: Sequence[int], scored: Scored, quote: Quote) -> list[SourceRef]:
-        """The quoted page first, then the next best pages that also cover the question."""
-        chunks, conf = self.index.chunks, scored.confidence
+    def _covered(self, scored: Scored, order: Sequence[int]) -> bool:
+        best = float(np.max(scored.confidence[order[:_CANDIDATES]])) if order else 0.0
+        return best >= self._threshold(scored)
+
+    def _sources(
+        self, index: CourseIndex, order: Sequence[int], scored: Scored, first: Sequence[int]
+    ) -> list[SourceRef]:
+        """The quoted pages first, then the next best pages that also cover the question."""
+        chunks, conf = index.chunks, scored.confidence
         best: dict[str, float] = {}
         for i, c in enumerate(chunks):
             best[c.url] = max(best.get(c.url, 0.0), float(conf[i]))
-        urls = [chunks[quote.chunk].url]
+        urls = list(dict.fromkeys(chunks[i].url for i in first))
         for i in order:
             url = chunks[i].url
+            if len(urls) >= MAX_SOURCES:
+                break
             if url not in urls and best[url] >= self._threshold(scored):
                 urls.append(url)
-            if len(urls) == MAX_SOURCES:
-                break
         titles = {c.url: c.title for c in reversed(chunks)}
-        return [SourceRef(titles[u], u, round(best[u], 3)) for u in urls]
+        return [SourceRef(titles[u], u, round(best[u], 3)) for u in urls[:MAX_SOURCES]]
 
     # ---- answers -------------------------------------------------------------------------
 
-    def ask(self, question: str, *, lesson_id: str | None = None) -> Answer:
-        """Answer ``question`` (English or Spanish) from the course, or say it is not covered."""
-        if not question.strip():
-            return Answer(messages.empty_question("en"), (), self._extractive())
-        query, scored = self.search(question, lesson_id=lesson_id)
+    def ask(
+        self, question: str, *, lesson_id: str | None = None, history: Sequence[str] = ()
+    ) -> Answer:
+        """Answer ``question`` (English or Spanish) from the course, or say it is not covered.
+
+        ``history``: the learner's previous questions, oldest first (the last 3 are used): a
+        short follow-up ("¿y para Flux?") is read together with the question before it.
+        """
+        text = clean(question)
+        lang = detect(text)
+        if not text or not any(ch.isalnum() for ch in text):
+            return Answer(messages.empty_question(lang), (), self._extractive())
+        follow = follows_up(text) and bool(history)
+        asked = f"{clean(history[-1])} {text}" if follow else text
+        tool = lab_answer(asked, lang, self.course.catalog, follow_up=follow)
+        index = self.index_for(lang)
+        query, scored = self.search(asked, lesson_id=lesson_id, index=index)
+        query = dataclasses.replace(query, lang=lang)
         order = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
-        covered = float(np.max(scored.confidence[order[:_CANDIDATES]])) >= self._threshold(scored)
-        quote = best_quote(self.index, query, scored, order[:3]) if covered else None
-        if quote is None:
-            text = messages.not_covered(query.lang, self.course.title)
-            return Answer(text, (), self._extractive())
-        sources = self._sources(order, scored, quote)
-        extractive = self._extractive_text(query.lang, quote)
+        if tool is not None:
+            return self._tool_answer(tool, index, query, scored, order)
+        if not self._covered(scored, order):
+            return self._elsewhere(asked, lang, lesson_id)
+        composed = compose(index, query, scored, order)
+        if composed is None:
+            return self._elsewhere(asked, lang, lesson_id)
+        sources = self._sources(index, order, scored, composed.chunks)
+        if index.lang != lang:  # no text in the learner's language: say so, never mix
+            note = messages.only_in_course_language(lang, index.lang)
+            return Answer(note, tuple(sources), self._extractive())
         if self.backend is None:
-            return Answer(extractive, tuple(sources), self._extractive())
-        return self._generate(query, sources, order, extractive)
+            return Answer(composed.text, tuple(sources), self._extractive())
+        return self._generate(index, query, sources, order, composed.text, ())
 
-    def _extractive_text(self, lang: Lang, quote: Quote) -> str:
-        note = messages.course_language_note(lang, self.index.lang)
-        body = quote.text(self.index)
-        return f"{note} {body}" if note else body
+    def _tool_answer(
+        self, tool: ToolAnswer, index: CourseIndex, query: Query, scored: Scored, order: list[int]
+    ) -> Answer:
+        lab = SourceRef(tool.title, tool.url, 1.0)
+        pages = self._sources(index, order, scored, []) if self._covered(scored, order) else []
+        sources = (lab, *pages[: MAX_SOURCES - 1])
+        if self.backend is None:
+            return Answer(tool.text, sources, self._extractive())
+        return self._generate(index, query, list(sources), order, tool.text, (tool.text,))
 
-    def _passages(self, sources: Sequence[SourceRef], order: Sequence[int]) -> tuple[Passage, ...]:
+    def _elsewhere(self, text: str, lang: Lang, lesson_id: str | None) -> Answer:
+        """Not covered in the learner's language: covered in the course's own, or not at all."""
+        if lang != self.index.lang:
+            _, scored = self.search(text, lesson_id=lesson_id, index=self.index)
+            order = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
+            if self._covered(scored, order) and scored.confidence[order[0]] > 0:
+                sources = self._sources(self.index, order, scored, order[:1])
+                note = messages.only_in_course_language(lang, self.index.lang)
+                return Answer(note, tuple(sources), self._extractive())
+        return Answer(messages.not_covered(lang, self.course.title), (), self._extractive())
+
+    def _passages(
+        self, index: CourseIndex, sources: Sequence[SourceRef], order: Sequence[int]
+    ) -> tuple[Passage, ...]:
         """One passage per source page: its best-ranked chunks' text, in rank order."""
-        top = [self.index.chunks[i] for i in order[:8]]
+        top = [index.chunks[i] for i in order[:8]]
         return tuple(
-            Passage(s.title, s.url, "\n".join(c.text for c in top if c.url == s.url))
+            Passage(s.title, s.url, "\n".join(" ".join(c.sentences) for c in top if c.url == s.url))
             for s in sources
         )
 
     def _generate(
-        self, query: Query, sources: list[SourceRef], order: Sequence[int], fallback: str
+        self,
+        index: CourseIndex,
+        query: Query,
+        sources: list[SourceRef],
+        order: Sequence[int],
+        fallback: str,
+        tool_results: tuple[str, ...],
     ) -> Answer:
         backend = self.backend
         assert backend is not None
+        passages = self._passages(index, sources, order)
         prompt = Prompt(
             query.text,
             query.lang,
             self.course.title,
             self.course.instructor,
-            self._passages(sources, order),
+            passages,
+            tool_results,
         )
         try:
             text = backend.generate(prompt)
+            check_faithful(text, query.lang, passages, tool_results, fallback)
         except BackendError as exc:
             info = self._extractive(
                 left_machine=backend.left_machine, model=backend.model, error=str(exc)
@@ -281,6 +392,6 @@ class Instructor:
         teaching = [
             i
             for i in np.argsort(-scored.rank, kind="stable")
-            if self.index.chunks[int(i)].kind not in ("question", "node")
+            if self.index.chunks[int(i)].kind not in ("question", "node", "terminal")
         ]
         return best_quote(self.index, query, scored, [int(i) for i in teaching[:3]])

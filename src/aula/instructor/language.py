@@ -35,14 +35,16 @@ def _wordset(text: str) -> frozenset[str]:
 _QUESTION_NOISE: dict[str, frozenset[str]] = {
     "en": _wordset(
         "actually also anyone anything bad best better called could everything exactly explain "
-        "get good happen happens kind know let like many mean meaning means mine much need needs "
+        "get good happen happens important kind know let like many matter matters mean meaning "
+        "means mine much need needs "
         "one people please really said say says someone something sort stand tell thing things "
         "use used using want way ways would"
     ),
     "es": _wordset(
         "algo buena bueno como conseguir consigo conviene cosa cosas cual cuales cuanta cuantas "
         "cuanto cuantos deberia debo dice dicen dime donde exactamente explica explicame favor "
-        "gente hace hacen hacer hago hay llama llaman mejor mia mio muy necesita necesitan "
+        "gente hace hacen hacer hago hay importa importan importante llama llaman mejor mia mio "
+        "muy necesita necesitan "
         "necesitas necesito ocurre pasa pasaria podria puede pueden puedes puedo quien quiere "
         "quiero realmente saber significa sirve tambien tan usa usar uso"
     ),
@@ -89,6 +91,11 @@ def _bm25s_stopwords() -> ModuleType:
 @lru_cache(maxsize=4)
 def _query_noise(lang: Lang) -> frozenset[str]:
     return _stopwords(lang) | frozenset(_QUESTION_NOISE[lang])
+
+
+def question_words(lang: Lang) -> frozenset[str]:
+    """Stop words and the words that only make a sentence a question."""
+    return _query_noise(lang)
 
 
 def is_stopword(word: str, lang: Lang, *, query: bool = False) -> bool:
@@ -138,3 +145,25 @@ def detect(text: str) -> Lang:
     en = sum(w in _ONLY_EN for w in ws)
     es = sum(w in _ONLY_ES for w in ws)
     return "es" if es > en else "en"
+
+
+MAX_QUESTION_CHARS = 500  # longer input is cut: a question, not an essay, and latency stays flat
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]+")
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^<>]{0,200}>", re.IGNORECASE | re.DOTALL)
+_FOLLOW_STARTS = frozenset({"and", "y", "also", "tambien", "e"})
+_FOLLOW_PAIRS = frozenset({("what", "about"), ("how", "about"), ("que", "tal")})
+
+
+def clean(question: str) -> str:
+    """The question as searched: HTML tags (and scripts) and control characters out, spaces
+    squeezed, at most 500 characters."""
+    text = _MARKUP.sub(" ", question[: 4 * MAX_QUESTION_CHARS])  # tags are not the question
+    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUESTION_CHARS]
+
+
+def follows_up(question: str) -> bool:
+    """A short question that leans on the one before: "¿y para Flux?", "what about SDXL?"."""
+    ws = words(question)
+    if not ws or len(ws) > 6:
+        return False
+    return ws[0] in _FOLLOW_STARTS or tuple(ws[:2]) in _FOLLOW_PAIRS

@@ -157,6 +157,11 @@ EN_SYNONYMS: dict[str, str] = {
     "creator | developer | maker": "make",
     "see | seen | visible | viewable": "public",
     "catch | downside | downsides | drawback | drawbacks | cons | disadvantage": "price | limits",
+    "safe | unsafe | dangerous | malware | virus | malicious": "security | risk | code",
+    "cheap | cheaper | expensive | afford": "cost | fee | price",
+    "tradeoff | trade-off | tradeoffs": "convenience | control",
+    "computer | laptop | pc": "computer | machine",
+    "internet | online | connection | connected | wifi | network": "offline | internet | network",
 }
 
 
@@ -172,6 +177,9 @@ class Entry:
 
 def _pairs(course_lang: Lang, query_lang: Lang) -> list[tuple[str, str]]:
     """(question-side phrase, course-side renderings) for the direction needed."""
+    if query_lang == course_lang == "es":
+        # Spanish variants that share a rendering are synonyms ("ordenador", "computadora").
+        return [(phrase, es) for es in ES_EN for phrase in es.split("|")]
     if query_lang == course_lang:
         table = EN_SYNONYMS if course_lang == "en" else {}
         return [
@@ -195,6 +203,8 @@ def entries(course_lang: Lang, query_lang: Lang) -> tuple[Entry, ...]:
         key = tuple(stem(w, query_lang) for w in words(phrase) if w not in GLUE)
         if key:
             stems = {s for alt in renderings.split("|") for s in content_stems(alt, course_lang)}
+            if query_lang == course_lang:  # synonyms: "cada mes" must not make "cada" a topic
+                stems = {s for s in stems if len(s) > 3} or stems
             found.setdefault(key, set()).update(stems)
     ordered = sorted(found.items(), key=lambda kv: -len(kv[0]))
     return tuple(Entry(key, frozenset(stems)) for key, stems in ordered if stems)

@@ -1,7 +1,8 @@
 """The few sentences the instructor writes itself, in the learner's language.
 
-Extractive answers quote the course, so they are in the course's language; when the learner
-asked in another language, the answer starts by saying so, briefly, in theirs.
+Answers quote the course in the learner's language (from its translations); when the course
+has the answer only in its own language, the learner is told so in theirs, never given a
+quote in another language.
 """
 
 from __future__ import annotations
@@ -14,22 +15,26 @@ _NOT_COVERED = {
     "es": "«{course}» no trata eso, así que prefiero no adivinar. Prueba a preguntar por algo "
     "de sus diapositivas o de su glosario.",
 }
-_COURSE_IN = {
-    ("es", "en"): "(El curso está en inglés.)",
-    ("en", "es"): "(The course is in Spanish.)",
-}
 _EMPTY = {
     "en": "Ask a question about the course, in English or Spanish.",
     "es": "Haz una pregunta sobre el curso, en español o en inglés.",
 }
 
 
+_ONLY_IN = {
+    ("es", "en"): "El curso solo explica esto en inglés, por ahora: lo encontrarás en las "
+    "páginas enlazadas.",
+    ("en", "es"): "The course explains this only in Spanish for now: see the linked pages.",
+}
+
+
+def only_in_course_language(question_lang: Lang, course_lang: Lang) -> str:
+    """Covered, but only in the course's language: say so in the learner's, and link."""
+    return _ONLY_IN.get((question_lang, course_lang), _ONLY_IN[("es", "en")])
+
+
 def not_covered(lang: Lang, course_title: str) -> str:
     return _NOT_COVERED[lang].format(course=course_title)
-
-
-def course_language_note(question_lang: Lang, course_lang: Lang) -> str | None:
-    return _COURSE_IN.get((question_lang, course_lang))
 
 
 def empty_question(lang: Lang) -> str:

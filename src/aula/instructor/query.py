@@ -8,6 +8,7 @@ weighs as much as a word with one.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -16,7 +17,7 @@ from aula.instructor.language import Lang, detect, is_stopword, stem, words
 from aula.instructor.lexicon import GLUE, entries, match_at
 
 Group = frozenset[str]
-Shape = Literal["definition", "number", "other"]
+Shape = Literal["definition", "number", "comparison", "who", "yesno", "why", "other"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -25,20 +26,42 @@ def _words(text: str) -> frozenset[str]:
 
 # "How much", "how big": the adjective only says that a number is wanted.
 _HOW = _words("much many big large long small fast often old heavy")
-_NUMBER_WORDS = _words("cuanto cuanta cuantos cuantas cost costs price")
+_NUMBER_WORDS = _words(
+    "cuanto cuanta cuantos cuantas cost costs price size tamano ocupa pesa precio cuesta"
+)
+_WHO = _words("who quien quienes")
 _WHAT = _words("what que")
 _IS = _words("is are s es son significa")
 _DEFINITION_WORDS = _words("mean means meaning define definition stand significa")
 
 
+_COMPARE = _words(
+    "difference differences differ compare compared comparison versus vs diferencia "
+    "diferencias diferencian compara comparar comparacion frente"
+)
+_WHY = _words("why how porque como")
+_YES_NO = _words(
+    "can could is are does do should will would may puedo puede pueden puedes es son se hay "
+    "tengo necesito debo"
+)
+
+
 def shape(ws: list[str]) -> Shape:
-    """What kind of answer the question wants, from its first words (folded)."""
+    """What kind of answer the question wants, from its words (folded)."""
     if any(a == "how" and b in _HOW for a, b in itertools.pairwise(ws)):
         return "number"
     if _NUMBER_WORDS & set(ws):
         return "number"
+    if _COMPARE & set(ws):
+        return "comparison"
     if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
         return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
+    if ws[:1] and ws[0] in _WHO:
+        return "who"
+    if (ws[:1] and ws[0] in _WHY) or ws[:2] == ["por", "que"]:
+        return "why"
+    if ws[:1] and ws[0] in _YES_NO:
+        return "yesno"
     return "other"
 
 
@@ -51,7 +74,18 @@ class Query:
     shape: Shape = "other"
 
 
-def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query:
+LONG_QUESTION = 8  # groups: past this, a question is reduced to its key words
+KEY_WORDS = 6  # what a long question is reduced to
+NAMED = 10.0  # salience of a word that names a page (see CourseIndex.salience)
+
+
+def analyse(
+    text: str,
+    course_lang: Lang,
+    known: Callable[[str], bool],
+    correct: Callable[[list[str], Lang], list[str]] | None = None,
+    salience: Callable[[str], float] | None = None,
+) -> Query:
     """Detect the language, translate what the glossary knows, stem the rest for the index.
 
     In the course's language, a phrase with listed synonyms gains them ("picture" also finds
@@ -61,6 +95,8 @@ def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query
     """
     lang = detect(text)
     folded = words(text)
+    if correct is not None:
+        folded = correct(folded, lang)
     ws = [w for i, w in enumerate(folded) if w not in GLUE and not _after_how(folded, i)]
     other: Lang = "es" if course_lang == "en" else "en"
     foreign = lang if lang != course_lang else other
@@ -88,11 +124,53 @@ def analyse(text: str, course_lang: Lang, known: Callable[[str], bool]) -> Query
             groups.append(entry.target)
             i += len(entry.source)
             continue
-        if not noise:
+        # A short word the course never uses is a typo or chatter ("wat", "lol"), not a topic.
+        if not noise and (len(ws[i]) > 3 or known(own)):
             groups.append(frozenset({own}))
         i += 1
     unique = tuple(dict.fromkeys(groups))
+    asked = _question_sentence(text)
+    if asked or len(unique) > LONG_QUESTION:
+        # A question inside a story or instructions: that question is the topic, the rest
+        # adds only the pages it names ("What is VRAM? Answer only with a joke.").
+        focus = analyse(asked, course_lang, known, correct).groups if asked else ()
+        unique = key_words(unique, known, salience, focus)
+        folded = words(asked) if asked else folded
     return Query(text, lang, unique, translated, shape(folded))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _question_sentence(text: str) -> str:
+    """In a message of several sentences, the (last) one that asks something; "" otherwise."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if len(parts) < 2:
+        return ""
+    asked = [p for p in parts if p.endswith("?")]
+    last = asked[-1] if asked else ""
+    # "..., but nobody explains it, what is a checkpoint?": the question after the story.
+    if "," in last and len(last.split()) > 12:
+        last = last.rsplit(",", 1)[-1]
+    return last if 0 < len(words(last)) <= 12 else ""
+
+
+def key_words(
+    groups: tuple[Group, ...],
+    known: Callable[[str], bool],
+    salience: Callable[[str], float] | None,
+    focus: tuple[Group, ...] = (),
+) -> tuple[Group, ...]:
+    """A long, chatty question reduced to its key words: those of the question it ends with
+    (``focus``), then the words the course uses, the most salient first (names of what the
+    course's pages are about, then rare words), at most ``KEY_WORDS`` in all."""
+    kept = [g for g in groups if any(known(s) for s in g) and g not in focus]
+    if salience is not None:
+        kept.sort(key=lambda g: -max(salience(s) for s in g))
+        if focus:  # the question asked is the topic; the story adds only what it names
+            kept = [g for g in kept if max(salience(s) for s in g) >= NAMED]
+    room = max(KEY_WORDS - len(focus), 2)
+    return tuple(dict.fromkeys([*focus, *kept[:room]])) or groups
 
 
 def _after_how(ws: list[str], i: int) -> bool:

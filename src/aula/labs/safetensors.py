@@ -103,9 +103,14 @@ def header_length(prefix: bytes, *, limit: int = MAX_HEADER_BYTES) -> int:
 
 
 def read_header(
-    stream: BinaryIO, *, file_size: int | None, limit: int = MAX_HEADER_BYTES
+    stream: BinaryIO,
+    *,
+    file_size: int | None,
+    limit: int = MAX_HEADER_BYTES,
+    max_tensors: int | None = None,
 ) -> Header:
-    """Read exactly ``8 + N`` bytes from the stream's start, never the tensor data."""
+    """Read exactly ``8 + N`` bytes from the stream's start, never the tensor data; refuse a
+    header listing more than ``max_tensors`` tensors before parsing it."""
     prefix = _read_exactly(stream, PREFIX_BYTES)
     size = header_length(prefix, limit=limit)
     if file_size is not None and PREFIX_BYTES + size > file_size:
@@ -113,6 +118,13 @@ def read_header(
     body = _read_exactly(stream, size)
     if len(body) < size:
         raise _past_end(size, PREFIX_BYTES + len(body))
+    # Each tensor entry has exactly one "data_offsets": counting them is a byte search.
+    if max_tensors is not None and (count := body.count(b'"data_offsets"')) > max_tensors:
+        raise FormatError(
+            "TooManyTensors",
+            f"the header lists {count:,} tensors, over the limit of {max_tensors:,} "
+            "(an SDXL checkpoint has about 2,500)",
+        )
     return parse_header_json(body, file_size=file_size)
 
 

@@ -122,9 +122,14 @@ class WeightsReport:
 
 
 def inspect_weights(
-    path: str | Path, *, variant: str | None = None, limit: int = MAX_HEADER_BYTES
+    path: str | Path,
+    *,
+    variant: str | None = None,
+    limit: int = MAX_HEADER_BYTES,
+    max_tensors: int | None = None,
 ) -> WeightsReport:
-    """Inspect a file or folder. ``variant`` picks diffusers files such as ``*.fp16.*``."""
+    """Inspect a file or folder. ``variant`` picks diffusers files such as ``*.fp16.*``;
+    a single file listing more than ``max_tensors`` tensors is refused before parsing."""
     path = Path(path)
     if path.is_dir():
         if (path / "model_index.json").is_file():
@@ -142,7 +147,7 @@ def inspect_weights(
         return _inspect_sharded(path, limit)
     if pickles.is_pickle_name(path):
         raise pickles.refuse(path)
-    header = _read_file(path, limit)
+    header = _read_file(path, limit, max_tensors)
     return _report(str(path), "safetensors", [(path.name, None, header)])
 
 
@@ -184,13 +189,13 @@ def _plausible_header(data: bytes, limit: int) -> bool:
     return data[PREFIX_BYTES : PREFIX_BYTES + 1] == b"{" and size > 1
 
 
-def _read_file(path: Path, limit: int) -> Header:
+def _read_file(path: Path, limit: int, max_tensors: int | None = None) -> Header:
     try:
         # Unbuffered, so the OS is asked for exactly the header's bytes and not a buffer more.
         with path.open("rb", buffering=0) as stream:
             size = path.stat().st_size
             try:
-                return read_header(stream, file_size=size, limit=limit)
+                return read_header(stream, file_size=size, limit=limit, max_tensors=max_tensors)
             except FormatError as exc:
                 stream.seek(0)
                 raise _explain(path, stream.read(PREFIX_BYTES), exc) from None

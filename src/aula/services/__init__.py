@@ -10,4 +10,5 @@ return; they never call each other.
 - ``reviews``: what is due, practice, and rating a review
 - ``guided``: the check under a slide (question, result, the moment it made), the summary
 - ``continuity``: streaks, resume codes, export, practice by skill
+- ``conversation``: ask the instructor with the learner's last turns, keep the last 3
 """

@@ -18,7 +18,7 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, progress, resume, reviews, snapshots
+from . import answers, learners, progress, resume, reviews, snapshots, turns
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import (
@@ -160,6 +160,30 @@ class Store:
         """Erase everything stored about the learner; ``False`` if there was nothing."""
         learner_id = check_id("learner_id", learner_id)
         return self._write(lambda connection: learners.erase(connection, learner_id))
+
+    # The instructor's conversation
+
+    def record_turn(
+        self, learner_id: str, question: str, answer: str, at: datetime | None = None
+    ) -> None:
+        """Keep the question and its answer; only the learner's last 3 turns are kept. NUL
+        characters, which PostgreSQL text cannot hold, are dropped on both engines."""
+        learner_id = check_id("learner_id", learner_id)
+        question = question.replace("\x00", "")[:2000]
+        answer = answer.replace("\x00", "")[:4000]
+        when = instant_or_now("at", at)
+
+        def work(connection: Connection) -> None:
+            learners.claim(connection, learner_id, when)
+            turns.record(connection, learner_id, question, answer, when)
+
+        self._write(work)
+
+    def recent_turns(self, learner_id: str) -> list[turns.TurnRecord]:
+        """The learner's last (up to 3) questions to the instructor, oldest first."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return turns.recent(connection, learner_id)
 
     # Progress
 

@@ -156,6 +156,17 @@ retired_learners = sa.Table(
     _id("id", primary_key=True),  # a learner id whose progress moved to another browser
     _at("retired_at"),
 )
+instructor_turns = sa.Table(
+    "instructor_turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _learner(),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    _at("asked_at"),
+    sa.Index(None, "learner_id", "asked_at"),
+)
+"""The learner's last few questions to the instructor and its answers (follow-ups)."""
 
 lesson_snapshots = sa.Table(
     "lesson_snapshots",
@@ -180,5 +191,6 @@ LEARNER_TABLES = (
     review_logs,
     lesson_snapshots,
     resume_tokens,
+    instructor_turns,
 )
 """Every table holding a learner's data, children of ``learners``."""

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aula.instructor import Answer
+from aula.services import conversation
 from aula.web.aula import Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
@@ -63,12 +64,27 @@ def _question(text: object) -> str:
     return question
 
 
+async def _ask(request: Request, question: str, lesson_id: str | None) -> Answer:
+    aula = aula_of(request)
+    learner = aula.learner(request)
+    return await aula.db(conversation.ask, aula.store, aula.ask(), learner, question, lesson_id)
+
+
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:
     aula = aula_of(request)
     if answer is not None and wants_fragment(request):
         return aula.render(request, "_answer.html", {"answer": answer})
     note = await aula.db(backend_note, aula)
-    context = {"title": "Ask the instructor", "q": question, "answer": answer, "note": note}
+    turns = await aula.db(conversation.recent, aula.store, aula.learner(request))  # reads only
+    if answer is not None:
+        turns = turns[:-1]  # the turn just answered is shown below the form
+    context = {
+        "title": "Ask the instructor",
+        "q": question,
+        "answer": answer,
+        "note": note,
+        "turns": turns,
+    }
     return aula.render(request, "instructor.html", context)
 
 
@@ -83,7 +99,7 @@ async def ask_form(request: Request) -> Response:
     question = _question(form.get("q"))
     lesson = form.get("lesson_id")
     lesson_id = lesson if isinstance(lesson, str) and aula.course.lesson(lesson) else None
-    answer = await aula.db(aula.ask().ask, question, lesson_id=lesson_id)
+    answer = await _ask(request, question, lesson_id)
     return await _render(request, question, answer)
 
 
@@ -133,7 +149,7 @@ async def ask_json(request: Request) -> Response:
     body = await read_json(request, AskIn)
     question = _question(body.question)
     lesson_id = body.lesson_id if body.lesson_id and aula.course.lesson(body.lesson_id) else None
-    answer = await aula.db(aula.ask().ask, question, lesson_id=lesson_id)
+    answer = await _ask(request, question, lesson_id)
     return JSONResponse(answer.to_dict())
 
 

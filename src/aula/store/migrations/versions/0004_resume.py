@@ -1,7 +1,7 @@
 """Resume tokens (progress that moves to another browser) and retired learner ids.
 
-Revision ID: 0003_resume
-Revises: 0002_lesson_snapshots
+Revision ID: 0004_resume
+Revises: 0003_instructor_turns
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_resume"
-down_revision: str | None = "0002_lesson_snapshots"
+revision: str = "0004_resume"
+down_revision: str | None = "0003_instructor_turns"
 branch_labels: str | None = None
 depends_on: str | None = None
 

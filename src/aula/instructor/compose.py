@@ -1,0 +1,148 @@
+"""The answer's text, by the kind of question: 1 to 4 whole sentences of the course that stand
+alone, never program output, never a sentence that points at something not shown.
+
+- definition ("what is a LoRA?"): the glossary's defining sentences of the term asked about;
+- comparison ("difference between Midjourney and Stable Diffusion"): one defining sentence
+  for each of the two things compared, from their glossary entries;
+- how much/many, why/how, yes/no and the rest: the best sentence or two of the best teaching
+  passages (``extract.best_quote``), preferring a number for "how much".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aula.instructor.extract import best_quote, dangles, is_row
+from aula.instructor.index import CourseIndex
+from aula.instructor.language import fold
+from aula.instructor.query import Query
+from aula.instructor.search import Scored
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    chunks: tuple[int, ...]  # the chunks quoted, first the main one
+
+
+def _named_terms(index: CourseIndex, query: Query) -> list[int]:
+    """Glossary entries whose name or alias the question uses, in the order it names them
+    ("what is VRAM and why does it matter for Stable Diffusion?": VRAM, then SD)."""
+    terms = [i for i, c in enumerate(index.chunks) if c.kind == "term"]
+    found: list[int] = []
+    for group in query.groups:
+        named = [i for i in terms if group & index.names[i] and i not in found]
+        found += named[:1]
+    return found
+
+
+def _named(index: CourseIndex, chunk: int, text: str) -> str:
+    """A glossary definition is a phrase without its subject ("The memory on your GPU."):
+    standing alone it needs the term's name ("VRAM (Video RAM): The memory on your GPU.")."""
+    name = index.chunks[chunk].subject[0]
+    short = name.split(" (")[0]
+    if fold(short) in fold(text.split(":")[0]) or fold(text).startswith(fold(short)):
+        return text
+    return f"{name}: {text}"
+
+
+def _definition(index: CourseIndex, chunk: int) -> str:
+    sentences = index.chunks[chunk].sentences
+    text = sentences[0]
+    if len(sentences) > 1 and len(text.split()) < 14 and not dangles(sentences[1]):
+        text = f"{text} {sentences[1]}"
+    return text
+
+
+def compose(
+    index: CourseIndex, query: Query, scored: Scored, order: Sequence[int]
+) -> Composed | None:
+    teaching = [i for i in order if index.chunks[i].kind != "terminal"]
+    if query.shape in ("comparison", "definition"):
+        terms = _named_terms(index, query)
+        if query.shape == "comparison" and len(terms) >= 2:
+            a, b = terms[:2]
+            return Composed(
+                f"{index.chunks[a].sentences[0]} {index.chunks[b].sentences[0]}", (a, b)
+            )
+        if query.shape == "definition" and terms:
+            return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
+    if query.shape == "who":  # "who makes Flux?": its glossary entry says
+        terms = _named_terms(index, query)
+        if terms:
+            return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
+    # The learner asked a knowledge check's own question: its explanation answers it.
+    top = teaching[0] if teaching else None
+    if top is not None and index.chunks[top].kind == "question" and scored.coverage[top] >= 0.9:
+        return Composed(_definition(index, top), (top,))
+    # A glossary term the question names is a candidate too ("who makes Stable Diffusion?").
+    named = [i for i in _named_terms(index, query)[:1] if i not in teaching[:3]]
+    quote = best_quote(index, query, scored, [*teaching[:3], *named])
+    if quote is None:
+        return None
+    sentences = [index.chunks[quote.chunk].sentences[i] for i in quote.sentences]
+    if all(dangles(s) for s in sentences):
+        return None
+    text = " ".join(sentences)
+    if index.chunks[quote.chunk].kind == "term" and quote.sentences[0] == 0:
+        text = _named(index, quote.chunk, text)
+    if any(is_row(s) for s in sentences):  # a table row: say where it comes from
+        title = index.chunks[quote.chunk].title
+        return Composed(f"{_ROW_INTRO[index.lang].format(title=title)} {text}", (quote.chunk,))
+    more = _complement(index, query, scored, quote.chunk, quote.sentences, teaching[:4])
+    if more is None:
+        return Composed(text, (quote.chunk,))
+    chunk, i = more
+    return Composed(f"{text} {index.chunks[chunk].sentences[i]}", (quote.chunk, chunk))
+
+
+_MIN_GAIN = 0.25  # share of the question a second passage's sentence must add
+_MAX_WORDS = 80
+
+
+def _covered(index: CourseIndex, query: Query, scored: Scored, stems: frozenset[str]) -> float:
+    total = sum(scored.group_idf)
+    got = sum(w for g, w in zip(query.groups, scored.group_idf, strict=True) if g & stems)
+    return got / total if total else 0.0
+
+
+def _complement(
+    index: CourseIndex,
+    query: Query,
+    scored: Scored,
+    chunk: int,
+    picked: Sequence[int],
+    candidates: Sequence[int],
+) -> tuple[int, int] | None:
+    """A sentence from another top passage that covers what the first answer left out of
+    the question (a comparison's other side, the "why" after the "what"), if one adds enough."""
+    have = frozenset().union(
+        index.subject_stems[chunk], *(index.sentence_stems[chunk][i] for i in picked)
+    )
+    base = _covered(index, query, scored, have)
+    words = sum(len(index.chunks[chunk].sentences[i].split()) for i in picked)
+    best: tuple[float, int, int] | None = None
+    for c in candidates:
+        if c == chunk or index.chunks[c].kind in ("terminal", "question"):
+            continue
+        for i, sentence in enumerate(index.chunks[c].sentences):
+            if dangles(sentence) or is_row(sentence) or words + len(sentence.split()) > _MAX_WORDS:
+                continue
+            if i > 0 and _STARTS_WITH_REFERENCE.match(sentence):
+                continue  # "It ...", "They ...": its subject is in a sentence not shown
+            gain = _covered(index, query, scored, have | index.sentence_stems[c][i]) - base
+            if gain >= _MIN_GAIN and (best is None or gain > best[0]):
+                best = (gain, c, i)
+    return None if best is None else (best[1], best[2])
+
+
+_STARTS_WITH_REFERENCE = re.compile(
+    r"(it|it's|its|this|that|they|these|those|both|so|but|however|instead|there|"
+    r"eso|esto|ese|esa|estos|esas|ambos|pero|sin embargo|así)\b",
+    re.IGNORECASE,
+)
+
+
+_ROW_INTRO = {"en": "From the table in “{title}”:", "es": "Según la tabla de «{title}»:"}
