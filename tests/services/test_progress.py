@@ -63,3 +63,23 @@ def test_reading_creates_nobody(store: Store, course: Course) -> None:
     state = lesson_state(store, course, "nobody", course.lessons[0])
     assert state.answers == 0 and state.position is None
     assert store.answers("nobody") == []
+
+
+def test_the_moment_of_the_last_answer_is_kept_with_the_snapshot(
+    store: Store, course: Course
+) -> None:
+    """Showing what an answer changed needs no replay when it is the learner's last answer,
+    and says the same as replaying the history up to it."""
+    from aula.services.guided import answer_moment
+
+    lesson = course.lessons[0]
+    node = lesson.skill_tree.nodes[0]
+    made = []
+    for q in node.questions:
+        right = [c.id for c in q.choices if c.correct]
+        record = answer_question(store, course, "dee", q, right).record
+        state = lesson_state(store, course, "dee", lesson, record.id)
+        assert state.last_moment is not None and state.through_answer_id == record.id
+        assert state.last_moment == answer_moment(store, course, "dee", lesson, record)
+        made.append(state.last_moment)
+    assert any(m.mastered == (node.title,) for m in made)  # the node was mastered on the way

@@ -8,7 +8,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from aula.content.model import Course, Question
-from aula.learning import Grade, ReviewItem, card_for, grade, nodes_to_schedule, terms_met
+from aula.learning import (
+    Grade,
+    ReviewItem,
+    card_for,
+    changes,
+    grade,
+    nodes_to_schedule,
+    terms_met,
+)
 from aula.services.progress import LessonState, judge, lesson_state, snapshot_version
 from aula.store import AnswerRecord, NewCard, Store
 
@@ -100,7 +108,9 @@ def answer_question(
         result.correct,
         at=now,
         cards=new_cards(items, now),
-        snapshot=predicted.snapshot(snapshot_version(course)),
+        snapshot=predicted.snapshot(
+            snapshot_version(course), changes(before.states, predicted.states)
+        ),
         snapshot_first_try=attempt == 1,
     )
     if (record.attempt == 1) == (attempt == 1):

@@ -179,7 +179,16 @@ def guided_slide(
     learner with nothing stored, ``store`` None). Blocking."""
     state = lesson_state(store, course, learner_id, lesson, answer_id)
     record = state.answer
-    made = answer_moment(store, course, learner_id, lesson, record) if record and store else None
+    made = None
+    if record and store:
+        # The snapshot recorded the moment of the answer it was moved past; older answers
+        # (an old ?answer= link) replay the history up to them.
+        recent = record.id == state.through_answer_id and state.last_moment is not None
+        made = (
+            state.last_moment
+            if recent
+            else answer_moment(store, course, learner_id, lesson, record)
+        )
     check = slide_check(
         lesson,
         slide,

@@ -11,13 +11,14 @@ import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aula.content.model import Course, Lesson, Question
 from aula.learning import (
     Attempt,
     LessonProgress,
+    Moment,
     NodeProgress,
     Replay,
     replay,
@@ -86,6 +87,9 @@ class LessonState:
     summary: LessonProgress
     answer: AnswerRecord | None = None
     """The answer a page asked for by id (``?answer=``), when it is this learner's."""
+    last_moment: Moment | None = None
+    """What the answer with id ``through_answer_id`` changed, when the snapshot recorded it
+    as that answer was stored (so showing it needs no replay of the history)."""
 
     @property
     def states(self) -> dict[str, NodeProgress]:
@@ -138,13 +142,20 @@ class LessonState:
             ],
         }
 
-    def snapshot(self, version: str) -> SnapshotRecord:
-        """This state as the store keeps it."""
+    def snapshot(self, version: str, moment: Moment | None = None) -> SnapshotRecord:
+        """This state as the store keeps it, with the moment of its last answer if given."""
+        data = self.replay.to_json()
+        if moment is not None:
+            data["moment"] = {
+                "mastered": list(moment.mastered),
+                "unlocked": list(moment.unlocked),
+                "unlocked_ids": list(moment.unlocked_ids),
+            }
         return SnapshotRecord(
             version=version,
             through_answer_id=self.through_answer_id,
             answers=self.replay.answers,
-            state_json=json.dumps(self.replay.to_json(), separators=(",", ":")),
+            state_json=json.dumps(data, separators=(",", ":")),
         )
 
     def _slide_order(self, slide_id: str) -> int:
@@ -202,8 +213,9 @@ def _state(course: Course, lesson: Lesson, records: LessonRecords) -> LessonStat
 
 def _judged(course: Course, lesson: Lesson, records: LessonRecords) -> LessonState:
     snapshot = records.snapshot
-    base = Replay.from_json(json.loads(snapshot.state_json)) if snapshot else None
-    return judge(
+    data = json.loads(snapshot.state_json) if snapshot else None
+    base = Replay.from_json(data) if data else None
+    state = judge(
         course,
         lesson,
         base,
@@ -213,6 +225,15 @@ def _judged(course: Course, lesson: Lesson, records: LessonRecords) -> LessonSta
         records.position,
         records.answer,
     )
+    recorded = data.get("moment") if data and not records.answers else None
+    if snapshot is None or not isinstance(recorded, dict):
+        return state
+    moment = Moment(
+        tuple(recorded.get("mastered", ())),
+        tuple(recorded.get("unlocked", ())),
+        tuple(recorded.get("unlocked_ids", ())),
+    )
+    return replace(state, last_moment=moment)
 
 
 def lesson_state(
