@@ -6,6 +6,7 @@ computed once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
+import anyio
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -31,6 +34,8 @@ from aula.web.fragments import FragmentExtension
 from aula.web.identity import Identity
 
 HERE = Path(__file__).parent
+READ_THREADS = 2
+"""Threads for page reads per process (``Aula.read``): about one per core."""
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -47,6 +52,9 @@ class Aula:
     env: Environment = field(init=False)
     _router: Router = field(init=False, repr=False)
     _urls: dict[tuple[object, ...], str] = field(init=False, repr=False, default_factory=dict)
+    _read_limiter: anyio.CapacityLimiter = field(
+        init=False, repr=False, default_factory=lambda: anyio.CapacityLimiter(READ_THREADS)
+    )
 
     def __post_init__(self) -> None:
         self.env = Environment(
@@ -163,6 +171,19 @@ class Aula:
         that is the client's input, so a 422, never a 500."""
         try:
             return await run_in_threadpool(fn, *args, **kwargs)
+        except HTTPException:
+            raise
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+    async def read(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a short blocking read (a page's service) in a small pool of its own.
+
+        Page reads take a millisecond; forty threads fighting over the GIL for them cost more
+        than the reads (bench/pages.py), and they must not wait behind slow calls either."""
+        try:
+            call = functools.partial(fn, *args, **kwargs)
+            return await anyio.to_thread.run_sync(call, limiter=self._read_limiter)
         except HTTPException:
             raise
         except ValueError as exc:

@@ -112,7 +112,7 @@ async def node(request: Request) -> Response:
     aula = aula_of(request)
     found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     one = node_or_404(found, path_param(request, "node_id"))
-    state = await aula.db(lesson_state, aula.store, aula.course, aula.learner(request), found)
+    state = await aula.read(lesson_state, aula.store, aula.course, aula.learner(request), found)
     data = node_data(found, one)
     data["questions"] = [question_data(found, q) for q in one.questions]
     data["progress"] = next(n for n in state.to_dict()["nodes"] if n["id"] == one.id)
@@ -141,7 +141,7 @@ async def progress(request: Request) -> Response:
       200: {description: "`{lessons: [...]}`"}
     """
     aula = aula_of(request)
-    states = await aula.db(course_states, aula.store, aula.course, aula.learner(request))
+    states = await aula.read(course_states, aula.store, aula.course, aula.learner(request))
     return JSONResponse({"lessons": [state.to_dict() for state in states]})
 
 

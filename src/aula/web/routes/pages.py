@@ -48,7 +48,7 @@ def _view(request: Request, slide: Slide | None = None) -> str:
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    states = await aula.db(course_states, aula.history(request), aula.course, learner)
+    states = await aula.read(course_states, aula.history(request), aula.course, learner)
     lessons = [
         {
             "lesson": state.lesson,
@@ -60,7 +60,7 @@ async def home(request: Request) -> Response:
         }
         for state in states
     ]
-    due = await aula.db(due_items, aula.store, aula.course, learner)
+    due = await aula.read(due_items, aula.store, aula.course, learner)
     where = [(s.lesson, s.position) for s in states if s.position and s.lesson.slides]
     carry_on = None
     if where:
@@ -70,7 +70,7 @@ async def home(request: Request) -> Response:
             "url": slide_url(lesson.id, number),
             "text": f"{lesson.title}, slide {number}: {lesson.slides[number - 1].title}",
         }
-    streak = await aula.db(
+    streak = await aula.read(
         learner_streak,
         aula.history(request),
         learner,
@@ -91,7 +91,7 @@ async def home(request: Request) -> Response:
 async def lesson_start(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    position = await aula.db(aula.store.position, aula.learner(request), lesson.id)
+    position = await aula.read(aula.store.position, aula.learner(request), lesson.id)
     return RedirectResponse(slide_url(lesson.id, position or 1), status_code=303)
 
 
@@ -164,7 +164,7 @@ async def slide_page(request: Request) -> Response:
     slide = slide_or_404(lesson, request.path_params["number"])
     learner = aula.learner(request)
     asked = request.query_params.get("question", "")[:128] or None
-    guided = await aula.db(
+    guided = await aula.read(
         guided_slide,
         aula.history(request),
         aula.course,
@@ -209,7 +209,7 @@ async def slide_page(request: Request) -> Response:
 async def summary_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    summary = await aula.db(read_summary, aula.store, aula.course, aula.learner(request), lesson)
+    summary = await aula.read(read_summary, aula.store, aula.course, aula.learner(request), lesson)
     steps = [
         {"text": step.text, "url": step_url(lesson, step, aula.url("review"))}
         for step in summary.next_steps
@@ -229,7 +229,7 @@ async def node_page(request: Request) -> Response:
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
-    state = await aula.db(lesson_state, aula.history(request), aula.course, learner, lesson)
+    state = await aula.read(lesson_state, aula.history(request), aula.course, learner, lesson)
     latest = state.replay.latest
     results = {q.id: grade(q, latest[q.id]) for q in node.questions if q.id in latest}
     slides = [s for s in lesson.slides if s.id in node.slides]

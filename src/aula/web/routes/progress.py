@@ -119,7 +119,7 @@ async def export_json(request: Request) -> Response:
       200: {description: "`{format, course_id, exported_at, lessons, answers, reviews}` and cards"}
     """
     aula = aula_of(request)
-    data = await aula.db(export, aula.store, aula.course, aula.learner(request))
+    data = await aula.read(export, aula.store, aula.course, aula.learner(request))
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return JSONResponse(
         data,
@@ -187,7 +187,7 @@ async def summary_json(request: Request) -> Response:
     """
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    summary = await aula.db(read_summary, aula.store, aula.course, aula.learner(request), lesson)
+    summary = await aula.read(read_summary, aula.store, aula.course, aula.learner(request), lesson)
     steps = [
         {"kind": s.kind, "text": s.text, "url": step_url(lesson, s, aula.url("review"))}
         for s in summary.next_steps

@@ -36,7 +36,7 @@ def item_data(item: DueItem) -> dict[str, Any]:
 async def review_page(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    due, question = await aula.db(due_now, aula.store, aula.course, learner)
+    due, question = await aula.read(due_now, aula.store, aula.course, learner)
     current = due[0] if due else None
     practising = False
     wanted = request.query_params.get("practice", "")
@@ -45,8 +45,8 @@ async def review_page(request: Request) -> Response:
         if item is not None:
             current, question, practising = item, asked, True
     result, answered = await _answered(aula, request, learner)
-    soon = [] if due else (await aula.db(upcoming, aula.store, aula.course, learner))[:5]
-    groups = await aula.db(practice_by_skill, aula.store, aula.course, learner)
+    soon = [] if due else (await aula.read(upcoming, aula.store, aula.course, learner))[:5]
+    groups = await aula.read(practice_by_skill, aula.store, aula.course, learner)
     context = {
         "practice_groups": groups,
         "practising": practising,
@@ -67,7 +67,7 @@ async def _answered(
     answer_id = answer_id_param(request)
     if answer_id is None:
         return None, None
-    record = await aula.db(aula.store.answer, learner, answer_id)
+    record = await aula.read(aula.store.answer, learner, answer_id)
     question = aula.course.question(record.question_id) if record else None
     if record is None or question is None:
         return None, None
@@ -117,7 +117,7 @@ async def review_json(request: Request) -> Response:
     """
     aula = aula_of(request)
     learner = aula.learner(request)
-    due, q = await aula.db(due_now, aula.store, aula.course, learner)
+    due, q = await aula.read(due_now, aula.store, aula.course, learner)
     data: dict[str, Any] = {"due": [item_data(i) for i in due], "next": None}
     if due:
         first = item_data(due[0])

@@ -19,7 +19,7 @@ from aula.web.lookup import lesson_or_404, path_param
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    state = await aula.db(
+    state = await aula.read(
         lesson_state, aula.history(request), aula.course, aula.learner(request), lesson
     )
     return aula, state
