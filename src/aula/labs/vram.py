@@ -26,28 +26,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from aula.content.catalog import Catalog, ModelEntry, Offload, Precision, Quantiser
 from aula.labs.errors import LabError
 from aula.labs.weights import WeightsReport
 
 GIB = 2**30
-PRECISIONS: tuple[Precision, ...] = (
-    "fp32",
-    "fp16",
-    "bf16",
-    "fp8",
-    "int8",
-    "nf4",
-    "int4",
-    "q8_0",
-    "q5_1",
-    "q5_0",
-    "q4_1",
-    "q4_0",
-    "q2_k",
-)
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)  # declared once, in the catalog
 OFFLOADS: tuple[Offload, ...] = ("none", "model", "sequential")
 QUANTISERS: tuple[Quantiser, ...] = ("bitsandbytes", "torchao", "quanto", "gguf", "layerwise")
 BYTES_PER_PARAMETER: dict[str, float] = {
