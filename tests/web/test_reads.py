@@ -42,6 +42,13 @@ PAGES = [
     "/api/review",
     "/api/session",
     "/api/openapi.json",
+    "/progress",
+    "/favicon.ico",
+    "/lessons/open-vs-closed/summary",
+    "/api/lessons/open-vs-closed/summary",
+    "/api/progress/export",
+    "/api/progress/streak",
+    "/resume/ABCD-EFGH-JKLM",
 ]
 
 
