@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,43 +29,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
-import sqlalchemy as sa
+from server import aula_command, free_port, postgres_schema, wait_for
 
 from aula.content import load_course
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serving(data_dir: Path, db: str | None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``aula serve`` on ``data_dir`` (kept across rounds); killed with SIGKILL at the end."""
     port = free_port()
     env = {**os.environ, "AULA_DATA_DIR": str(data_dir), "AULA_EMBEDDINGS": "off"}
     extra = ["--db", db] if db else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aula", "serve", "--port", str(port), *extra],
+        aula_command("serve", "--port", str(port), *extra),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # the kill reaches granian's workers too
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(url + "/api/session", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("the server did not start")
-        time.sleep(0.1)
     try:
+        wait_for(url + "/api/session", proc, timeout=120)
         yield url, proc
     finally:
         if proc.poll() is None:
@@ -109,24 +91,6 @@ class Learner:
             return int(client.get("/api/progress").json()["lessons"][0]["answers"])
 
 
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    server = os.environ.get("AULA_BENCH_DATABASE_URL") or os.environ.get("AULA_TEST_DATABASE_URL")
-    if not server:
-        raise SystemExit(
-            "--engine postgresql needs AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL"
-        )
-    schema = f"aula_kill_{secrets.token_hex(6)}"
-    plain = sa.make_url(server).set(drivername="postgresql")
-    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-        try:
-            scoped = plain.update_query_dict({"options": f"-csearch_path={schema}"})
-            yield scoped.render_as_string(hide_password=False)
-        finally:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 def run(engine: str, learners: int, rounds: int, seed: int) -> tuple[int, int, int, int]:
     """(answers sent, acknowledged, stored, acknowledged but lost) over every round."""
     rng = random.Random(seed)
@@ -137,7 +101,7 @@ def run(engine: str, learners: int, rounds: int, seed: int) -> tuple[int, int, i
     ]
     with (
         tempfile.TemporaryDirectory(prefix="aula-kill9-") as folder,
-        postgres_schema() if engine == "postgresql" else nullcontext_str() as db,
+        postgres_schema(_pg_server()) if engine == "postgresql" else nullcontext_str() as db,
     ):
         data = Path(folder)
         for number in range(1, rounds + 1):
@@ -164,6 +128,15 @@ def run(engine: str, learners: int, rounds: int, seed: int) -> tuple[int, int, i
         sum(stored),
         lost,
     )
+
+
+def _pg_server() -> str:
+    server = os.environ.get("AULA_BENCH_DATABASE_URL") or os.environ.get("AULA_TEST_DATABASE_URL")
+    if not server:
+        raise SystemExit(
+            "--engine postgresql needs AULA_BENCH_DATABASE_URL or AULA_TEST_DATABASE_URL"
+        )
+    return server
 
 
 @contextmanager
