@@ -47,6 +47,8 @@ def test_a_stale_snapshot_is_not_kept(store: Store, course: Course) -> None:
         snapshot.version, later.through_answer_id, snapshot.answers, snapshot.state_json
     )
     store.save_snapshot("ben", lesson.id, forged)
+    kept = store.lesson_records("ben", [lesson.id], snapshot_version(course))[lesson.id].snapshot
+    assert kept is not None and kept.answers == 5  # the true snapshot, not the forged one
     assert lesson_state(store, course, "ben", lesson).states == later.states
     assert json.loads(snapshot.state_json)["answers"] == 3
 
