@@ -26,6 +26,7 @@ from starlette.routing import Router
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.services.sync import offline_version
 from aula.settings import Settings
 from aula.store import Store
 from aula.web.assets import Assets
@@ -66,6 +67,7 @@ class Aula:
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
+        self.env.globals["offline_version"] = offline_version(self.course)
 
     @cached_property
     def assets(self) -> Assets:

@@ -14,6 +14,7 @@ from aula.web.routes import (
     api,
     instructor,
     labs,
+    offline,
     openapi,
     pages,
     progress,
@@ -23,5 +24,5 @@ from aula.web.routes import (
 
 
 def all_routes() -> list[BaseRoute]:
-    modules = (pages, answers, progress, skills, review, instructor, labs, api, openapi)
+    modules = (pages, answers, progress, skills, review, instructor, labs, api, offline, openapi)
     return [route for module in modules for route in module.routes]
