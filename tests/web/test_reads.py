@@ -49,6 +49,10 @@ PAGES = [
     "/api/progress/export",
     "/api/progress/streak",
     "/resume/ABCD-EFGH-JKLM",
+    "/manifest.webmanifest",
+    "/sw.js",
+    "/api/lessons/open-vs-closed/offline",
+    "/api/instructor/offline-index",
 ]
 
 

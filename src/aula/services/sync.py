@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from aula.content.model import Course
-from aula.instructor.offline import offline_index as _offline_index
+from aula.instructor.browserindex import offline_index as _offline_index
 from aula.learning import InvalidAnswer, Rating
 from aula.services.answers import NodeLocked, answer_question
 from aula.services.reviews import NothingToReview, rate_item
@@ -45,7 +45,7 @@ def offline_version(course: Course) -> str:
 
 
 def offline_index(course: Course, version: str) -> dict[str, Any]:
-    """The instructor's small BM25 index for the browser (``aula.instructor.offline``)."""
+    """The instructor's small BM25 index for the browser (``aula.instructor.browserindex``)."""
     return _offline_index(course, version)
 
 

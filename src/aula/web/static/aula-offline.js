@@ -110,7 +110,7 @@ self.AulaQueue = (() => {
     return send(sessionUrl, syncUrl);
   }
 
-  // The instructor offline: BM25 over the index the server exported (aula.instructor.offline),
+  // The instructor offline: BM25 over the index the server exported (aula.instructor.browserindex),
   // with the same tokenizer.
   const STOP = new Set(`a an and are as at be by can do does for from how i in is it its me my of on or so
     that the this to was what when where which who why will with you your
