@@ -1,0 +1,108 @@
+"""Offline in a real browser (Chromium with the context set offline): the lesson opened once
+works offline, answers and slide views are queued and synced once when the connection is back,
+also when two tabs answered the same question offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from aula.content import Course, load_course
+
+LESSON = "/lessons/open-vs-closed"
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course(run_snippets=False)
+
+
+def open_online(page: Page, server: str) -> None:
+    """Open the lesson and wait until the service worker has kept it for offline use."""
+    page.goto(f"{server}{LESSON}/slides/1")
+    expect(page.locator("html[data-offline-ready]")).to_have_count(1, timeout=30_000)
+
+
+def answer_offline(page: Page, course: Course, right: bool) -> str:
+    form = page.locator("#check form.check")
+    qid = form.get_attribute("data-question")
+    assert qid
+    question = course.question(qid)
+    assert question is not None
+    wanted = (
+        question.correct_ids
+        if right
+        else [next(c.id for c in question.choices if c.id not in question.correct_ids)]
+    )
+    for choice in wanted:
+        form.locator(f'input[value="{choice}"]').check()
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".offline-note")).to_contain_text("Saved offline, will sync")
+    # Graded on the server only: no verdict is shown offline.
+    expect(form.locator(".result")).to_have_count(0)
+    expect(page.locator("#sync-status")).to_contain_text("Saved offline, will sync")
+    return qid
+
+
+def answers_to(page: Page, question_id: str) -> list[dict[str, Any]]:
+    exported = page.request.get(f"{page.url.split('/lessons')[0]}/api/progress/export").json()
+    return [a for a in exported["answers"] if a["question_id"] == question_id]
+
+
+def test_a_lesson_opened_once_works_offline_and_syncs_once(
+    context: BrowserContext, page: Page, server: str, course: Course
+) -> None:
+    open_online(page, server)
+    context.set_offline(True)
+
+    page.goto(f"{server}{LESSON}/slides/5")
+    page.reload()
+    expect(page.locator("h1, h2").first).to_be_visible()
+    assert "/slides/5" in page.url
+    expect(page.locator(".player")).to_have_attribute("data-slide", "5")
+
+    page.goto(f"{server}{LESSON}/slides/1")
+    qid = answer_offline(page, course, right=True)
+
+    page.goto(f"{server}/glossary")
+    expect(page.locator("[id^=term-]").first).to_be_visible()
+
+    page.goto(f"{server}/instructor")
+    page.fill("#ask-q", "What is a LoRA?")
+    page.click(".ask-form button[type=submit]")
+    expect(page.locator(".ask-answer .offline-note")).to_contain_text("answers are simpler")
+    expect(page.locator(".ask-answer .offline-answers a").first).to_have_attribute(
+        "href", "/glossary#term-lora"
+    )
+
+    context.set_offline(False)
+    page.goto(f"{server}{LESSON}/slides/1")  # the next load syncs (and so does "online")
+    expect(page.locator("#sync-status")).to_contain_text("Synced")
+    stored = answers_to(page, qid)
+    assert len(stored) == 1 and stored[0]["correct"] is True
+
+    page.reload()  # nothing is left to send: still one answer
+    page.wait_for_load_state("networkidle")
+    assert len(answers_to(page, qid)) == 1
+
+
+def test_two_offline_tabs_answering_one_question_sync_each_answer_once(
+    context: BrowserContext, page: Page, server: str, course: Course
+) -> None:
+    open_online(page, server)
+    other = context.new_page()
+    other.set_default_timeout(10_000)
+    other.goto(f"{server}{LESSON}/slides/1")
+    context.set_offline(True)
+
+    qid = answer_offline(page, course, right=False)
+    assert answer_offline(other, course, right=True) == qid
+
+    context.set_offline(False)  # both tabs hear "online" and sync at once
+    expect(page.locator("#sync-status")).to_contain_text("Synced")
+    expect(other.locator("#sync-status")).to_contain_text("Synced")
+    stored = answers_to(page, qid)
+    assert sorted(a["attempt"] for a in stored) == [1, 2]
+    assert sorted(a["correct"] for a in stored) == [False, True]
