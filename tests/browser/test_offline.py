@@ -4,12 +4,20 @@ also when two tabs answered the same question offline."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from aula.content import Course, load_course
+
+from .conftest import free_port
 
 LESSON = "/lessons/open-vs-closed"
 
@@ -106,3 +114,74 @@ def test_two_offline_tabs_answering_one_question_sync_each_answer_once(
     stored = answers_to(page, qid)
     assert sorted(a["attempt"] for a in stored) == [1, 2]
     assert sorted(a["correct"] for a in stored) == [False, True]
+
+
+def start_server(course: Path, port: int, data: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "AULA_DATA_DIR": str(data), "AULA_EMBEDDINGS": "off"}
+    with log.open("ab") as out:  # the child keeps its own copy of the file
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aula", "serve", str(course), "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/session", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(log.read_text())
+        time.sleep(0.2)
+
+
+def cache_names(page: Page) -> list[str]:
+    names: list[str] = page.evaluate("caches.keys()")
+    return names
+
+
+def test_a_new_course_version_replaces_the_cache_and_refuses_old_answers(
+    context: BrowserContext, page: Page, mini_course: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    data, log = tmp_path / "data", tmp_path / "server.log"
+    proc = start_server(mini_course, port, data, log)
+    try:
+        page.goto(f"{url}/lessons/basics/slides/1")
+        expect(page.locator("html[data-offline-ready]")).to_have_count(1, timeout=30_000)
+        old = page.locator('meta[name="aula-version"]').get_attribute("content")
+        assert cache_names(page) == [f"aula-{old}"]
+
+        context.set_offline(True)
+        form = page.locator("#check form.check")
+        form.locator('input[value="b"]').check()
+        form.locator("button[type=submit]").click()
+        expect(form.locator(".offline-note")).to_contain_text("Saved offline, will sync")
+
+        # The author publishes a new version while the learner is away.
+        proc.terminate()
+        proc.wait(timeout=20)
+        slide = mini_course / "lessons" / "basics" / "slides" / "01-hello.md"
+        slide.write_text(slide.read_text().replace("The first slide.", "The first slide, revised."))
+        proc = start_server(mini_course, port, data, log)
+
+        context.set_offline(False)
+        status = page.locator("#sync-status")
+        expect(status).to_contain_text("Not synced")
+        expect(status).to_contain_text("The course has changed since this was saved offline")
+
+        page.goto(f"{url}/lessons/basics/slides/1")
+        new = page.locator('meta[name="aula-version"]').get_attribute("content")
+        assert new and new != old
+        page.wait_for_function(
+            "v => caches.keys().then(k => k.length === 1 && k[0] === 'aula-' + v)", arg=new
+        )
+        exported = page.request.get(f"{url}/api/progress/export").json()
+        assert exported["answers"] == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
