@@ -208,3 +208,34 @@ def test_a_sync_needs_the_learners_csrf_token(client: TestClient, course: Course
 def test_a_body_that_is_not_a_queue_is_a_422(client: TestClient, body: dict[str, Any]) -> None:
     headers = {"x-csrf-token": csrf_token(client)}
     assert client.post("/api/sync", json=body, headers=headers).status_code == 422
+
+
+def test_a_review_made_offline_is_applied_once(
+    client: TestClient, app: Starlette, course: Course
+) -> None:
+    token, version = csrf_token(client), offline_version(course)
+
+    def review(key: str, term: str, rating: int = 3) -> dict[str, Any]:
+        return {"key": key, "kind": "review", "version": version, "token": token,
+                "term_id": term, "rating": rating}  # fmt: skip
+
+    seen = {"key": "view-slide-1", "kind": "view", "version": version, "token": token,
+            "lesson_id": LESSON, "slide": 1}  # fmt: skip
+    results = sync(
+        client,
+        [
+            review("review-early", "weights"),  # no card yet: nothing to review
+            seen,  # the slide shows the term: now it has a card
+            review("review-00001", "weights"),
+            review("review-00001", "weights"),
+            review("review-00002", "no-such-term"),
+            review("review-00003", "weights", rating=0),
+        ],
+        token,
+    )
+    assert [r["status"] for r in results] == [
+        "rejected", "applied", "applied", "duplicate", "rejected", "rejected"
+    ]  # fmt: skip
+    assert "nothing to review" in results[0]["reason"]
+    logs = store_of(app).review_logs(learner_of(app, client))
+    assert [(log.item_id, log.rating) for log in logs] == [("weights", 3)]
