@@ -54,8 +54,9 @@ def answer_offline(page: Page, course: Course, right: bool) -> str:
     return qid
 
 
-def answers_to(page: Page, question_id: str) -> list[dict[str, Any]]:
-    exported = page.request.get(f"{page.url.split('/lessons')[0]}/api/progress/export").json()
+def answers_to(context: BrowserContext, server: str, question_id: str) -> list[dict[str, Any]]:
+    """The learner's stored answers to the question (the context's cookie is the learner)."""
+    exported = context.request.get(f"{server}/api/progress/export").json()
     return [a for a in exported["answers"] if a["question_id"] == question_id]
 
 
@@ -88,12 +89,12 @@ def test_a_lesson_opened_once_works_offline_and_syncs_once(
     context.set_offline(False)
     page.goto(f"{server}{LESSON}/slides/1")  # the next load syncs (and so does "online")
     expect(page.locator("#sync-status")).to_contain_text("Synced")
-    stored = answers_to(page, qid)
+    stored = answers_to(context, server, qid)
     assert len(stored) == 1 and stored[0]["correct"] is True
 
     page.reload()  # nothing is left to send: still one answer
     page.wait_for_load_state("networkidle")
-    assert len(answers_to(page, qid)) == 1
+    assert len(answers_to(context, server, qid)) == 1
 
 
 def test_two_offline_tabs_answering_one_question_sync_each_answer_once(
@@ -111,7 +112,7 @@ def test_two_offline_tabs_answering_one_question_sync_each_answer_once(
     context.set_offline(False)  # both tabs hear "online" and sync at once
     expect(page.locator("#sync-status")).to_contain_text("Synced")
     expect(other.locator("#sync-status")).to_contain_text("Synced")
-    stored = answers_to(page, qid)
+    stored = answers_to(context, server, qid)
     assert sorted(a["attempt"] for a in stored) == [1, 2]
     assert sorted(a["correct"] for a in stored) == [False, True]
 
@@ -185,3 +186,39 @@ def test_a_new_course_version_replaces_the_cache_and_refuses_old_answers(
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_background_sync_sends_the_queue_with_no_page_open(
+    context: BrowserContext, page: Page, server: str, course: Course
+) -> None:
+    """Chromium's Background Sync: the worker sends the queue itself (the event is fired
+    through the DevTools protocol, as the browser would on reconnecting)."""
+    cdp = context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    open_online(page, server)
+    context.set_offline(True)
+    qid = answer_offline(page, course, right=True)
+    page.goto("about:blank")  # no Aula page is left to sync on "online"
+    context.set_offline(False)
+    assert answers_to(context, server, qid) == []
+
+    ours = [r for r in registrations if r["scopeURL"].startswith(server) and not r["isDeleted"]]
+    assert ours, registrations
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": server,
+            "registrationId": ours[-1]["registrationId"],
+            "tag": "aula-sync",
+            "lastChance": False,
+        },
+    )
+    deadline = time.monotonic() + 15
+    while not (stored := answers_to(context, server, qid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(stored) == 1 and stored[0]["correct"] is True
