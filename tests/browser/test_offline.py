@@ -222,3 +222,16 @@ def test_background_sync_sends_the_queue_with_no_page_open(
     while not (stored := answers_to(context, server, qid)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(stored) == 1 and stored[0]["correct"] is True
+
+
+def test_chromium_finds_the_app_installable(
+    context: BrowserContext, page: Page, server: str
+) -> None:
+    open_online(page, server)
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito ones, where nothing is installable; nothing else is
+    # missing (a missing icon, start_url or service worker would be listed here).
+    assert [e["errorId"] for e in errors] == ["in-incognito"]
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest.get("errors"), manifest

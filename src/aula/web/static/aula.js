@@ -282,7 +282,7 @@
   async function offlineSubmit(event) {
     const form = event.target;
     if (navigator.onLine || !(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
-    if (form.dataset.swap) return; // its own handler queues it
+    if (form.dataset.swap || form.matches(".theme-form")) return; // their own handlers cope
     event.preventDefault();
     event.stopImmediatePropagation();
     const player = document.querySelector(".player[data-lesson]");
