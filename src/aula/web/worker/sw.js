@@ -50,8 +50,12 @@ async function cacheLesson(packUrl, client) {
   if (!response.ok) return;
   const pack = await response.json();
   if (pack.version !== AULA.version) return; // the server has a newer course: a new worker comes
-  const kept = await Promise.all(pack.urls.map((url) => keep(url).catch(() => false)));
-  client?.postMessage({ type: "cached", lesson: pack.lesson, version: pack.version, count: kept.filter(Boolean).length, total: kept.length });
+  // Only what is not kept yet: pages already kept are refreshed whenever they are visited.
+  const cache = await caches.open(CACHE);
+  const missing = [];
+  for (const url of pack.urls) if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);
+  const kept = await Promise.all(missing.map((url) => keep(url).catch(() => false)));
+  client?.postMessage({ type: "cached", lesson: pack.lesson, version: pack.version, fetched: kept.filter(Boolean).length, missing: missing.length });
 }
 
 self.addEventListener("message", (event) => {
