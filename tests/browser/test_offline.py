@@ -234,3 +234,21 @@ def test_chromium_finds_the_app_installable(
     assert [e["errorId"] for e in errors] == ["in-incognito"]
     manifest = cdp.send("Page.getAppManifest")
     assert not manifest.get("errors"), manifest
+
+
+def test_a_term_review_rated_offline_syncs_once(
+    context: BrowserContext, page: Page, server: str
+) -> None:
+    open_online(page, server)  # slide 1's terms are met: they can be practised now
+    page.goto(f"{server}/review")
+    page.locator(".practice-list a[href*='practice=term:']").first.click()
+    term = page.locator("form.ratings").get_attribute("data-term")
+    assert term
+    context.set_offline(True)  # the connection drops while the card is shown
+    page.get_by_role("button", name="Good").click()
+    expect(page.locator("#sync-status")).to_contain_text("Saved offline, will sync")
+
+    context.set_offline(False)
+    expect(page.locator("#sync-status")).to_contain_text("Synced")
+    exported = context.request.get(f"{server}/api/progress/export").json()
+    assert [(r["id"], r["rating"]) for r in exported["reviews"]] == [(term, 3)]
