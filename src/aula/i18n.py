@@ -166,6 +166,19 @@ def format_duration(delta: dt.timedelta) -> str:
     return babel_dates.format_timedelta(delta, threshold=1, locale=_locale())
 
 
-def format_date(day: dt.date, *, style: str = "medium") -> str:
-    """A date as the language writes it: "Nov 30, 2026" / "30 nov 2026"."""
-    return babel_dates.format_date(day, format=style, locale=_locale())
+def format_date(day: dt.date | str, *, style: str = "medium") -> str:
+    """A date as the language writes it: "Nov 30, 2026" / "30 nov 2026" (an ISO date string
+    is read first; any other text is returned as it is)."""
+    if isinstance(day, str):
+        try:
+            parsed = dt.date.fromisoformat(day)
+        except ValueError:
+            return day
+    else:
+        parsed = day
+    return babel_dates.format_date(parsed, format=style, locale=_locale())
+
+
+def format_datetime(moment: dt.datetime, *, style: str = "medium") -> str:
+    """A moment in UTC as the language writes it: "Nov 30, 2026, 1:05 PM" / "30 nov 2026, 13:05"."""
+    return babel_dates.format_datetime(moment, format=style, tzinfo=dt.UTC, locale=_locale())

@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import anyio
 import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -75,11 +76,13 @@ class Aula:
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
         self.env.globals["language_name"] = i18n.language_name
+        self.env.globals["Markup"] = Markup  # fixed markup passed into a translated sentence
         self.env.filters["number"] = i18n.format_number
         self.env.filters["percent"] = i18n.format_percent
         self.env.filters["money"] = i18n.format_money
         self.env.filters["ago"] = i18n.format_ago
         self.env.filters["date"] = i18n.format_date
+        self.env.filters["datetime"] = i18n.format_datetime
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
