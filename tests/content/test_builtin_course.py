@@ -15,8 +15,7 @@ def course() -> Course:
 def test_builtin_course_checks_clean() -> None:
     report = check_course()
     assert report.ok
-    # The skill tree's Spanish comes next (issue 14); everything else is translated.
-    assert [f for f in report.findings if "/nodes/" not in f.file] == []
+    assert report.findings == []
 
 
 def test_seven_slides_under_the_editor_tab(course: Course) -> None:
