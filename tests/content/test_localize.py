@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aula.content import Course, load_course
 from aula.content.localize import available, localized, primary
+from aula.content.model import ChoiceText, Node, NodeTranslation, QuestionText, Rich
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +65,130 @@ def test_a_missing_field_falls_back_to_the_original(mini_course: Path) -> None:
     assert slide.guide == original.guide and slide.guide is not None  # no Spanish guide
     assert es.lessons[0].slides[1] == course.lessons[0].slides[1]  # not translated at all
     assert es.title == course.title  # no course.es.yaml
+
+
+def skeleton(course: Course) -> object:
+    """What a translation may never change: ids, order, answers, prerequisites, links."""
+    return (
+        course.id,
+        course.languages,
+        course.mastery_threshold,
+        course.fingerprint,
+        [
+            (
+                lesson.id,
+                lesson.editor_tab,
+                [(s.id, s.number, s.terms, s.sources) for s in lesson.slides],
+                [(s.id, s.voiced, [c.tone for c in s.cards], s.sources) for s in lesson.sections],
+                [
+                    (
+                        n.id,
+                        n.prerequisites,
+                        n.slides,
+                        n.sections,
+                        n.terms,
+                        [
+                            (
+                                q.id,
+                                q.node,
+                                q.kind,
+                                q.guess,
+                                q.slip,
+                                q.correct_ids,
+                                [c.id for c in q.choices],
+                            )
+                            for q in n.questions
+                        ],
+                    )
+                    for n in lesson.skill_tree.nodes
+                ],
+            )
+            for lesson in course.lessons
+        ],
+        [(t.id, t.lab, t.sources, t.analogy and t.analogy.kind) for t in course.glossary],
+    )
+
+
+def test_spanish_and_english_editions_share_ids_answers_and_prerequisites(
+    course: Course,
+) -> None:
+    es = localized(course, "es")
+    assert skeleton(es) == skeleton(course)
+    # … and every text is Spanish: nothing of the English skill tree is left.
+    for en_node, es_node in zip(
+        course.lessons[0].skill_tree.nodes, es.lessons[0].skill_tree.nodes, strict=True
+    ):
+        assert es_node.title != en_node.title
+        for en_q, es_q in zip(en_node.questions, es_node.questions, strict=True):
+            assert es_q.prompt != en_q.prompt and es_q.explanation != en_q.explanation
+            for en_c, es_c in zip(en_q.choices, es_q.choices, strict=True):
+                assert en_c.feedback is None or es_c.feedback != en_c.feedback
+    for en_slide, es_slide in zip(course.lessons[0].slides, es.lessons[0].slides, strict=True):
+        assert (es_slide.title, es_slide.body) != (en_slide.title, en_slide.body)
+    for en_term, es_term in zip(course.glossary, es.glossary, strict=True):
+        assert es_term.definition != en_term.definition
+
+
+words = st.text(alphabet="abcñáéü ¿?¡!«»0123456789", min_size=1, max_size=8).filter(str.strip)
+
+
+def rich(text: str) -> Rich:
+    return Rich(text, f"<p>{text}</p>", text)
+
+
+@st.composite
+def node_translations(draw: st.DrawFn, node: Node) -> NodeTranslation:
+    """Any Spanish for a node: any words, any fields left out (they fall back)."""
+    questions = []
+    for q in node.questions:
+        if not draw(st.booleans()):
+            continue
+        choices = tuple(
+            ChoiceText(
+                c.id,
+                draw(st.none() | words.map(rich)),
+                draw(st.none() | words.map(rich)),
+            )
+            for c in q.choices
+        )
+        prompt = draw(st.none() | words.map(rich))
+        questions.append(QuestionText(q.id, prompt, choices, draw(st.none() | words.map(rich))))
+    return NodeTranslation("es", draw(st.none() | words), None, tuple(questions), "x.es.yaml")
+
+
+@given(data=st.data())
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+def test_any_translation_keeps_the_structure_and_falls_back_field_by_field(
+    course: Course, data: st.DataObject
+) -> None:
+    english = localized(course, "en")
+    lesson = english.lessons[0]
+    nodes = tuple(
+        replace(n, translations=(data.draw(node_translations(n)),)) for n in lesson.skill_tree.nodes
+    )
+    tree = replace(lesson.skill_tree, nodes=nodes)
+    base = replace(
+        english, lessons=(replace(lesson, skill_tree=tree),), translations=(), editions={}
+    )
+    es = localized(base, "es")
+    assert skeleton(es) == skeleton(base)
+    for node, translated in zip(nodes, es.lessons[0].skill_tree.nodes, strict=True):
+        t = node.translations[0]
+        assert translated.title == (t.title or node.title)
+        for q, tq in zip(node.questions, translated.questions, strict=True):
+            qt = t.question(q.id)
+            assert tq.prompt == ((qt.prompt if qt else None) or q.prompt)
+            assert tq.explanation == ((qt.explanation if qt else None) or q.explanation)
+            for c, tc in zip(q.choices, tq.choices, strict=True):
+                ct = qt.choice(c.id) if qt else None
+                assert tc.correct == c.correct
+                assert tc.text == ((ct.text if ct else None) or c.text)
+                assert tc.feedback == ((ct.feedback if ct else None) or c.feedback)
