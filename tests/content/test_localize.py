@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aula.content import Course, load_course
 from aula.content.localize import available, localized, primary
-from aula.content.model import ChoiceText, Node, NodeTranslation, QuestionText, Rich
+from aula.content.model import ChoiceText, Code, Node, NodeTranslation, QuestionText, Rich
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +192,24 @@ def test_any_translation_keeps_the_structure_and_falls_back_field_by_field(
                 assert tc.correct == c.correct
                 assert tc.text == ((ct.text if ct else None) or c.text)
                 assert tc.feedback == ((ct.feedback if ct else None) or c.feedback)
+
+
+def test_spanish_terminal_output_is_spanish_and_ran_cleanly(course: Course) -> None:
+    es = localized(course, "es")
+    codes = [s.code for s in es.lessons[0].slides if s.code]
+    codes += [t.snippet for t in es.glossary if t.snippet]
+    translated = [
+        c for c in codes if c.output and c.source not in {o.source for o in _english_codes(course)}
+    ]
+    assert len(translated) >= 10
+    for code in translated:
+        assert code.output is not None and code.output.ok, code.output
+    two_kingdoms = es.lessons[0].slides[1].code
+    assert two_kingdoms is not None and two_kingdoms.output is not None
+    assert "Uno ofrece facilidad de uso; el otro, control." in two_kingdoms.output.stdout
+    assert two_kingdoms.file == "two_kingdoms.py"
+
+
+def _english_codes(course: Course) -> list[Code]:
+    codes = [s.code for s in course.lessons[0].slides if s.code]
+    return codes + [t.snippet for t in course.glossary if t.snippet]
