@@ -196,3 +196,12 @@ def test_translated_code_runs_and_is_the_terminal_in_that_language(
     second = es.lessons[0].skill_tree.node("second")
     assert second is not None and second.title == "Second node"
     assert es.lessons[0].skill_tree.title == "Árbol de lo básico"
+
+
+def test_languages_must_include_the_course_s_own(bilingual_course: Path) -> None:
+    course_file = bilingual_course / "course.yaml"
+    write(course_file, course_file.read_text().replace("languages: [en, es]", "languages: [es]"))
+    report = check_course(bilingual_course, run_snippets=False)
+    assert [str(f) for f in report.errors] == [
+        "bilingual-course/course.yaml:7: 'languages' does not list the course's own language 'en'"
+    ]

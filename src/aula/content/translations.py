@@ -269,8 +269,7 @@ def check_translations(parsed: ParsedCourse) -> list[Finding]:
     def problem(path: Path, line: int, message: str, level: str = "error") -> None:
         out.append(Finding(relative(path, parsed.root), line, message, level))
 
-    listed = set(meta.languages)
-    if meta.languages and primary(meta.languages[0]) != own and meta.language not in listed:
+    if meta.languages and own not in {primary(lang) for lang in meta.languages}:
         problem(
             parsed.meta.path,
             parsed.meta.line("languages"),
