@@ -168,6 +168,12 @@
   const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content || "";
   const RATINGS = { again: 1, hard: 2, good: 3, easy: 4 };
 
+  // A message from #sync-status's data attributes (translated by the server), {names} filled.
+  function say(name, values = {}) {
+    const text = document.getElementById("sync-status")?.dataset[name] || "";
+    return text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  }
+
   function syncStatus(text, state) {
     const box = document.getElementById("sync-status");
     if (!box) return;
@@ -181,7 +187,7 @@
     if (!queue) throw new Error("no offline queue");
     const queued = await queue.add({ ...write, version: meta("aula-version"), token: meta("csrf-token") });
     const waiting = await queue.size();
-    syncStatus(`Saved offline, will sync (${waiting} waiting).`, "queued");
+    syncStatus(say("queued", { count: waiting }), "queued");
     try {
       const registration = await navigator.serviceWorker?.getRegistration();
       await registration?.sync?.register(queue.SYNC_TAG); // Background Sync, where supported
@@ -200,13 +206,13 @@
       if (!result.question_id) continue;
       const box = document.querySelector(`#question-${CSS.escape(result.question_id)} .feedback .offline-note`);
       if (!box) continue;
-      if (result.status === "rejected") box.textContent = `Not synced: ${result.reason}`;
-      else if (result.correct === null || result.correct === undefined) box.textContent = "Synced.";
-      else box.textContent = `Synced: ${result.correct ? "Correct!" : "Not quite."} Reload the page to see why.`;
+      if (result.status === "rejected") box.textContent = say("refusedOne", { reason: result.reason });
+      else if (result.correct === null || result.correct === undefined) box.textContent = say("syncedOne");
+      else box.textContent = say(result.correct ? "syncedRight" : "syncedWrong");
     }
     const parts = [];
-    if (done.length) parts.push(`Synced: ${done.length} change${done.length === 1 ? "" : "s"} saved offline.`);
-    if (refused.length) parts.push(`Not synced (${refused.length}): ${[...new Set(refused.map((r) => r.reason))].join(" ")}`);
+    if (done.length) parts.push(say("synced", { count: done.length }));
+    if (refused.length) parts.push(say("refused", { count: refused.length, reason: [...new Set(refused.map((r) => r.reason))].join(" ") }));
     syncStatus(parts.join(" "), refused.length ? "rejected" : "synced");
   }
 
@@ -215,10 +221,10 @@
     if (!queue || !navigator.onLine) return;
     try {
       if (!(await queue.size())) return;
-      syncStatus("Syncing what you did offline…", "syncing");
+      syncStatus(say("syncing"), "syncing");
       showSynced(await queue.sync(meta("aula-session"), meta("aula-sync")));
     } catch {
-      syncStatus("Saved offline, will sync when the server can be reached.", "queued");
+      syncStatus(say("unreachable"), "queued");
     }
   }
 
@@ -239,7 +245,7 @@
     const slide = Number(data.get("slide") || 0);
     if (slide) await queueWrite({ kind: "view", lesson_id: form.dataset.lesson, slide });
     await queueWrite({ kind: "answer", lesson_id: form.dataset.lesson, question_id: form.dataset.question, choice_ids: choices });
-    offlineNote(form, "Saved offline, will sync. Your answer is graded when you are back online.");
+    offlineNote(form, say("queuedAnswer"));
     return true;
   }
 
@@ -258,7 +264,7 @@
     const found = window.AulaQueue.search(index, question);
     const note = document.createElement("p");
     note.className = "offline-note";
-    note.textContent = "You are offline, so answers are simpler: these are the passages of the course that share your question's words (no follow-ups, labs or spelling help).";
+    note.textContent = say("simpler");
     const list = document.createElement("ol");
     list.className = "offline-answers";
     for (const doc of found) {
@@ -272,7 +278,7 @@
       list.append(item);
     }
     const none = document.createElement("p");
-    none.textContent = "Nothing in the course matches those words.";
+    none.textContent = say("noMatch");
     box.replaceChildren(note, found.length ? list : none);
     return true;
   }
@@ -301,7 +307,7 @@
     } catch {
       // fall through to the message below
     }
-    syncStatus("You are offline: this needs the server. What you answered offline is saved and will sync.", "offline");
+    syncStatus(say("needsServer"), "offline");
   }
 
   async function serviceWorker() {
@@ -328,8 +334,8 @@
     }
     document.addEventListener("submit", offlineSubmit, true);
     window.addEventListener("online", syncNow);
-    window.addEventListener("offline", () => syncStatus("You are offline. Answers and progress are saved here and sync when you are back.", "offline"));
-    if (!navigator.onLine) syncStatus("You are offline. Answers and progress are saved here and sync when you are back.", "offline");
+    window.addEventListener("offline", () => syncStatus(say("offline"), "offline"));
+    if (!navigator.onLine) syncStatus(say("offline"), "offline");
     serviceWorker().catch(() => {});
     syncNow();
   }
