@@ -252,3 +252,29 @@ def test_a_term_review_rated_offline_syncs_once(
     expect(page.locator("#sync-status")).to_contain_text("Synced")
     exported = context.request.get(f"{server}/api/progress/export").json()
     assert [(r["id"], r["rating"]) for r in exported["reviews"]] == [(term, 3)]
+
+
+LONG_QUEUE = """async () => {
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
+  const lesson = document.querySelector(".player").dataset.lesson;
+  const base = { kind: "view", version: meta("aula-version"), token: meta("csrf-token"), lesson_id: lesson };
+  for (let i = 0; i < 150; i++) await AulaQueue.add({ ...base, slide: 1 + (i % 7) });
+  await AulaQueue.add({ ...base, slide: 1, token: "f".repeat(64) });  // tampered: not this learner's
+  const message = await AulaQueue.sync(meta("aula-session"), meta("aula-sync"));
+  return {
+    statuses: message.results.map((r) => r.status),
+    reason: message.results.at(-1).reason,
+    left: await AulaQueue.size(),
+  };
+}"""
+
+
+def test_a_long_queue_syncs_in_batches_and_a_tampered_write_is_refused(
+    page: Page, server: str
+) -> None:
+    """150 writes are more than one request body may hold: they go in batches, each once."""
+    page.goto(f"{server}{LESSON}/slides/1")
+    outcome = page.evaluate(LONG_QUEUE)
+    assert outcome["statuses"] == ["applied"] * 150 + ["rejected"]
+    assert "another learner" in outcome["reason"]
+    assert outcome["left"] == 0

@@ -68,15 +68,13 @@ self.AulaQueue = (() => {
     channel.close();
   }
 
-  // Send the whole queue, oldest first; every write that got a result leaves the queue.
-  // One sync at a time across tabs and the worker (Web Locks where the browser has them);
-  // a second one finds the queue empty, and the server's keys make a repeat harmless anyway.
-  async function send(sessionUrl, syncUrl) {
-    const writes = await all();
-    if (!writes.length) return null;
-    const session = await fetch(sessionUrl, { credentials: "same-origin", cache: "no-store" });
-    if (!session.ok) throw new Error(`session: ${session.status}`);
-    const { csrf_token: token } = await session.json();
+  // Send the whole queue, oldest first, BATCH writes per request (a request body is capped at
+  // 64 KiB by default); every write that got a result leaves the queue. One sync at a time
+  // across tabs and the worker (Web Locks where the browser has them): a second one finds the
+  // queue empty, and the server's keys make a repeat harmless anyway.
+  const BATCH = 100;
+
+  async function sendBatch(writes, token, syncUrl) {
     const body = JSON.stringify({ writes: writes.map(({ seq, ...write }) => write) });
     const response = await fetch(syncUrl, {
       method: "POST",
@@ -90,17 +88,30 @@ self.AulaQueue = (() => {
     } catch {
       data = null;
     }
-    if (!response.ok || !Array.isArray(data?.results) || data.results.length !== writes.length) {
-      const reason = data?.detail || data?.message || `The server refused the offline queue (${response.status}).`;
-      if (response.status >= 500 || response.status === 0) throw new Error(reason);
-      // A refused queue would be refused again: drop it, and say why.
+    if (response.ok && Array.isArray(data?.results) && data.results.length === writes.length) {
       await removeAll(writes.map((w) => w.seq));
-      const message = { type: "synced", results: writes.map((w) => ({ key: w.key, status: "rejected", reason, question_id: w.question_id || null })) };
-      announce(message);
-      return message;
+      return data.results;
     }
+    const reason = data?.error?.message || `The server refused the offline queue (${response.status}).`;
+    if (response.status >= 500 || response.status === 0) throw new Error(reason);
+    // A refused batch would be refused again: drop it, and say why.
     await removeAll(writes.map((w) => w.seq));
-    const message = { type: "synced", results: data.results };
+    return writes.map((w) => ({ key: w.key, status: "rejected", reason, question_id: w.question_id || null }));
+  }
+
+  async function send(sessionUrl, syncUrl) {
+    if (!(await size())) return null;
+    const session = await fetch(sessionUrl, { credentials: "same-origin", cache: "no-store" });
+    if (!session.ok) throw new Error(`session: ${session.status}`);
+    const { csrf_token: token } = await session.json();
+    const results = [];
+    for (let round = 0; round < 1000; round++) {
+      const writes = (await all()).slice(0, BATCH);
+      if (!writes.length) break;
+      results.push(...(await sendBatch(writes, token, syncUrl)));
+    }
+    if (!results.length) return null;
+    const message = { type: "synced", results };
     announce(message);
     return message;
   }
