@@ -54,8 +54,14 @@ async function cacheLesson(packUrl, client) {
   const cache = await caches.open(CACHE);
   const missing = [];
   for (const url of pack.urls) if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);
-  const kept = await Promise.all(missing.map((url) => keep(url).catch(() => false)));
-  client?.postMessage({ type: "cached", lesson: pack.lesson, version: pack.version, fetched: kept.filter(Boolean).length, missing: missing.length });
+  // Two at a time: keeping a lesson must not crowd out what the learner is doing meanwhile.
+  let fetched = 0;
+  const queue = [...missing];
+  const worker = async () => {
+    while (queue.length) if (await keep(queue.shift()).catch(() => false)) fetched += 1;
+  };
+  await Promise.all([worker(), worker()]);
+  client?.postMessage({ type: "cached", lesson: pack.lesson, version: pack.version, fetched, missing: missing.length });
 }
 
 self.addEventListener("message", (event) => {
