@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
 from . import answers, learners, progress, resume, reviews, snapshots, turns
+from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import (
@@ -91,6 +92,11 @@ class Store:
             engine.dispose()
             raise
         return cls(engine)
+
+    @property
+    def accounts(self) -> AccountStore:
+        """Users, sessions, one-time links, cohorts and the audit log (``account_store``)."""
+        return AccountStore(self)
 
     @property
     def url(self) -> str:
