@@ -258,9 +258,7 @@ def check_link(connection: Connection, token_hash: str, now: datetime) -> UserRe
 def use_link(connection: Connection, token_hash: str, now: datetime) -> UserRecord:
     user = check_link(connection, token_hash, now)
     connection.execute(
-        sa.update(account_links)
-        .where(account_links.c.token_hash == token_hash)
-        .values(used_at=now)
+        sa.update(account_links).where(account_links.c.token_hash == token_hash).values(used_at=now)
     )
     return user
 

@@ -230,4 +230,3 @@ def delete_cohort(connection: Connection, cohort_id: int) -> None:
 def learner_exists(connection: Connection, learner_id: str) -> bool:
     query = sa.select(learners.c.id).where(learners.c.id == learner_id)
     return connection.execute(query).first() is not None
-

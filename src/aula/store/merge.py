@@ -32,8 +32,15 @@ _MOVED = tuple(
     t
     for t in LEARNER_TABLES
     if t
-    not in (answers, slide_views, positions, review_cards, lesson_snapshots, resume_tokens,
-            memberships)
+    not in (
+        answers,
+        slide_views,
+        positions,
+        review_cards,
+        lesson_snapshots,
+        resume_tokens,
+        memberships,
+    )
 )
 
 
@@ -71,8 +78,9 @@ def merge(connection: Connection, source: str, target: str, now: datetime) -> in
 
 def _answers(connection: Connection, source: str, target: str) -> int:
     rows = connection.execute(
-        sa.select(answers.c.id, answers.c.lesson_id, answers.c.node_id, answers.c.question_id)
-        .where(answers.c.learner_id == source)
+        sa.select(
+            answers.c.id, answers.c.lesson_id, answers.c.node_id, answers.c.question_id
+        ).where(answers.c.learner_id == source)
     ).all()
     if not rows:
         return 0
