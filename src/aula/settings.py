@@ -149,6 +149,47 @@ class Settings(BaseSettings):
         gt=0,
     )
 
+    access: Literal["open", "signed-in", "invitation"] = Field(
+        "open",
+        description="who may learn: open (anonymous learners, the default), signed-in "
+        "(an account needed; single sign-on creates one) or invitation (only accounts an "
+        "admin made)",
+    )
+    session_hours: int = Field(
+        12, description="hours a sign-in lasts before signing in again", ge=1, le=24 * 90
+    )
+    login_max_failures: int = Field(
+        5,
+        description="wrong passwords per account, and per address, before sign-in pauses "
+        "for login_window_minutes",
+        ge=1,
+        le=1000,
+    )
+    login_window_minutes: int = Field(
+        15, description="minutes over which wrong passwords are counted", ge=1, le=24 * 60
+    )
+    link_hours: int = Field(
+        72, description="hours a one-time sign-in (password) link stays valid", ge=1, le=720
+    )
+    erase_keeps_answers: bool = Field(
+        True,
+        description="when a learner deletes their account, keep their answers as anonymous "
+        "statistics (on) or erase them too (off)",
+    )
+    class_questions: Literal["anonymous", "named", "off"] = Field(
+        "anonymous",
+        description="what a teacher sees of the questions their cohort asked the instructor: "
+        "anonymous (the questions, no names), named, or off",
+    )
+    stuck_days: int = Field(
+        7, description="days without activity after which an unfinished learner is stuck", ge=1
+    )
+    stuck_wrong: int = Field(
+        3,
+        description="wrong tries at questions never answered right that mark a learner stuck",
+        ge=1,
+    )
+
     @field_validator("course", "data_dir", mode="after")
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
