@@ -87,9 +87,24 @@ async def login_post(request: Request) -> Response:
     """
     summary: Sign in with an email and password (JSON twin of the sign-in form); the browser's
       anonymous progress is merged into the account's. Needs the X-CSRF-Token header.
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [email, password]
+            properties:
+              email: {type: string, maxLength: 254}
+              password: {type: string, maxLength: 1024}
     responses:
       200: {description: "`{signed_in: true, email, role, merged_answers, csrf_token}`"}
+      400: {description: The body is not JSON.}
       401: {description: Wrong email or password; nothing changed.}
+      403: {description: Missing or wrong CSRF token.}
+      415: {description: The body is not sent as JSON.}
+      422: {description: Invalid fields.}
       429: {description: Too many wrong passwords for this account or address.}
     """
     aula = aula_of(request)

@@ -158,6 +158,26 @@ async def cohorts_json(request: Request) -> Response:
 
 
 async def create_post(request: Request) -> Response:
+    """
+    summary: Create a cohort (teachers and admins). Needs the X-CSRF-Token header.
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [name]
+            properties:
+              name: {type: string, maxLength: 200}
+    responses:
+      201: {description: "`{id, name, join_code, join_url, created_at}`"}
+      400: {description: The body is not JSON.}
+      401: {description: Not signed in.}
+      403: {description: Missing or wrong CSRF token, or not a teacher.}
+      415: {description: The body is not sent as JSON.}
+      422: {description: Invalid fields.}
+    """
     aula = aula_of(request)
     api = request.url.path.startswith("/api/")
     if api:
@@ -213,6 +233,8 @@ async def cohort_json(request: Request) -> Response:
       - {name: cohort_id, in: path, required: true, schema: {type: integer}}
     responses:
       200: {description: "`{cohort, nodes, learners}`"}
+      401: {description: Not signed in.}
+      403: {description: Not a teacher.}
       404: {description: No such cohort among yours.}
     """
     _aula, _user, board = await _dashboard(request)
@@ -237,6 +259,8 @@ async def items_json(request: Request) -> Response:
       - {name: cohort_id, in: path, required: true, schema: {type: integer}}
     responses:
       200: {description: "`{cohort, items}`"}
+      401: {description: Not signed in.}
+      403: {description: Not a teacher.}
       404: {description: No such cohort among yours.}
     """
     _aula, _user, board = await _dashboard(request)
@@ -261,6 +285,8 @@ async def questions_json(request: Request) -> Response:
       - {name: cohort_id, in: path, required: true, schema: {type: integer}}
     responses:
       200: {description: "`{cohort, shown, questions}`"}
+      401: {description: Not signed in.}
+      403: {description: Not a teacher.}
       404: {description: No such cohort among yours.}
     """
     _aula, _user, board = await _dashboard(request)
