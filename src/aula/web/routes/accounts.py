@@ -3,6 +3,8 @@ exporting and deleting one's data."""
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +26,7 @@ from aula.services.accounts import (
     set_password_with_link,
 )
 from aula.services.cohorts import JoinRefused, join
+from aula.services.sso import Flow, SSORefused, begin, finish, provider_named
 from aula.store.account_store import AccountRefused
 from aula.web.aula import Aula, aula_of
 from aula.web.auth import (
@@ -44,6 +47,8 @@ from aula.web.forms import (
 from aula.web.lookup import path_param
 
 MAX_FIELD = 1024
+FLOW_COOKIE = "aula_oidc"
+FLOW_MAX_AGE = 600  # seconds to sign in at the provider
 
 
 class LoginBody(BaseModel):
@@ -79,6 +84,7 @@ async def login_page(request: Request) -> Response:
         "next": local_path(request.query_params.get("next"), aula.url("home")),
         "email": "",
         "reset": request.query_params.get("reset") == "1",
+        "providers": aula.settings.oidc(),
     }
     return aula.render(request, "login.html", context)
 
@@ -299,7 +305,88 @@ async def join_post(request: Request) -> Response:
     return RedirectResponse(f"{aula.url('account')}?done=joined-{cohort.id}", status_code=303)
 
 
+def _callback_url(request: Request, name: str) -> str:
+    return str(request.url_for("sso-callback", provider=name))
+
+
+async def sso_start(request: Request) -> Response:
+    """Start signing in with a provider (a POST: a page elsewhere cannot start it)."""
+    aula = aula_of(request)
+    form = await read_form(request)
+    form_csrf(request, form)
+    provider = provider_named(aula.settings, path_param(request, "provider"))
+    if provider is None:
+        raise InputError("No such sign-in provider on this server.", status_code=404)
+    back = local_path(form.get("next"), aula.url("home"))
+    redirect_uri = _callback_url(request, provider.name)
+    try:
+        where, flow = await aula.db(begin, provider, redirect_uri, back)
+    except SSORefused as refused:
+        raise InputError(refused.message, status_code=refused.status) from None
+    response = RedirectResponse(where, status_code=303)
+    # Base64: JSON's quotes and spaces would garble the Cookie header for every cookie.
+    encoded = base64.urlsafe_b64encode(json.dumps(flow.to_dict()).encode()).decode()
+    value = aula.identity.sign_flow(encoded)
+    secure = "; Secure" if aula.identity.secure_for(request.scope) else ""
+    response.headers.append(
+        "set-cookie",
+        f"{FLOW_COOKIE}={value}; Path=/auth/; Max-Age={FLOW_MAX_AGE}; HttpOnly; "
+        f"SameSite=Lax{secure}",
+    )
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+async def sso_callback(request: Request) -> Response:
+    """Where the provider sends the browser back: checked (state, then the ID token's
+    signature and nonce) before anything is written; forged or stale is a 4xx."""
+    aula = aula_of(request)
+    provider = provider_named(aula.settings, path_param(request, "provider"))
+    if provider is None:
+        raise InputError("No such sign-in provider on this server.", status_code=404)
+    raw = request.cookies.get(FLOW_COOKIE, "")
+    text = aula.identity.read_flow(raw, FLOW_MAX_AGE) if raw else None
+    try:
+        flow = Flow.from_dict(json.loads(base64.urlsafe_b64decode(text))) if text else None
+    except ValueError:  # binascii.Error and JSONDecodeError are ValueErrors
+        flow = None
+    query = request.query_params
+    if query.get("error"):
+        raise InputError(
+            f"{provider.label} did not sign you in ({query.get('error', '')[:80]}).",
+            status_code=400,
+        )
+    anonymous = None if current_user(request) else aula.learner(request)
+    try:
+        signed = await aula.db(
+            finish,
+            aula.store,
+            aula.settings,
+            provider,
+            flow,
+            query.get("state", "")[:MAX_FIELD],
+            query.get("code", "")[:MAX_FIELD],
+            _callback_url(request, provider.name),
+            anonymous,
+        )
+    except SSORefused as refused:
+        raise InputError(refused.message, status_code=refused.status) from None
+    assert flow is not None
+    secure = aula.identity.secure_for(request.scope)
+    response = RedirectResponse(flow.next, status_code=303)
+    response.headers.append("set-cookie", session_cookie(aula, signed.token, secure))
+    fresh = aula.identity.new_learner()
+    response.headers.append("set-cookie", aula.identity.cookie_header(fresh, secure=secure))
+    response.headers.append(
+        "set-cookie", f"{FLOW_COOKIE}=; Path=/auth/; Max-Age=0; HttpOnly; SameSite=Lax"
+    )
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
 routes = [
+    Route("/auth/{provider}/login", sso_start, methods=["POST"], name="sso-start"),
+    Route("/auth/{provider}/callback", sso_callback, methods=["GET"], name="sso-callback"),
     Route("/login", login_page, methods=["GET"], name="login"),
     Route("/login", login_post, methods=["POST"], name="login-post"),
     Route("/api/login", login_post, methods=["POST"], name="api-login"),
