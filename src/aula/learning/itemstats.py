@@ -1,8 +1,10 @@
 """Item analysis of a class's answers: which questions work, and which mislead.
 
 Pure functions over (learner, question, attempt, choices, correct) facts, as classical test
-theory has them (Crocker & Algina, *Introduction to Classical and Modern Test Theory*, ch. 14;
-the point-biserial is Pearson's r between a 0/1 item score and a continuous score):
+theory has them. The point-biserial is Pearson's r between the 0/1 item score and a score
+(https://assess.com/the-point-biserial-item-discrimination/, which also reads a negative one
+as a likely mis-keyed item); the formula below is WebAssign's
+(https://webassign.net/manual/placeU/c_i_point_biserial_discrimination.html):
 
 - **share right first time**: the item's difficulty index *p*, over first tries only (the
   feedback after a wrong try makes later tries a different question);
