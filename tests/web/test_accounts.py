@@ -284,3 +284,20 @@ def test_access_signed_in_sends_visitors_to_sign_in(closed_app: Starlette) -> No
     assert visitor.get("/login").status_code == 200
     assert sign_in(visitor, "ana@school.org") == 303
     assert visitor.get("/").status_code == 200
+
+
+def test_signing_in_again_rotates_the_session(app: Starlette, client: TestClient) -> None:
+    make_user(app, "ana@school.org")
+    assert sign_in(client, "ana@school.org") == 303
+    first = client.cookies["aula_session"]
+    assert sign_in(client, "ana@school.org") == 303
+    assert client.cookies["aula_session"] != first
+    assert client.get("/api/account").json()["signed_in"] is True
+    replay = fresh_client(app)
+    replay.cookies.set("aula_session", first, domain="aula.test")
+    assert replay.get("/api/account").json()["signed_in"] is False
+    forged = fresh_client(app)
+    forged.cookies.set("aula_session", first[:-3] + "AAA", domain="aula.test")
+    response = forged.get("/api/account")
+    assert response.json()["signed_in"] is False
+    assert "aula_session=;" in response.headers.get("set-cookie", "")

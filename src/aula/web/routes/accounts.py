@@ -129,6 +129,8 @@ async def login_post(request: Request) -> Response:
         signed = await aula.db(
             login, aula.store, aula.settings, email, password, _address(request), anonymous
         )
+        if request.state.session_token:  # signing in again: the old session ends (rotation)
+            await aula.db(logout, aula.store, request.state.session_token)
     except LoginThrottled as throttled:
         raise InputError(throttled.message, status_code=429) from None
     except LoginFailed:
