@@ -58,6 +58,8 @@ def test_add_list_set_role_and_links(database_url: str) -> None:
     with Store.open(database_url) as store:
         entries = [(e.actor, e.action, e.subject) for e in store.accounts.audit_entries()]
     assert ("cli", "user.role", "ana@school.org") in entries
+    logged = json.loads(aula("audit", "--json", "--db", database_url).stdout)
+    assert logged[0]["action"] == "user.role" and logged[0]["detail"] == "learner -> admin"
 
 
 def test_bad_input_is_a_one_line_error_and_changes_nothing(database_url: str) -> None:

@@ -253,6 +253,7 @@ def test_export_and_delete_an_account(app: Starlette, client: TestClient) -> Non
     answer(client, "tk-runs-locally", "stable-diffusion")
     data = client.post("/account/export", data={"csrf_token": csrf_token(client)}).json()
     assert data["account"]["email"] == "ana@school.org" and len(data["answers"]) == 1
+    assert {"instructor_turns", "questions_asked", "cohorts", "review_cards"} <= set(data)
     form = {"csrf_token": csrf_token(client), "confirm": "someone@else.org"}
     assert client.post("/account/delete", data=form).status_code == 422
     assert client.get("/api/account").json()["signed_in"] is True

@@ -132,3 +132,28 @@ def link(email: str, db: str | None, base_url: str | None) -> None:
         except (AccountRefused, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(_link(settings, base_url, token))
+
+
+@users.command(name="audit")
+@click.option("--db", "db", help=DB_HELP)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def audit(db: str | None, limit: int, as_json: bool) -> None:
+    """The audit log, newest first: accounts, roles, links, exports, deletions."""
+    with _store(_settings(db)) as store:
+        entries = store.accounts.audit_entries(limit)
+    rows = [
+        {
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "subject": e.subject,
+            "detail": e.detail,
+        }
+        for e in entries
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['at'][:19]}  {r['actor']:24} {r['action']:16} {r['subject']} {r['detail']}")

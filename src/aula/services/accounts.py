@@ -221,6 +221,10 @@ def export_account(store: Store, course: Course, user: UserRecord | None, learne
         {"question": q.question, "refused": q.refused, "asked_at": q.asked_at.isoformat()}
         for q in store.accounts.asked_by(learner_id)
     ]
+    data["instructor_turns"] = [
+        {"question": t.question, "answer": t.answer, "asked_at": t.asked_at.isoformat()}
+        for t in store.recent_turns(learner_id)
+    ]
     data["cohorts"] = [{"id": c.id, "name": c.name} for c in store.accounts.cohorts_of(learner_id)]
     if user is not None:
         data["account"] = {

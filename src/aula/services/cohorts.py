@@ -334,7 +334,19 @@ def asked_table(d: Dashboard) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
-TABLES = {"matrix": matrix_table, "items": items_table, "questions": asked_table}
+def skills_table(d: Dashboard) -> tuple[list[str], list[list[str]]]:
+    """The matrix chart's numbers: learners per skill and state."""
+    head = ["skill", *MATRIX_STATES]
+    body = [[title, *[str(c[s]) for s in MATRIX_STATES]] for title, c in d.node_counts()]
+    return head, body
+
+
+TABLES = {
+    "matrix": matrix_table,
+    "skills": skills_table,
+    "items": items_table,
+    "questions": asked_table,
+}
 
 
 def _num(value: float | None) -> str:

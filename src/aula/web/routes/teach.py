@@ -301,7 +301,7 @@ async def csv_post(request: Request) -> Response:
     table = path_param(request, "table")
     make = TABLES.get(table)
     if make is None:
-        raise HTTPException(404, "No such table: matrix, items or questions.")
+        raise HTTPException(404, f"No such table: {', '.join(TABLES)}.")
     head, body = make(board)
     out = io.StringIO()
     writer = csv.writer(out)
