@@ -302,3 +302,13 @@ def test_signing_in_again_rotates_the_session(app: Starlette, client: TestClient
     response = forged.get("/api/account")
     assert response.json()["signed_in"] is False
     assert "aula_session=;" in response.headers.get("set-cookie", "")
+
+
+def test_a_signed_in_learner_gets_no_resume_code(app: Starlette, client: TestClient) -> None:
+    make_user(app, "ana@school.org")
+    assert sign_in(client, "ana@school.org") == 303
+    answer(client, "tk-runs-locally", "stable-diffusion")
+    before = counts(app)
+    response = client.post("/progress/resume-code", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 409 and "sign in on the other device" in response.text
+    assert counts(app) == before
