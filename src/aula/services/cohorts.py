@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aula.content.model import Course
+from aula.i18n import N_
 from aula.learning import Attempt, skill_states
 from aula.learning.itemstats import ItemStats, Response, item_analysis
 from aula.settings import Settings
@@ -24,7 +25,12 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_NAME = 200
 MATRIX_STATES = ("not_started", "in_progress", "mastered")
-MATRIX_LABELS = {"not_started": "Not started", "in_progress": "In progress", "mastered": "Mastered"}
+MATRIX_LABELS = {
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "mastered": N_("Mastered"),
+}
+"""Untranslated: the web translates them as it shows them (``_(label)``)."""
 
 
 class JoinRefused(Exception):

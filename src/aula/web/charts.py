@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from aula.i18n import _
+
 _INK = "var(--chart-ink, #222)"
 _GRID = "var(--chart-grid, #ddd)"
 ROW = 26
@@ -40,7 +42,7 @@ def stacked_bars_svg(
         f"{label}: " + ", ".join(f"{n} {s[0].lower()}" for n, s in zip(counts, series, strict=True))
         for label, counts in rows
     )
-    out = _head(chart_id, width, height, title, desc or "No data yet.")
+    out = _head(chart_id, width, height, title, desc or _("No data yet."))
     x = LABEL_W
     for label, colour in series:  # legend
         out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
@@ -55,7 +57,7 @@ def stacked_bars_svg(
         )
         out.append(f'<rect x="{LABEL_W}" y="{y}" width="{plot}" height="20" fill="{_GRID}"/>')
         left = float(LABEL_W)
-        for n, (_, colour) in zip(counts, series, strict=True):
+        for n, (_label, colour) in zip(counts, series, strict=True):
             w = plot * n / total
             if w > 0:
                 out.append(
@@ -73,9 +75,9 @@ def share_bars_svg(
     height = 20 + ROW * max(1, len(rows))
     plot = width - LABEL_W - 60
     desc = "; ".join(
-        f"{label}: {'no answers' if v is None else f'{round(v * 100)}%'}" for label, v in rows
+        f"{label}: {_('no answers') if v is None else f'{round(v * 100)}%'}" for label, v in rows
     )
-    out = _head(chart_id, width, height, title, desc or "No data yet.")
+    out = _head(chart_id, width, height, title, desc or _("No data yet."))
     for i, (label, value) in enumerate(rows):
         y = 10 + i * ROW
         out.append(

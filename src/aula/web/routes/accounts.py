@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from aula.i18n import N_, _
 from aula.services.accounts import (
     LoginFailed,
     LoginThrottled,
@@ -47,6 +48,7 @@ from aula.web.forms import (
 from aula.web.lookup import path_param
 
 MAX_FIELD = 1024
+ROLE_NAMES = (N_("learner"), N_("teacher"), N_("admin"))  # shown translated: _(user.role)
 FLOW_COOKIE = "aula_oidc"
 FLOW_MAX_AGE = 600  # seconds to sign in at the provider
 
@@ -80,7 +82,7 @@ def account_data(aula: Aula, request: Request, cohorts: list[Any]) -> dict[str, 
 async def login_page(request: Request) -> Response:
     aula = aula_of(request)
     context = {
-        "title": "Sign in",
+        "title": _("Sign in"),
         "next": local_path(request.query_params.get("next"), aula.url("home")),
         "email": "",
         "reset": request.query_params.get("reset") == "1",
@@ -179,7 +181,7 @@ async def account_page(request: Request) -> Response:
         await aula.read(aula.store.accounts.cohorts_of, aula.learner(request)) if history else []
     )
     context = {
-        "title": "Your account" if user else "Your data",
+        "title": _("Your account") if user else _("Your data"),
         "data": account_data(aula, request, cohorts),
         "cohorts": cohorts,
         "keeps_answers": aula.settings.erase_keeps_answers,
@@ -230,7 +232,7 @@ async def link_page(request: Request) -> Response:
     except AccountRefused as refused:
         status = 410 if refused.reason != "unknown" else 404
         raise InputError(refused.message, status_code=status) from None
-    context = {"title": "Choose your password", "token": token, "email": user.email}
+    context = {"title": _("Choose your password"), "token": token, "email": user.email}
     response = aula.render(request, "link.html", context)
     response.headers["cache-control"] = "no-store"
     return response
@@ -291,7 +293,7 @@ async def join_page(request: Request) -> Response:
     """The join form, filled in from a join link (a GET never joins)."""
     aula = aula_of(request)
     code = request.path_params.get("code", "")
-    context = {"title": "Join a cohort", "code": str(code)[:32]}
+    context = {"title": _("Join a cohort"), "code": str(code)[:32]}
     return aula.render(request, "join.html", context)
 
 

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from aula.i18n import _
 from aula.services.cohorts import (
     MATRIX_LABELS,
     MATRIX_STATES,
@@ -139,7 +140,7 @@ async def teach_page(request: Request) -> Response:
     aula = aula_of(request)
     user = require_teacher(request)
     cohorts = await aula.read(visible_cohorts, aula.store, user)
-    context = {"title": "Your cohorts", "cohorts": [cohort_data(aula, c) for c in cohorts]}
+    context = {"title": _("Your cohorts"), "cohorts": [cohort_data(aula, c) for c in cohorts]}
     return aula.render(request, "teach.html", context)
 
 
@@ -199,13 +200,13 @@ async def create_post(request: Request) -> Response:
 
 
 def _charts(board: Dashboard) -> dict[str, str]:
-    series = [(MATRIX_LABELS[s], STATE_COLOURS[s]) for s in MATRIX_STATES]
+    series = [(_(MATRIX_LABELS[s]), STATE_COLOURS[s]) for s in MATRIX_STATES]
     rows = [(title, [c[s] for s in MATRIX_STATES]) for title, c in board.node_counts()]
     return {
-        "matrix": stacked_bars_svg("chart-matrix", "Learners per skill and state", rows, series),
+        "matrix": stacked_bars_svg("chart-matrix", _("Learners per skill and state"), rows, series),
         "items": share_bars_svg(
             "chart-items",
-            "Share right on the first try, per question",
+            _("Share right on the first try, per question"),
             [(i.question_id, i.stats.share_right_first) for i in board.items],
         ),
     }
@@ -244,7 +245,7 @@ async def cohort_json(request: Request) -> Response:
 async def items_page(request: Request) -> Response:
     aula, _user, board = await _dashboard(request)
     context = {
-        "title": f"Item analysis · {board.cohort.name}",
+        "title": _("Item analysis · %(name)s", name=board.cohort.name),
         "board": board,
         "cohort": cohort_data(aula, board.cohort),
         "chart": _charts(board)["items"],
@@ -270,7 +271,7 @@ async def items_json(request: Request) -> Response:
 async def questions_page(request: Request) -> Response:
     aula, _user, board = await _dashboard(request)
     context = {
-        "title": f"Questions asked · {board.cohort.name}",
+        "title": _("Questions asked · %(name)s", name=board.cohort.name),
         "board": board,
         "cohort": cohort_data(aula, board.cohort),
     }
