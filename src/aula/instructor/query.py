@@ -37,8 +37,16 @@ _DEFINITION_WORDS = _words("mean means meaning define definition stand significa
 
 _COMPARE = _words(
     "difference differences differ compare compared comparison versus vs diferencia "
-    "diferencias diferencian compara comparar comparacion frente"
+    "diferencias diferencian compara comparar comparacion frente tradeoff tradeoffs "
+    "pros cons advantages disadvantages ventajas desventajas inconvenientes"
 )
+# "Which is easier, X or Y?", "¿Cuál es mejor, X o Y?": a choice between two things.
+_WHICH = _words(
+    "which cual cuales choose choosing pick better best easier cheaper mejor peor elegir elijo "
+    "escoger escojo recommend recomiendas recomendarias prefer preferible"
+)
+_OR = _words("or o u")
+_RATHER = ((("instead", "of"), 2), (("en", "vez", "de"), 3), (("en", "lugar", "de"), 3))
 _WHY = _words("why how porque como")
 _YES_NO = _words(
     "can could is are does do should will would may puedo puede pueden puedes es son se hay "
@@ -52,7 +60,7 @@ def shape(ws: list[str]) -> Shape:
         return "number"
     if _NUMBER_WORDS & set(ws):
         return "number"
-    if _COMPARE & set(ws):
+    if _COMPARE & set(ws) or _choice(ws):
         return "comparison"
     if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
         return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
@@ -63,6 +71,15 @@ def shape(ws: list[str]) -> Shape:
     if ws[:1] and ws[0] in _YES_NO:
         return "yesno"
     return "other"
+
+
+def _choice(ws: list[str]) -> bool:
+    """ "Which … X or Y", "X or Y: which …", "X instead of Y", "¿X en vez de Y?"."""
+    if _WHICH & set(ws) and _OR & set(ws[1:-1]):
+        return True
+    return any(
+        tuple(ws[i : i + n]) == phrase for phrase, n in _RATHER for i in range(1, len(ws) - n)
+    )
 
 
 @dataclass(frozen=True)
