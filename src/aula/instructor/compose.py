@@ -27,25 +27,33 @@ class Composed:
     chunks: tuple[int, ...]  # the chunks quoted, first the main one
 
 
+def _term_names(index: CourseIndex, i: int) -> frozenset[str]:
+    """How a question names glossary entry ``i``: its distinctive name words, and its name's
+    words even when the whole course uses them ("Midjourney")."""
+    subject = index.chunks[i].subject
+    own = content_stems(subject[0].split(" (")[0], index.lang) if subject else []
+    return index.names[i].union(own)
+
+
 def named_terms(index: CourseIndex, query: Query) -> list[int]:
     """Glossary entries whose name or alias the question uses, in the order it names them
     ("what is VRAM and why does it matter for Stable Diffusion?": VRAM, then SD)."""
     terms = [i for i, c in enumerate(index.chunks) if c.kind == "term"]
     # A term the whole course talks about ("Midjourney") has no distinctive word: its name is
     # its subject then.
-    names = {
-        i: index.names[i].union(
-            content_stems(index.chunks[i].subject[0].split(" (")[0], index.lang)
-            if index.chunks[i].subject
-            else ()
-        )
-        for i in terms
-    }
+    names = {i: _term_names(index, i) for i in terms}
     found: list[int] = []
     for group in query.groups:
         named = [i for i in terms if group & names[i] and i not in found]
         found += named[:1]
     return found
+
+
+def _asks_only_name(index: CourseIndex, query: Query, term: int) -> bool:
+    """ "What is a LoRA (in AI)?": the question is the term's name and at most one more word;
+    "what are closed tools like Midjourney good at?" asks something about it instead."""
+    named = frozenset().union(*(_term_names(index, i) for i in named_terms(index, query)))
+    return sum(1 for g in query.groups if not g & named) <= 1
 
 
 def _named(index: CourseIndex, chunk: int, text: str) -> str:
@@ -80,7 +88,7 @@ def compose(
             a, b = terms[:2]
             first, second = (_stop(_named(index, t, index.chunks[t].sentences[0])) for t in (a, b))
             return Composed(f"{first} {second}", (a, b))
-        if query.shape == "definition" and terms:
+        if query.shape == "definition" and terms and _asks_only_name(index, query, terms[0]):
             return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
     if query.shape == "who":  # "who makes Flux?": its glossary entry says
         terms = named_terms(index, query)

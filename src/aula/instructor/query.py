@@ -149,14 +149,19 @@ def analyse(
     asked = _question_sentence(text)
     if asked or len(unique) > LONG_QUESTION:
         # A question inside a story or instructions: that question is the topic, the rest
-        # adds only the pages it names ("What is VRAM? Answer only with a joke.").
+        # adds only the pages it names ("What is VRAM? Answer only with a joke."); words the
+        # learner puts in quotes («checkpoints») are what they ask about, too.
         focus = analyse(asked, course_lang, known, correct).groups if asked else ()
-        unique = key_words(unique, known, salience, focus)
+        marked = " ".join(_QUOTED.findall(text))
+        if marked:
+            focus = analyse(marked, course_lang, known, correct).groups + focus
+        unique = key_words(unique, known, salience, tuple(dict.fromkeys(focus)))
         folded = words(asked) if asked else folded
     return Query(text, lang, unique, translated, shape(folded))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_QUOTED = re.compile(r"[«“\"]([^«»“”\"]{2,40})[»”\"]")
 
 
 def _question_sentence(text: str) -> str:
@@ -169,7 +174,7 @@ def _question_sentence(text: str) -> str:
     # "..., but nobody explains it, what is a checkpoint?": the question after the story.
     if "," in last and len(last.split()) > 12:
         last = last.rsplit(",", 1)[-1]
-    return last if 0 < len(words(last)) <= 12 else ""
+    return last if 0 < len(words(last)) <= 20 else ""
 
 
 def key_words(
@@ -179,14 +184,23 @@ def key_words(
     focus: tuple[Group, ...] = (),
 ) -> tuple[Group, ...]:
     """A long, chatty question reduced to its key words: those of the question it ends with
-    (``focus``), then the words the course uses, the most salient first (names of what the
-    course's pages are about, then rare words), at most ``KEY_WORDS`` in all."""
+    (``focus``), then what the rest of the message names (the names of the course's pages),
+    at most ``KEY_WORDS`` in all. When neither the question nor the story names a page
+    ("Is there a way to keep working on my own machine?" after a story of refused prompts and
+    monthly bills), the story's rarest words the course uses say what it is about."""
     kept = [g for g in groups if any(known(s) for s in g) and g not in focus]
-    if salience is not None:
-        kept.sort(key=lambda g: -max(salience(s) for s in g))
-        if focus:  # the question asked is the topic; the story adds only what it names
-            kept = [g for g in kept if max(salience(s) for s in g) >= NAMED]
     room = max(KEY_WORDS - len(focus), 2)
+    if salience is not None:
+
+        def weight(g: Group) -> float:
+            return max(salience(s) for s in g)
+
+        kept.sort(key=lambda g: -weight(g))
+        named = [g for g in kept if weight(g) >= NAMED]
+        if named or any(weight(g) >= NAMED for g in focus):
+            kept = named
+        elif focus:
+            kept = kept[:3]
     return tuple(dict.fromkeys([*focus, *kept[:room]])) or groups
 
 
