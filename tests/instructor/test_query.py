@@ -42,3 +42,33 @@ def test_english_synonyms_add_to_the_word_and_keep_it() -> None:
 def test_question_words_make_no_groups() -> None:
     assert analyse("What does it mean?", "en", everything_known).groups == ()
     assert analyse("¿Qué significa?", "en", nothing_known).groups == ()
+
+
+def test_a_choice_between_two_things_is_a_comparison() -> None:
+    for question in (
+        "Which is easier for a beginner, Midjourney or Stable Diffusion?",
+        "Should I choose Flux or Midjourney?",
+        "What's the main tradeoff between closed and open models?",
+        "¿Qué ventajas tiene usar Stable Diffusion en vez de Midjourney?",
+        "¿Cuál es mejor, código abierto o cerrado?",
+    ):
+        assert analyse(question, "en", everything_known).shape == "comparison", question
+    assert analyse("Is Midjourney open source?", "en", everything_known).shape == "yesno"
+
+
+def test_chatter_words_name_no_topic() -> None:
+    groups = analyse("Why is privacy a problem? I'm worried.", "en", everything_known).groups
+    assert frozenset({stem("problem", "en")}) not in groups
+    assert frozenset({stem("worried", "en")}) not in groups
+
+
+def test_a_long_message_keeps_the_words_the_learner_quotes() -> None:
+    query = analyse(
+        "Hola, estoy empezando con la IA generativa y en los foros todo el mundo habla de "
+        "«checkpoints» y de «pesos», pero nadie explica qué son. ¿Me lo explicas?",
+        "en",
+        everything_known,
+        salience=lambda s: 1.0,
+    )
+    assert query.groups[0] & {"checkpoint", "checkpoints"}
+    assert query.groups[1] & {"peso", stem("weights", "en")}
