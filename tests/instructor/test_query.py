@@ -72,3 +72,19 @@ def test_a_long_message_keeps_the_words_the_learner_quotes() -> None:
     )
     assert query.groups[0] & {"checkpoint", "checkpoints"}
     assert query.groups[1] & {"peso", stem("weights", "en")}
+
+
+def test_what_a_question_asks_for_weighs_more_when_the_course_never_uses_it() -> None:
+    def known(s: str) -> bool:
+        return s in {"vram", "midjourney", "stabil", "ai"}
+
+    for question, stranger in (
+        ("How much VRAM does an Xbox have?", "xbox"),  # a name the course never uses
+        ("Who is the CEO of Midjourney?", "ceo"),
+        ("How many employees does Stability AI have?", stem("employees", "en")),
+        ("¿Quién fundó Midjourney?", "fundo"),
+    ):
+        query = analyse(question, "en", known)
+        assert frozenset({stranger}) in query.unknown_names, question
+    # an unknown word that is not what the question asks for stays an ordinary one
+    assert not analyse("how much vram for lovely pictures", "en", known).unknown_names

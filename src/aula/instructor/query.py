@@ -89,6 +89,9 @@ class Query:
     groups: tuple[Group, ...]
     translated: bool  # whether any group came from the bilingual glossary
     shape: Shape = "other"
+    # Names the course never uses ("Xbox", "ChatGPT", "CEO"): what the question is about is
+    # then something the course does not know, which weighs more than an unknown common word.
+    unknown_names: frozenset[Group] = frozenset()
 
 
 LONG_QUESTION = 8  # groups: past this, a question is reduced to its key words
@@ -123,6 +126,7 @@ def analyse(
     }
     groups: list[Group] = []
     translated = False
+    head = _head(folded, lang, course_lang)  # what a "how many"/"who" question asks for
     i = 0
     while i < len(ws):
         own = stem(ws[i], course_lang)
@@ -141,8 +145,9 @@ def analyse(
             groups.append(entry.target)
             i += len(entry.source)
             continue
-        # A short word the course never uses is a typo or chatter ("wat", "lol"), not a topic.
-        if not noise and (len(ws[i]) > 3 or known(own)):
+        # A short word the course never uses is a typo or chatter ("wat", "lol"), not a topic,
+        # unless it is what the question asks for ("who is the CEO").
+        if not noise and (len(ws[i]) > 3 or known(own) or own in head):
             groups.append(frozenset({own}))
         i += 1
     unique = tuple(dict.fromkeys(groups))
@@ -157,7 +162,43 @@ def analyse(
             focus = analyse(marked, course_lang, known, correct).groups + focus
         unique = key_words(unique, known, salience, tuple(dict.fromkeys(focus)))
         folded = words(asked) if asked else folded
-    return Query(text, lang, unique, translated, shape(folded))
+    asks_for = names_in(text, course_lang) | head
+    strangers = frozenset(
+        g for g in unique if len(g) == 1 and not any(known(x) for x in g) and g & asks_for
+    )
+    return Query(text, lang, unique, translated, shape(folded), strangers)
+
+
+_ASKS = _words("cuanto cuanta cuantos cuantas who quien quienes")
+
+
+def _head(ws: list[str], lang: Lang, course_lang: Lang) -> frozenset[str]:
+    """The stem of what a "how many/much" or "who" question asks for: the first word after
+    the question word that is not a stop word ("how many employees", "who founded")."""
+    for i, w in enumerate(ws):
+        if w in _ASKS or (w in ("many", "much") and i > 0 and ws[i - 1] == "how"):
+            rest = [
+                x for x in ws[i + 1 :] if not is_stopword(x, lang, query=True) and x not in GLUE
+            ]
+            return frozenset({stem(rest[0], course_lang)}) if rest else frozenset()
+    return frozenset()
+
+
+_TOKEN = re.compile(r"[^\W_][\w\-]*")
+
+
+def names_in(text: str, course_lang: Lang) -> frozenset[str]:
+    """The stems of the words written as names: capitalised inside a sentence ("an Xbox"),
+    or with capitals or digits after their first letter ("ChatGPT", "CEO", "iPhone")."""
+    out: set[str] = set()
+    for sentence in _SENTENCE_END.split(text):
+        tokens = _TOKEN.findall(sentence.lstrip("¿¡\"'«“ "))
+        for i, token in enumerate(tokens):
+            inner = any(ch.isupper() for ch in token[1:])
+            if (i > 0 and token[0].isupper() and token not in ("I", "I'm")) or inner:
+                for w in words(token):
+                    out.add(stem(w, course_lang))
+    return frozenset(out)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
