@@ -106,7 +106,7 @@ def compose(
     sentences = [index.chunks[quote.chunk].sentences[i] for i in quote.sentences]
     if all(dangles(s) for s in sentences):
         return None
-    text = " ".join(sentences)
+    text = " ".join(_stop(x) for x in sentences)
     if index.chunks[quote.chunk].kind == "term" and quote.sentences[0] == 0:
         text = _named(index, quote.chunk, text)
     if any(is_row(s) for s in sentences):  # a table row: say where it comes from
@@ -116,7 +116,7 @@ def compose(
     if more is None:
         return Composed(text, (quote.chunk,))
     chunk, i = more
-    return Composed(f"{text} {index.chunks[chunk].sentences[i]}", (quote.chunk, chunk))
+    return Composed(f"{_stop(text)} {index.chunks[chunk].sentences[i]}", (quote.chunk, chunk))
 
 
 _CONTRAST = re.compile(
@@ -174,7 +174,7 @@ def _comparison(
     if more is None:
         return Composed(text, (c,))
     other, j = more
-    return Composed(f"{text} {index.chunks[other].sentences[j]}", (c, other))
+    return Composed(f"{_stop(text)} {index.chunks[other].sentences[j]}", (c, other))
 
 
 def _stop(sentence: str) -> str:
