@@ -49,3 +49,15 @@ def test_chatter_does_not_make_a_covered_question_look_uncovered(
     answer = instructor.ask("Why is privacy a problem with cloud image generators?")
     assert answer.sources
     assert any(w in fold(answer.answer) for w in ("intranet", "security", "cloud", "leaves"))
+
+
+def test_the_spanish_edition_indexes_checks_and_nodes_in_spanish(instructor: Instructor) -> None:
+    spanish = instructor.indexes["es"]
+    kinds = {c.kind for c in spanish.chunks}
+    assert {"question", "node", "slide", "term"} <= kinds
+    assert all(detect(" ".join(c.sentences)) == "es" for c in spanish.chunks)
+    answer = instructor.ask(
+        "¿Qué modelo se ejecuta totalmente en el hardware de mi propio ordenador?"
+    )
+    assert "Stable Diffusion" in answer.answer
+    assert detect(answer.answer) == "es"
