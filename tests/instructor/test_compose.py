@@ -61,3 +61,15 @@ def test_the_spanish_edition_indexes_checks_and_nodes_in_spanish(instructor: Ins
     )
     assert "Stable Diffusion" in answer.answer
     assert detect(answer.answer) == "es"
+
+
+def test_a_long_message_is_read_for_what_the_course_speaks_of_not_the_persona(
+    instructor: Instructor,
+) -> None:
+    answer = instructor.ask(
+        "I'm a freelance illustrator and Midjourney keeps refusing some of my prompts because "
+        "of its content guidelines, and honestly the monthly bill is adding up. Is there a way "
+        "to keep working on my own machine instead?"
+    )
+    assert answer.sources
+    assert "guidelines" in answer.answer or "own computer" in answer.answer

@@ -155,6 +155,15 @@ class CourseIndex:
             return 0.0
         return self.idf(stem) + (10.0 if stem in self._topics else 0.0)
 
+    def together(self, groups: tuple[frozenset[str], ...]) -> list[frozenset[str]]:
+        """Of ``groups`` (a long message's words), those the passage that matches them best
+        also has: the words the course speaks of together, not a story's incidental ones."""
+        if not groups:
+            return []
+        per_group = [np.max([self.term_scores(s) for s in g], axis=0) for g in groups if g]
+        best = int(np.argmax(np.sum(per_group, axis=0)))
+        return [g for g, scores in zip(groups, per_group, strict=True) if scores[best] > 0]
+
     def term_scores(self, stem: str) -> Any:
         """BM25 score of one stem in every chunk (zeros for a stem the course never uses)."""
         tid = self.bm25.vocab_dict.get(stem)

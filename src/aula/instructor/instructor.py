@@ -201,6 +201,7 @@ class Instructor:
             lambda s: s in index.bm25.vocab_dict,
             self.speller.correct,
             index.salience,
+            index.together,
         )
         vector = None
         ready = self.retrieval == "bm25+e5" and index.context_vectors is not None

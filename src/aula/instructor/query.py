@@ -105,6 +105,7 @@ def analyse(
     known: Callable[[str], bool],
     correct: Callable[[list[str], Lang], list[str]] | None = None,
     salience: Callable[[str], float] | None = None,
+    together: Callable[[tuple[Group, ...]], list[Group]] | None = None,
 ) -> Query:
     """Detect the language, translate what the glossary knows, stem the rest for the index.
 
@@ -160,7 +161,7 @@ def analyse(
         marked = " ".join(_QUOTED.findall(text))
         if marked:
             focus = analyse(marked, course_lang, known, correct).groups + focus
-        unique = key_words(unique, known, salience, tuple(dict.fromkeys(focus)))
+        unique = key_words(unique, known, salience, tuple(dict.fromkeys(focus)), together)
         folded = words(asked) if asked else folded
     asks_for = names_in(text, course_lang) | head
     strangers = frozenset(
@@ -223,12 +224,15 @@ def key_words(
     known: Callable[[str], bool],
     salience: Callable[[str], float] | None,
     focus: tuple[Group, ...] = (),
+    together: Callable[[tuple[Group, ...]], list[Group]] | None = None,
 ) -> tuple[Group, ...]:
     """A long, chatty question reduced to its key words: those of the question it ends with
     (``focus``), then what the rest of the message names (the names of the course's pages),
     at most ``KEY_WORDS`` in all. When neither the question nor the story names a page
     ("Is there a way to keep working on my own machine?" after a story of refused prompts and
-    monthly bills), the story's rarest words the course uses say what it is about."""
+    monthly bills), the story's rarest words the course uses say what it is about: those
+    the passage that best matches the story also has (``together``), not the learner's
+    trade or the name of their shop."""
     kept = [g for g in groups if any(known(s) for s in g) and g not in focus]
     room = max(KEY_WORDS - len(focus), 2)
     if salience is not None:
@@ -241,7 +245,8 @@ def key_words(
         if named or any(weight(g) >= NAMED for g in focus):
             kept = named
         elif focus:
-            kept = kept[:3]
+            shared = together(tuple(kept)) if together is not None else kept
+            kept = [g for g in kept if g in shared][:3]
     return tuple(dict.fromkeys([*focus, *kept[:room]])) or groups
 
 

@@ -42,12 +42,12 @@ class Calibration:
     """Thresholds fitted on bench/instructor_questions.yaml; see docs/instructor.md."""
 
     min_confidence: float = 0.375  # refuse below this, with BM25 alone
-    min_confidence_e5: float = 0.3  # refuse below this, with embeddings
+    min_confidence_e5: float = 0.275  # refuse below this, with embeddings
     margin_floor: float = 0.03  # cosine above the median chunk's that means "unrelated" (→ 0)
     margin_ceiling: float = 0.12  # … and that means "about this" (→ 1)
     margin_weight: float = 0.25  # share of the margin in the blended confidence
     unknown_idf_cap: float = 1.5  # a word the course never uses weighs this × the rarest word
-    unknown_idf_cap_e5: float = 1.5  # … with embeddings
+    unknown_idf_cap_e5: float = 2.0  # … with embeddings
     unknown_name_factor: float = 2.0  # a name the course never uses ("Xbox"): × the cap
 
 
