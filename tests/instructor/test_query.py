@@ -88,3 +88,9 @@ def test_what_a_question_asks_for_weighs_more_when_the_course_never_uses_it() ->
         assert frozenset({stranger}) in query.unknown_names, question
     # an unknown word that is not what the question asks for stays an ordinary one
     assert not analyse("how much vram for lovely pictures", "en", known).unknown_names
+
+
+def test_how_a_thing_works_asks_what_it_is() -> None:
+    assert analyse("how do loras work", "en", everything_known).shape == "definition"
+    assert analyse("¿Cómo funciona ControlNet?", "en", everything_known).shape == "definition"
+    assert analyse("how do I run it", "en", everything_known).shape == "why"

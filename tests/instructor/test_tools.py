@@ -83,3 +83,16 @@ def test_a_subscription_or_offline_question_is_a_yes_or_no_from_the_comparison()
     assert dalle is not None and dalle.text.startswith("No.")
     # "what is …" is not a yes-or-no question even with a model and "weights" in it
     assert kind_answer("What is the file size of the SDXL weights?", "en") is None
+
+
+def test_the_longest_model_name_wins_over_an_alias_inside_it() -> None:
+    answer = vram_answer("My GPU has 12GB, can I use Flux schnell?", "en")
+    assert answer is not None
+    assert answer.url == "/labs/vram?model=flux-schnell&gpu=12"
+
+
+def test_using_a_model_without_paying_is_the_opposite_question() -> None:
+    flux = kind_answer("Can I use Flux without paying?", "en")
+    assert flux is not None and flux.text.startswith("Yes.")
+    mj = kind_answer("¿Puedo usar Midjourney gratis?", "es")
+    assert mj is not None and mj.text.startswith("No.")

@@ -62,7 +62,9 @@ def shape(ws: list[str]) -> Shape:
         return "number"
     if _COMPARE & set(ws) or _choice(ws):
         return "comparison"
-    if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
+    works = ws[:1] == ["how"] and ws[-1:] in (["work"], ["works"])  # "how do LoRAs work?"
+    works = works or (ws[:1] == ["como"] and ws[1:2] in (["funciona"], ["funcionan"]))
+    if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws) or works:
         return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
     if ws[:1] and ws[0] in _WHO:
         return "who"

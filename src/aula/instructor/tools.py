@@ -64,18 +64,26 @@ def _names(entry: ModelEntry) -> set[str]:
 def mentioned_models(text: str, catalog: Catalog) -> list[ModelEntry]:
     """Catalog models named in ``text`` (by id, name or alias), in the order named."""
     ws = words(text)
-    found: list[tuple[int, ModelEntry]] = []
+    spans: list[tuple[int, int, ModelEntry]] = []  # (first word, words, model), longest name
     for entry in catalog.models:
         names = _names(entry)
         hits = [
-            i
+            (i, n)
             for i in range(len(ws))
-            if any(_key("".join(ws[i : i + n])) in names for n in (1, 2, 3, 4))
+            for n in range(1, min(4, len(ws) - i) + 1)
+            if _key("".join(ws[i : i + n])) in names
         ]
         if hits:
-            found.append((hits[-1], entry))
-    found.sort(key=lambda x: x[0])  # for a follow-up, the last named is the one asked about
-    return [e for _, e in found]
+            start, size = max(hits, key=lambda h: (h[0] + h[1], h[1]))  # last, then longest
+            spans.append((start, size, entry))
+
+    def inside(a: tuple[int, int, ModelEntry], b: tuple[int, int, ModelEntry]) -> bool:
+        return b[0] <= a[0] and a[0] + a[1] <= b[0] + b[1] and a[1] < b[1]
+
+    # "Flux schnell" names FLUX.1 [schnell], not also FLUX.1 [dev] by its alias "flux".
+    kept = [a for a in spans if not any(inside(a, b) for b in spans)]
+    kept.sort(key=lambda x: x[0])  # for a follow-up, the last named is the one asked about
+    return [e for _, _, e in kept]
 
 
 def _gpu(text: str, catalog: Catalog) -> tuple[str, str] | None:
@@ -365,8 +373,10 @@ _OPEN_WORDS = frozenset(
 )
 # "Do I need a subscription for Flux?": yes for a closed service, no for an open model.
 _PAY_WORDS = frozenset(
-    "subscription subscriptions monthly fee fees pay suscripcion cuota cuotas mensual pagar".split()  # noqa: SIM905
+    "subscription subscriptions monthly fee fees pay paying suscripcion cuota cuotas mensual "  # noqa: SIM905
+    "pagar pago gratis".split()
 )
+_FREE_WORDS = frozenset("without free sin gratis gratuito gratuita".split())  # noqa: SIM905
 _WH = frozenset("what que how como cual which why porque where donde when cuando who quien".split())  # noqa: SIM905
 # "¿Midjourney funciona sin internet?": the model named first, then the verb.
 _VERB_SECOND = frozenset("funciona corre se es puede tiene runs works is can needs".split())  # noqa: SIM905
@@ -398,7 +408,10 @@ def kind_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAn
         return None
     row = rows[named[0].id]
     asks_closed = bool({"closed", "cerrado", "cerrada"} & set(ws))
-    if pays or asks_closed:
+    free = bool(set(ws) & _FREE_WORDS)  # "without paying", "gratis": asks the opposite
+    if pays and free:
+        yes = row.kind == "open"
+    elif pays or asks_closed:
         yes = row.kind == "closed"
     elif set(ws) & _ASKS_OPEN:
         yes = row.kind == "open"
