@@ -181,6 +181,13 @@ def quality_rows(outcomes: list[Outcome]) -> Iterable[str]:
         "comparison": [o for o in outcomes if "comparison" in o.item.tags],
         "numeric": [o for o in outcomes if "numeric" in o.item.tags],
     }
+    # By kind within the two held-out splits: where the held-out misses are, without reading them.
+    held = [o for o in outcomes if o.item.split != "train"]
+    groups["held out: EN"] = [o for o in held if o.item.language == "en"]
+    groups["held out: ES"] = [o for o in held if o.item.language == "es"]
+    for tag in ("typo", "long", "comparison", "numeric"):
+        groups[f"held out: {tag}"] = [o for o in held if tag in o.item.tags]
+    groups["held out: other"] = [o for o in held if not o.item.tags]
     cols = ("correct", "covered refused", "unrelated ref.", "near-miss ref.", "refusal P / R",
             "in Spanish", "top-3")  # fmt: skip
     yield f"  {'':17}" + "".join(f"{c:>17}" for c in cols)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from aula.instructor.extract import best_quote, dangles, is_row
 from aula.instructor.index import CourseIndex
-from aula.instructor.language import content_stems, fold
+from aula.instructor.language import content_stems, fold, words
 from aula.instructor.query import Query
 from aula.instructor.search import Scored
 
@@ -47,6 +47,18 @@ def named_terms(index: CourseIndex, query: Query) -> list[int]:
         named = [i for i in terms if group & names[i] and i not in found]
         found += named[:1]
     return found
+
+
+_MAKERS = frozenset(
+    "make makes made develop develops developed create creates created build builds built "  # noqa: SIM905
+    "owns own behind hace hizo crea creo desarrolla desarrollo esta".split()
+)
+
+
+def _asks_maker(query: Query) -> bool:
+    """ "Who makes Flux, and …?": the vendor, which the glossary entry names first."""
+    ws = words(query.text)
+    return len(ws) > 1 and ws[0] in ("who", "quien", "quienes") and ws[1] in _MAKERS
 
 
 def _asks_only_name(index: CourseIndex, query: Query, term: int) -> bool:
@@ -92,7 +104,7 @@ def compose(
             return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
     if query.shape == "who":  # "who makes Flux?": its glossary entry says
         terms = named_terms(index, query)
-        if terms:
+        if terms and (_asks_maker(query) or _asks_only_name(index, query, terms[0])):
             return Composed(_named(index, terms[0], _definition(index, terms[0])), (terms[0],))
     # The learner asked a knowledge check's own question: its explanation answers it.
     top = teaching[0] if teaching else None

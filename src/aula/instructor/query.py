@@ -38,7 +38,8 @@ _DEFINITION_WORDS = _words("mean means meaning define definition stand significa
 _COMPARE = _words(
     "difference differences differ compare compared comparison versus vs diferencia "
     "diferencias diferencian compara comparar comparacion frente tradeoff tradeoffs "
-    "pros cons advantages disadvantages ventajas desventajas inconvenientes"
+    "pros cons advantages disadvantages ventajas desventajas inconvenientes downside "
+    "downsides drawback drawbacks upside upsides"
 )
 # "Which is easier, X or Y?", "¿Cuál es mejor, X o Y?": a choice between two things.
 _WHICH = _words(

@@ -213,8 +213,8 @@ _COST_WORDS = frozenset(
     "barato barata caro cara cuesta cuestan compensa pagar pago ahorro ahorrar dinero "
     "sale rentable".split()
 )
-_OWN_WORDS = frozenset(
-    "gpu buy buying own local locally card comprar compro propia propio local tarjeta "  # noqa: SIM905
+_OWN_WORDS = frozenset(  # hardware of one's own ("do I own Midjourney?" is not a sum)
+    "gpu buy buying local locally card comprar compro local tarjeta "  # noqa: SIM905
     "grafica equipo ordenador pc hardware".split()
 )
 _IMAGES = re.compile(r"(\d[\d.,]*)\s*(?:images|imagenes|imágenes|pictures|fotos|renders)", re.I)
@@ -397,7 +397,10 @@ def kind_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAn
     ws = words(text)
     named_first = len(ws) > 1 and ws[1] in _VERB_SECOND and ws[0] not in _WH
     asks = bool(ws) and (ws[0] in _YES_NO_START or named_first)
-    pays = bool(set(ws) & _PAY_WORDS)
+    # "Do I need a subscription / to pay…?", "¿sin pagar?": not "do I own it when I pay?"
+    paying = bool(set(ws) & {"pay", "paying", "pagar", "pago"})
+    must = bool(set(ws) & (_NEED_WORDS | _FREE_WORDS | {"tengo", "hay", "have"}))
+    pays = bool(set(ws) & (_PAY_WORDS - {"pay", "paying", "pagar", "pago"})) or (paying and must)
     if len(ws) > 14 or not asks or not set(ws) & (_OPEN_WORDS | _PAY_WORDS):
         return None
     if set(ws) & _OTHER_TOPICS and not pays:  # "can I train Midjourney on my photos?"
