@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from aula.content import check_course, load_course
+from aula.content import builtin_course_path, check_course, load_course
 from aula.content.localize import localized
 from aula.content.translations import stamp
 
@@ -204,4 +205,16 @@ def test_languages_must_include_the_course_s_own(bilingual_course: Path) -> None
     report = check_course(bilingual_course, run_snippets=False)
     assert [str(f) for f in report.errors] == [
         "bilingual-course/course.yaml:7: 'languages' does not list the course's own language 'en'"
+    ]
+
+
+def test_a_catalog_translation_names_only_models_and_plans_that_exist(tmp_path: Path) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(builtin_course_path(), root)
+    catalog = root / "catalog.es.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    write(catalog, text.replace("models:\n", "models:\n  dall-e-9:\n    price: Gratis\n", 1))
+    report = check_course(root, run_snippets=False)
+    assert [str(f) for f in report.errors] == [
+        "course/catalog.es.yaml:6: 'models.dall-e-9.price': the original has no such text"
     ]

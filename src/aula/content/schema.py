@@ -332,3 +332,22 @@ class NodeText(Translated):
     questions: list[QuestionText] = Field(
         default_factory=list, description="every question of the original, in its order"
     )
+
+
+class ModelText(Strict):
+    license: Text | None = None
+    price: Text | None = None
+    privacy: Text | None = None
+    content_policy: Text | None = None
+
+
+class PlanText(Strict):
+    note: Text | None = None
+
+
+class CatalogText(Translated):
+    """``catalog.<lang>.yaml`` beside ``catalog.yaml``: the words learners read in the labs, by
+    model and plan id. Numbers, dates, sources and names come from the original."""
+
+    models: dict[Slug, ModelText] = Field(default_factory=dict)
+    plans: dict[Slug, PlanText] = Field(default_factory=dict)
