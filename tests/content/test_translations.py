@@ -218,3 +218,15 @@ def test_a_catalog_translation_names_only_models_and_plans_that_exist(tmp_path: 
     assert [str(f) for f in report.errors] == [
         "course/catalog.es.yaml:6: 'models.dall-e-9.price': the original has no such text"
     ]
+
+
+def test_changing_the_code_a_translation_copied_makes_it_stale(bilingual_course: Path) -> None:
+    code = bilingual_course / "glossary/code/weights.py"
+    write(code, code.read_text().replace("3 parameters", "three parameters"))
+    stale = [m for m in messages(bilingual_course) if "stale" in m]
+    assert [m.split(":")[0] for m in stale] == [
+        "bilingual-course/glossary/01-weights.es.md",
+        "bilingual-course/lessons/basics/slides/01-hello.es.md",
+    ]
+    # A term without its own copy of the code does not care about it.
+    assert not [m for m in stale if "02-vram" in m]

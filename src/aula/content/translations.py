@@ -365,6 +365,32 @@ def check_translations(parsed: ParsedCourse) -> list[Finding]:
     return out
 
 
+def coverage(parsed: ParsedCourse) -> dict[str, dict[str, int]]:
+    """Per language the course is offered in (besides its own): how many of its text-bearing
+    items are translated, and how many of those translations are stale or leave texts out."""
+    meta = parsed.meta.entry
+    own = primary(meta.language)
+    out: dict[str, dict[str, int]] = {}
+    items = {p: o for p, o in originals(parsed).items() if original_texts(o)}
+    for lang in dict.fromkeys(primary(x) for x in meta.languages if primary(x) != own):
+        row = {"items": len(items), "translated": 0, "stale": 0, "incomplete": 0}
+        for path, original in items.items():
+            t = next(
+                (t for t in parsed.translations.get(path, []) if translation_lang(t) == lang),
+                None,
+            )
+            if t is None:
+                continue
+            row["translated"] += 1
+            if t.entry.source is not None and t.entry.source != source_hash(original, t):
+                row["stale"] += 1
+            mine, theirs = original_texts(original), translated_texts(t)
+            if any(k not in theirs and not _OPTIONAL.match(k) for k in mine):
+                row["incomplete"] += 1
+        out[lang] = row
+    return out
+
+
 def _fit(original: Original, t: Parsed[schema.Translated]) -> list[Finding]:
     """Cards one for one, visual labels one per item, questions and choices by id."""
     out: list[Finding] = []
