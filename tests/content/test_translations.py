@@ -230,3 +230,14 @@ def test_changing_the_code_a_translation_copied_makes_it_stale(bilingual_course:
     ]
     # A term without its own copy of the code does not care about it.
     assert not [m for m in stale if "02-vram" in m]
+
+
+def test_stamping_a_yaml_translation_keeps_its_opening_comments(bilingual_course: Path) -> None:
+    lesson = bilingual_course / "lessons/basics/lesson.es.yaml"
+    body = re.sub(r"source: \w+\n", "", lesson.read_text(encoding="utf-8"))
+    write(lesson, "# Lo básico, en español.\n" + body)
+    digest = stamp(lesson)
+    assert lesson.read_text(encoding="utf-8") == (
+        f"# Lo básico, en español.\nsource: {digest}\n" + body
+    )
+    assert not [m for m in messages(bilingual_course) if "lesson.es.yaml" in m]

@@ -461,6 +461,8 @@ def _write_source(path: Path, digest: str) -> None:
         head = _SOURCE_LINE.sub(line, head, count=1)
     elif front:
         head = "\n" + line + head
-    else:
-        head = line + "\n" + head
+    else:  # after the comments that open the file
+        lines = head.splitlines(keepends=True)
+        at = next((i for i, x in enumerate(lines) if not x.startswith("#")), len(lines))
+        head = "".join([*lines[:at], line + "\n", *lines[at:]])
     path.write_text(("---" + head + sep + rest) if front else head, encoding="utf-8")
