@@ -40,3 +40,11 @@ def test_stamp_refuses_a_file_that_is_not_a_translation(bilingual_course: Path) 
     )
     assert "Traceback" not in result.stderr
     assert original.read_text(encoding="utf-8") == text
+
+
+def test_schema_describes_a_node_translation() -> None:
+    result = aula("schema", "node-translation")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert set(schema["properties"]) == {"source", "title", "summary", "questions"}
+    assert set(schema["$defs"]["ChoiceText"]["properties"]) == {"id", "text", "feedback"}
