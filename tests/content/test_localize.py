@@ -230,11 +230,24 @@ def test_the_labs_data_speaks_spanish_with_the_same_numbers(course: Course) -> N
     def numbers(catalog: object) -> object:
         data = catalog.model_dump() if hasattr(catalog, "model_dump") else {}
         for m in data["models"]:
+            m.pop("name"), m.pop("aliases")
             for name in ("license", "price", "privacy", "content_policy"):
                 m[name].pop("value")
         for p in data["plans"]:
-            p.pop("note")
+            p.pop("note"), p.pop("name"), p.pop("aliases")
         return data
 
     assert numbers(es.catalog) == numbers(course.catalog)
     assert es.catalog.model_dump() != course.catalog.model_dump()
+
+
+def test_a_translated_name_keeps_the_original_as_an_alias(course: Course) -> None:
+    es = localized(course, "es")
+    assert es.catalog is not None
+    dalle = es.catalog.model("dall-e-3")
+    assert dalle is not None and dalle.name == "DALL-E 3 (API, retirado)"
+    assert "DALL-E 3 (API, retired)" in dalle.aliases
+    assert course.catalog is not None
+    sdxl, original = es.catalog.model("sdxl"), course.catalog.model("sdxl")
+    assert sdxl is not None and original is not None
+    assert (sdxl.name, sdxl.aliases) == (original.name, original.aliases)  # nothing to translate

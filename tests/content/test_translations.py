@@ -216,7 +216,7 @@ def test_a_catalog_translation_names_only_models_and_plans_that_exist(tmp_path: 
     write(catalog, text.replace("models:\n", "models:\n  dall-e-9:\n    price: Gratis\n", 1))
     report = check_course(root, run_snippets=False)
     assert [str(f) for f in report.errors] == [
-        "course/catalog.es.yaml:6: 'models.dall-e-9.price': the original has no such text"
+        "course/catalog.es.yaml:7: 'models.dall-e-9.price': the original has no such text"
     ]
 
 

@@ -200,15 +200,22 @@ def _catalog(course: Course, lang: str) -> Catalog | None:
     texts = dict(t.texts)
     models = []
     for m in catalog.models:
-        update = {}
+        update: dict[str, object] = _renamed(m.name, m.aliases, texts.get(f"models.{m.id}.name"))
         for name in ("license", "price", "privacy", "content_policy"):
             if (text := texts.get(f"models.{m.id}.{name}")) is not None:
                 update[name] = getattr(m, name).model_copy(update={"value": text})
         models.append(m.model_copy(update=update) if update else m)
-    plans = [
-        p.model_copy(update={"note": texts[f"plans.{p.id}.note"]})
-        if f"plans.{p.id}.note" in texts
-        else p
-        for p in catalog.plans
-    ]
+    plans = []
+    for p in catalog.plans:
+        update = _renamed(p.name, p.aliases, texts.get(f"plans.{p.id}.name"))
+        if (note := texts.get(f"plans.{p.id}.note")) is not None:
+            update["note"] = note
+        plans.append(p.model_copy(update=update) if update else p)
     return catalog.model_copy(update={"models": models, "plans": plans})
+
+
+def _renamed(name: str, aliases: list[str], new: str | None) -> dict[str, object]:
+    """A translated name; the original stays findable as an alias (the labs look names up)."""
+    if new is None or new == name:
+        return {}
+    return {"name": new, "aliases": [*aliases, name]}

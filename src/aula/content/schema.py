@@ -335,6 +335,7 @@ class NodeText(Translated):
 
 
 class ModelText(Strict):
+    name: Text | None = Field(None, description="only when the name has words to translate")
     license: Text | None = None
     price: Text | None = None
     privacy: Text | None = None
@@ -342,6 +343,7 @@ class ModelText(Strict):
 
 
 class PlanText(Strict):
+    name: Text | None = Field(None, description="only when the name has words to translate")
     note: Text | None = None
 
 

@@ -38,7 +38,7 @@ _ALLOWED: dict[Kind, tuple[str, ...]] = {
     "catalog": ("models", "plans"),
 }
 # Texts a translation may give but need not (a licence's name is often the same everywhere).
-_OPTIONAL = re.compile(r"^models\.[^.]+\.license$")
+_OPTIONAL = re.compile(r"^(models\.[^.]+\.(license|name)|plans\.[^.]+\.name)$")
 _NAMES = {"es": "Spanish", "en": "English", "pt": "Portuguese", "fr": "French", "de": "German"}
 
 
@@ -111,9 +111,11 @@ def original_texts(original: Original) -> Texts:
             _put(out, f"questions.{q.id}.explanation", q.explanation)
     elif isinstance(e, Catalog):
         for m in e.models:
+            _put(out, f"models.{m.id}.name", m.name)
             for name in ("license", "price", "privacy", "content_policy"):
                 _put(out, f"models.{m.id}.{name}", getattr(m, name).value)
         for plan in e.plans:
+            _put(out, f"plans.{plan.id}.name", plan.name)
             _put(out, f"plans.{plan.id}.note", plan.note)
     return out
 
@@ -155,9 +157,10 @@ def translated_texts(t: Parsed[schema.Translated]) -> Texts:
             _put(out, f"questions.{q.id}.explanation", q.explanation)
     elif isinstance(e, schema.CatalogText):
         for model_id, m in e.models.items():
-            for name in ("license", "price", "privacy", "content_policy"):
+            for name in ("name", "license", "price", "privacy", "content_policy"):
                 _put(out, f"models.{model_id}.{name}", getattr(m, name))
         for plan_id, plan_text in e.plans.items():
+            _put(out, f"plans.{plan_id}.name", plan_text.name)
             _put(out, f"plans.{plan_id}.note", plan_text.note)
     return out
 

@@ -26,26 +26,26 @@ def control(row):
     return ", ".join(name for name, fact in tools if fact.value) or "solo el prompt"
 
 
-print(f"{'modelo':<20} {'reino':<8} {'local':<6} {'VRAM':>9}  control")
+print(f"{'modelo':<28} {'reino':<8} {'local':<6} {'VRAM':>9}  control")
 for model_id in SHOWN:
     row = rows[model_id]
     local = "sí" if row.runs_locally.value else "no"
     kind = {"open": "abierto", "closed": "cerrado"}[row.kind]
     vram = f"{row.vram.gb:.0f} GiB" if row.vram else "nube"
-    name = row.name.split(" (")[0]
-    print(f"{name:<20} {kind:<8} {local:<6} {vram:>9}  {control(row)}")
+    name = es(model_id, "name", row.name).split(" (")[0]
+    print(f"{name:<28} {kind:<8} {local:<6} {vram:>9}  {control(row)}")
 print("VRAM: la estimación del planificador para una imagen, con la reserva incluida (GiB).")
 
 print("\nlicencia y precio")
 for model_id in SHOWN:
     row = rows[model_id]
-    print(f"  {row.name}: {es(model_id, 'license', row.license.value)}")
+    print(f"  {es(model_id, 'name', row.name)}: {es(model_id, 'license', row.license.value)}")
     print(textwrap.fill(es(model_id, "price", row.price.value), 68, initial_indent="    ", subsequent_indent="    "))
 
 print("\nadónde van tus prompts")
 for model_id in ["midjourney", "gemini-image", "sdxl"]:
-    text = f"{rows[model_id].name}: {es(model_id, 'privacy', rows[model_id].privacy.value)}"
+    text = f"{es(model_id, 'name', rows[model_id].name)}: {es(model_id, 'privacy', rows[model_id].privacy.value)}"
     print(textwrap.fill(text, 68, initial_indent="  ", subsequent_indent="    "))
 
 dalle = rows["dall-e-3"]
-print(f"\nDALL·E, el otro jardín amurallado clásico: {dalle.name}, cerrado el {dalle.retired.value}.")
+print(f"\nDALL·E, el otro jardín amurallado clásico: {es(dalle.id, 'name', dalle.name)}, cerrado el {dalle.retired.value}.")

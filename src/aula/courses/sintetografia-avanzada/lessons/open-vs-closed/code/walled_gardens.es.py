@@ -37,13 +37,13 @@ for p in catalog.plans:
         continue
     price = p.per_image_usd
     mark = " (U)" if price.uncertain else ""
-    print(f"  {p.name:<36} ${price.value:<7.4g} ${price.value * 500:>7,.2f}{mark}")
+    print(f"  {ES['plans'].get(p.id, {}).get('name', p.name):<36} ${price.value:<7.4g} ${price.value * 500:>7,.2f}{mark}")
 gpt = catalog.model("gpt-image")
-print(f"  {gpt.name}: {es(gpt.id, 'price', gpt.price.value)}")
+print(f"  {es(gpt.id, 'name', gpt.name)}: {es(gpt.id, 'price', gpt.price.value)}")
 
 print("\nHistoria: el jardín amurallado puede cerrar. API retiradas y lo que costaban:")
 for model in catalog.models:
     if model.retired is not None:
-        print(f"  {model.name}: cerrado el {model.retired.value}; {es(model.id, 'price', model.price.value)}")
+        print(f"  {es(model.id, 'name', model.name)}: cerrado el {model.retired.value}; {es(model.id, 'price', model.price.value)}")
 print("\nDe un modo u otro, alquilas el acceso: el modelo nunca pasa a ser tuyo.")
 print("(U) dato incierto: resúmenes de terceros de la página de precios del proveedor.")
