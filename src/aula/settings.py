@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         "more need PostgreSQL to pay off",
         ge=1,
     )
+    connections: int = Field(
+        4096,
+        description="client connections each server process holds open at once, idle "
+        "keep-alive ones included (granian's backpressure); more wait unaccepted",
+        ge=16,
+        le=65_536,
+    )
     db_pool_size: int = Field(
         10,
         description="PostgreSQL connections per server process (workers x this must stay "

@@ -82,13 +82,17 @@ def serve(
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"Serving “{report.course.title}” at {url}  (Ctrl+C to stop)")
     os.environ[OVERRIDES_VARIABLE] = json.dumps(overrides)
-    _run(settings.host, settings.port, settings.workers, reload)
+    _run(settings.host, settings.port, settings.workers, settings.connections, reload)
 
 
 # Seconds granian waits for a worker to stop before killing it: a net for a stop that reaches a
 # worker in the instant between its fork and ``granian_worker_app`` (see there), and for a
 # request stuck longer than this (an instructor question to a slow model) at shutdown.
 WORKERS_KILL_TIMEOUT = 10
+
+LISTEN_BACKLOG = 4096
+"""Connections the kernel queues before the server accepts them (Linux caps it at
+``net.core.somaxconn``, 4096 by default)."""
 
 
 def _port_free(host: str, port: int) -> None:
@@ -114,7 +118,7 @@ def _port_free(host: str, port: int) -> None:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def _run(host: str, port: int, workers: int, reload: bool) -> None:
+def _run(host: str, port: int, workers: int, connections: int, reload: bool) -> None:
     if reload:
         import uvicorn
 
@@ -134,4 +138,12 @@ def _run(host: str, port: int, workers: int, reload: bool) -> None:
         factory=True,
         log_access=False,
         workers_kill_timeout=WORKERS_KILL_TIMEOUT,
+        # Granian counts *connections*, idle keep-alive ones included, against its
+        # backpressure, whose default is backlog / workers (1024 / 2 = 512 a process): with
+        # 1,000 learners' connections plus those a client re-opens after a timeout, the
+        # 1,025th connection waited unaccepted until another closed, and its first request
+        # (GET /api/session) timed out (bench/load.py, issue 11). Each process may hold
+        # ``connections``, whatever the number of workers.
+        backlog=min(connections, LISTEN_BACKLOG),
+        backpressure=connections,
     ).serve()
