@@ -30,6 +30,7 @@ from aula.web.errors import (
 )
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.limits import BodyLimitMiddleware
+from aula.web.observe import COMMIT_BATCH, ObserveMiddleware
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -46,10 +47,14 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 
 class AulaStarlette(Starlette):
     """Starlette with the security headers outside everything, even the handler of 500s
-    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those)."""
+    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those), and
+    the request log and metrics outside that, so they time and see every response."""
+
+    log_requests = False
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeadersMiddleware(super().build_middleware_stack())
+        inner = SecurityHeadersMiddleware(super().build_middleware_stack())
+        return ObserveMiddleware(inner, log=self.log_requests)
 
 
 def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
@@ -89,6 +94,8 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.log_requests = aula.settings.request_log == "json"
     app.state.aula = aula
     aula.bind(app.router)
+    aula.store.observe_batches(COMMIT_BATCH.observe)
     return app

@@ -15,6 +15,7 @@ from aula.web.routes import (
     instructor,
     labs,
     openapi,
+    ops,
     pages,
     progress,
     review,
@@ -23,5 +24,5 @@ from aula.web.routes import (
 
 
 def all_routes() -> list[BaseRoute]:
-    modules = (pages, answers, progress, skills, review, instructor, labs, api, openapi)
+    modules = (pages, answers, progress, skills, review, instructor, labs, api, openapi, ops)
     return [route for module in modules for route in module.routes]
