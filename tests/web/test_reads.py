@@ -49,6 +49,9 @@ PAGES = [
     "/api/progress/export",
     "/api/progress/streak",
     "/resume/ABCD-EFGH-JKLM",
+    "/healthz",
+    "/readyz",
+    "/metrics",
 ]
 
 
