@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from aula.content import check_course
-from aula.settings import SettingsError, describe, from_process
+from aula.settings import Settings, SettingsError, describe, from_process
 from aula.store import Store
 
 # ``aula.web`` (and prometheus-client with it) is imported only once PROMETHEUS_MULTIPROC_DIR
@@ -77,6 +77,14 @@ def serve(
         raise click.ClickException(str(exc)) from None
     _port_free(settings.host, settings.port)
     made = _metrics_folder()
+    try:
+        _check_and_run(settings, overrides, reload)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _check_and_run(settings: Settings, overrides: dict[str, str], reload: bool) -> None:
     from aula.web.asgi import OVERRIDES_VARIABLE, data_dir, database_url, shared_secret
 
     try:
@@ -95,11 +103,7 @@ def serve(
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"Serving “{report.course.title}” at {url}  (Ctrl+C to stop)")
     os.environ[OVERRIDES_VARIABLE] = json.dumps(overrides)
-    try:
-        _run(settings.host, settings.port, settings.workers, settings.connections, reload)
-    finally:
-        if made is not None:
-            shutil.rmtree(made, ignore_errors=True)
+    _run(settings.host, settings.port, settings.workers, settings.connections, reload)
 
 
 def _metrics_folder() -> Path | None:
