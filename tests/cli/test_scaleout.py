@@ -103,9 +103,14 @@ def test_a_server_whose_key_file_is_missing_does_not_start(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with server(tmp_path_factory.mktemp("workers"), "-s", "workers", "2") as (url, _log):
-        yield url
+def two_workers_and_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    with server(tmp_path_factory.mktemp("workers"), "-s", "workers", "2") as served:
+        yield served
+
+
+@pytest.fixture
+def two_workers(two_workers_and_log: tuple[str, Path]) -> str:
+    return two_workers_and_log[0]
 
 
 async def _hold_connections(url: str, count: int) -> list[int]:
@@ -151,3 +156,21 @@ def test_metrics_add_up_every_workers_requests(two_workers: str) -> None:
     for _ in range(40):  # a new connection each: granian's workers share them out
         assert httpx.get(f"{two_workers}/about").status_code == 200
     assert served() == before + 40
+
+
+def test_each_request_is_one_json_line_on_standard_error(
+    two_workers_and_log: tuple[str, Path],
+) -> None:
+    url, log = two_workers_and_log
+    sent = httpx.get(f"{url}/glossary?q=vram", headers={"x-request-id": "trace-me-7"})
+    assert sent.headers["x-request-id"] == "trace-me-7"
+    made = httpx.get(f"{url}/no-such-page").headers["x-request-id"]
+    deadline = time.monotonic() + 10
+    while True:
+        lines = {line["request_id"]: line for line in request_lines(log)}
+        if {"trace-me-7", made} <= lines.keys() or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert lines["trace-me-7"]["route"] == "glossary"
+    assert lines["trace-me-7"]["path"] == "/glossary" and lines["trace-me-7"]["status"] == 200
+    assert (lines[made]["route"], lines[made]["status"]) == ("unmatched", 404)

@@ -76,6 +76,9 @@ def test_requests_are_counted_by_route_name_not_path(client: TestClient) -> None
     after = sample(client, "aula_request_duration_seconds_count", route="slide", method="GET")
     assert after - before == 3
     assert "/lessons/open-vs-closed" not in client.get("/metrics").text
+    client.request("BREW", "/lessons/open-vs-closed/slides/1")  # any method name: one series
+    assert 'method="BREW"' not in client.get("/metrics").text
+    assert sample(client, "aula_request_duration_seconds_count", method="other") >= 1
 
 
 def test_answers_instructor_and_group_commit_are_measured(client: TestClient) -> None:

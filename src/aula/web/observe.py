@@ -41,6 +41,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 REQUEST_ID_HEADER = b"x-request-id"
 _PLAIN_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods labelled as themselves; any other is ``other``, so no client makes new series."""
 
 REQUEST_SECONDS = Histogram(
     "aula_request_duration_seconds",
@@ -128,7 +130,8 @@ class ObserveMiddleware:
         finally:
             seconds = time.perf_counter() - start
             route = route_name(scope)
-            REQUEST_SECONDS.labels(route, scope["method"]).observe(seconds)
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            REQUEST_SECONDS.labels(route, method).observe(seconds)
             RESPONSES.labels(route, f"{status // 100}xx").inc()
             if self.log:
                 self._log(scope, rid, route, status, size, seconds)
