@@ -29,6 +29,7 @@ from aula.web.errors import (
     unavailable,
 )
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
 from aula.web.observe import COMMIT_BATCH, ObserveMiddleware
 from aula.web.routes import all_routes
@@ -46,14 +47,20 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 
 
 class AulaStarlette(Starlette):
-    """Starlette with the security headers outside everything, even the handler of 500s
-    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those), and
-    the request log and metrics outside that, so they time and see every response."""
+    """Starlette with the security headers and the language outside everything, even the
+    handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
+    those), and the request log and metrics outside that, so they time and see every
+    response."""
 
     log_requests = False
 
     def build_middleware_stack(self) -> ASGIApp:
-        inner = SecurityHeadersMiddleware(super().build_middleware_stack())
+        aula: Aula = self.state.aula
+        inner = super().build_middleware_stack()
+        # The language is chosen outside the handler of 500s too, so that page is translated.
+        inner = SecurityHeadersMiddleware(
+            LanguageMiddleware(inner, aula.languages, aula.default_language)
+        )
         return ObserveMiddleware(inner, log=self.log_requests)
 
 
