@@ -274,6 +274,15 @@ def main() -> None:
         action="store_false",
         help="do not post each slide view (POST /api/progress/slides) after its GET",
     )
+    parser.add_argument(
+        "--setting",
+        "-s",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a setting for aula serve, e.g. -s connections 512",
+    )
     options = parser.parse_args()
     steps = 1 + SLIDES * (2 if options.beacon else 1) + CHECKS + 2
     print(
@@ -282,7 +291,11 @@ def main() -> None:
         "loopback"
     )
     for engine in options.engines:
-        with database(engine) as db, aula_server(db, workers=options.workers) as server:
+        settings = [(name, value) for name, value in options.setting]
+        with (
+            database(engine) as db,
+            aula_server(db, workers=options.workers, settings=settings) as server,
+        ):
             base = asyncio.run(baseline(server.url))
             print(f"\n[{engine}] baseline GET /static/aula.css alone: {percentiles(base)}")
             server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
