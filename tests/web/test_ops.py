@@ -54,3 +54,15 @@ def test_readyz_is_not_ready_when_the_database_cannot_be_reached(course: Course)
         assert "cannot be read" in response.json()["reason"]
         assert client.get("/healthz").status_code == 200
     store.close()
+
+
+def test_probes_need_no_sign_in_when_the_course_does(course: Course, database_url: str) -> None:
+    store = Store.open(database_url)
+    settings = Settings(embeddings="off", access="signed-in")
+    app = create_app(Aula(settings, course, store, Identity(SECRET)))
+    with TestClient(app, follow_redirects=False) as client:
+        assert client.get("/lessons/open-vs-closed").status_code == 303  # pages: sign in
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/metrics").status_code == 200
+    store.close()
