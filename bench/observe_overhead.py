@@ -7,7 +7,8 @@ directly, without a server or a socket, so the middleware's cost is not hidden i
 
 - baseline: the app alone;
 - metrics: inside ``ObserveMiddleware`` with the log off (request id, histogram, counter);
-- metrics + log: with the JSON log line too, written to /dev/null through ``logging``;
+- metrics + log: with the JSON log line too, written to standard error as ``aula serve``
+  does (``stderr_line``), standard error pointed at /dev/null meanwhile;
 - both again in prometheus-client's multiprocess mode (values in mmapped files), as
   ``aula serve`` runs them (a subprocess, since the mode is chosen at import).
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -71,22 +71,25 @@ async def timed(target: ASGIApp, requests: int) -> float:
 
 
 def measure(requests: int, rounds: int) -> dict[str, float]:
-    from aula.web.observe import ObserveMiddleware, request_log
+    from aula.web.observe import ObserveMiddleware, stderr_line
 
-    handler = logging.FileHandler(os.devnull)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    request_log.addHandler(handler)
-    request_log.setLevel(logging.INFO)
-    request_log.propagate = False
     targets: dict[str, ASGIApp] = {
         "baseline": app(),
-        "metrics": ObserveMiddleware(app(), log=False),
-        "metrics + log": ObserveMiddleware(app(), log=True),
+        "metrics": ObserveMiddleware(app(), log=None),
+        "metrics + log": ObserveMiddleware(app(), log=stderr_line),
     }
     best = dict.fromkeys(targets, float("inf"))
-    for _ in range(rounds):
-        for name, target in targets.items():
-            best[name] = min(best[name], asyncio.run(timed(target, requests)))
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        for _ in range(rounds):
+            for name, target in targets.items():
+                best[name] = min(best[name], asyncio.run(timed(target, requests)))
+    finally:
+        os.dup2(saved, 2)
+        os.close(null)
+        os.close(saved)
     return best
 
 

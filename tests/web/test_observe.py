@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
-from aula.web.observe import request_log
+from aula.content import Course
+from aula.settings import Settings
+from aula.store import Store
+from aula.web.app import Aula, create_app
+from aula.web.identity import Identity
 
-from .conftest import csrf_token
-
-
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+from .conftest import SECRET, csrf_token
 
 
 @pytest.fixture
-def logged() -> Iterator[list[str]]:
-    handler = Lines()
-    level = request_log.level
-    request_log.addHandler(handler)
-    request_log.setLevel(logging.INFO)
-    try:
-        yield handler.lines
-    finally:
-        request_log.removeHandler(handler)
-        request_log.setLevel(level)
+def logged(course: Course, database_url: str) -> Iterator[tuple[TestClient, list[str]]]:
+    """A client of an app whose request lines are kept in a list."""
+    lines: list[str] = []
+    store = Store.open(database_url)
+    app = create_app(
+        Aula(Settings(embeddings="off"), course, store, Identity(SECRET)), log_line=lines.append
+    )
+    with TestClient(app, base_url="http://aula.test", follow_redirects=False) as client:
+        yield client, lines
+    store.close()
 
 
 def sample(client: TestClient, name: str, **labels: str) -> float:
@@ -49,12 +43,13 @@ def sample(client: TestClient, name: str, **labels: str) -> float:
     return 0.0
 
 
-def test_each_request_is_one_json_line_with_its_id(client: TestClient, logged: list[str]) -> None:
+def test_each_request_is_one_json_line_with_its_id(logged: tuple[TestClient, list[str]]) -> None:
+    client, lines = logged
     response = client.get("/lessons/open-vs-closed/slides/3", headers={"x-request-id": "lb-42"})
     assert response.headers["x-request-id"] == "lb-42"
     client.get("/no/such/page")
-    assert len(logged) == 2
-    first, second = (json.loads(line) for line in logged)
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
     assert first["request_id"] == "lb-42"
     assert first["route"] == "slide" and first["status"] == 200 and first["method"] == "GET"
     assert first["path"] == "/lessons/open-vs-closed/slides/3"

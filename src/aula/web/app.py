@@ -32,7 +32,7 @@ from aula.web.errors import (
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
-from aula.web.observe import COMMIT_BATCH, ObserveMiddleware
+from aula.web.observe import COMMIT_BATCH, LogLine, ObserveMiddleware, stderr_line
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -53,7 +53,7 @@ class AulaStarlette(Starlette):
     those), and the request log and metrics outside that, so they time and see every
     response."""
 
-    log_requests = False
+    log_requests: LogLine | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         aula: Aula = self.state.aula
@@ -65,10 +65,13 @@ class AulaStarlette(Starlette):
         return ObserveMiddleware(inner, log=self.log_requests)
 
 
-def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
+def create_app(
+    aula: Aula, *, owns_store: bool = False, log_line: LogLine | None = None
+) -> Starlette:
     """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
     store refuses further use, so whoever opened the store closes it: ``build_app`` passes
-    True; a test that opens a store and runs several clients on one app does not."""
+    True; a test that opens a store and runs several clients on one app does not.
+    ``log_line``: where the request lines go instead of standard error (tests)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -103,7 +106,7 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         },
         lifespan=lifespan,
     )
-    app.log_requests = aula.settings.request_log == "json"
+    app.log_requests = log_line or (stderr_line if aula.settings.request_log == "json" else None)
     app.state.aula = aula
     aula.bind(app.router)
     aula.store.observe_batches(COMMIT_BATCH.observe)

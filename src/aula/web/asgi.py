@@ -15,7 +15,6 @@ from aula.settings import Settings, SettingsError, from_process
 from aula.store import Store, default_sqlite_path
 from aula.web.app import Aula, create_app
 from aula.web.identity import MIN_SECRET_LENGTH, Identity, load_or_create_secret
-from aula.web.observe import log_to_stderr
 
 OVERRIDES_VARIABLE = "AULA_SETTINGS_JSON"
 
@@ -84,8 +83,6 @@ def identity(settings: Settings) -> Identity:
 def build_app(settings: Settings) -> Starlette:
     """Load the course (snippet output from the cache), open the store, index the course for
     the instructor, make the app."""
-    if settings.request_log == "json":
-        log_to_stderr()
     course = load_course(settings.course)
     store = Store.open(database_url(settings), pool_size=settings.db_pool_size)
     # Index now, not on the first question; optional embeddings fill in in the background.

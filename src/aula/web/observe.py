@@ -19,13 +19,13 @@ a fresh one per server, see ``cli/serve.py``), and ``/metrics`` in any process a
 
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
 import os
 import re
 import secrets
-import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from prometheus_client import (
@@ -67,17 +67,18 @@ COMMIT_BATCH = Histogram(
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
 )
 
-request_log = logging.getLogger("aula.request")
+LogLine = Callable[[str], None]
+MAX_LOGGED_PATH = 1000
+"""Longer paths are cut in the log line, which then stays one write below PIPE_BUF."""
 
 
-def log_to_stderr() -> None:
-    """Send the request lines, bare, to standard error (once per process)."""
-    if not request_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        request_log.addHandler(handler)
-        request_log.setLevel(logging.INFO)
-        request_log.propagate = False
+def stderr_line(line: str) -> None:
+    """Write one line to standard error in one system call: lines from several worker
+    processes never interleave (a pipe write below PIPE_BUF, 4 KiB, is atomic). About 0.5 µs,
+    where ``logging`` took about 15 µs a line (bench/observe_overhead.py). A closed or
+    non-blocking full standard error loses the line, never the request."""
+    with contextlib.suppress(OSError):
+        os.write(2, (line + "\n").encode("utf-8", "replace"))
 
 
 def request_id(scope: Scope) -> str:
@@ -98,9 +99,9 @@ def route_name(scope: Scope) -> str:
 
 class ObserveMiddleware:
     """Gives each request an id (``scope["state"]["request_id"]``, ``X-Request-ID``), times
-    it into the metrics and writes its JSON log line when ``log`` is on."""
+    it into the metrics and hands its JSON log line to ``log`` (none when None)."""
 
-    def __init__(self, app: ASGIApp, *, log: bool) -> None:
+    def __init__(self, app: ASGIApp, *, log: LogLine | None) -> None:
         self.app = app
         self.log = log
         self.pid = os.getpid()
@@ -133,11 +134,18 @@ class ObserveMiddleware:
             method = scope["method"] if scope["method"] in METHODS else "other"
             REQUEST_SECONDS.labels(route, method).observe(seconds)
             RESPONSES.labels(route, f"{status // 100}xx").inc()
-            if self.log:
-                self._log(scope, rid, route, status, size, seconds)
+            if self.log is not None:
+                self._log(self.log, scope, rid, route, status, size, seconds)
 
     def _log(
-        self, scope: Scope, rid: str, route: str, status: int, size: int, seconds: float
+        self,
+        log: LogLine,
+        scope: Scope,
+        rid: str,
+        route: str,
+        status: int,
+        size: int,
+        seconds: float,
     ) -> None:
         line = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -145,14 +153,14 @@ class ObserveMiddleware:
             "event": "request",
             "request_id": rid,
             "method": scope["method"],
-            "path": scope["path"],
+            "path": scope["path"][:MAX_LOGGED_PATH],
             "route": route,
             "status": status,
             "bytes": size,
             "ms": round(seconds * 1000, 2),
             "pid": self.pid,
         }
-        request_log.info(json.dumps(line, ensure_ascii=False))
+        log(json.dumps(line))
 
 
 def metrics_text() -> tuple[bytes, str]:
