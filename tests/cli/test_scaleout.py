@@ -105,6 +105,13 @@ def test_a_server_whose_key_file_is_missing_does_not_start(tmp_path: Path) -> No
 @pytest.fixture(scope="module")
 def two_workers_and_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     with server(tmp_path_factory.mktemp("workers"), "-s", "workers", "2") as served:
+        # The first worker answering is not enough: wait until both serve (on a busy machine
+        # the second may load the course for many seconds, its connections waiting meanwhile).
+        url, log = served
+        deadline = time.monotonic() + 120
+        while len({line["pid"] for line in request_lines(log)}) < 2:
+            assert time.monotonic() < deadline, "the second worker never answered"
+            httpx.get(f"{url}/healthz")  # a new connection each: the workers share them out
         yield served
 
 
@@ -125,7 +132,7 @@ async def _hold_connections(url: str, count: int) -> list[int]:
             writer.write(request)
 
         async def status(reader: asyncio.StreamReader) -> int:
-            line = await asyncio.wait_for(reader.readline(), timeout=20)
+            line = await asyncio.wait_for(reader.readline(), timeout=60)
             return int(line.split()[1]) if line else 0
 
         return list(await asyncio.gather(*(status(r) for r, _w in streams)))
