@@ -1,4 +1,5 @@
-"""Liveness and readiness for load balancers: ``/healthz`` and ``/readyz`` (routes/ops.py)."""
+"""Health, liveness and readiness for load balancers: ``/healthz``, ``/livez`` and ``/readyz``
+(routes/ops.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,16 @@ from ..browser.conftest import free_port
 from .conftest import SECRET
 
 
-def test_healthz_answers_without_the_database(client: TestClient) -> None:
+def test_healthz_says_the_database_answers(client: TestClient) -> None:
     response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] == "reachable"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_livez_answers_without_the_database(client: TestClient) -> None:
+    response = client.get("/livez")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert response.headers["cache-control"] == "no-store"
@@ -40,7 +49,8 @@ def test_readyz_is_not_ready_while_the_schema_is_behind(client: TestClient, app:
     response = client.get("/readyz")
     assert response.status_code == 503
     assert "'0003_older'" in response.json()["reason"]
-    assert client.get("/healthz").status_code == 200  # alive: only not ready
+    assert client.get("/healthz").status_code == 200  # healthy: only not ready
+    assert client.get("/livez").status_code == 200
 
 
 def test_readyz_is_not_ready_when_the_database_cannot_be_reached(course: Course) -> None:
@@ -52,7 +62,10 @@ def test_readyz_is_not_ready_when_the_database_cannot_be_reached(course: Course)
         response = client.get("/readyz")
         assert response.status_code == 503
         assert "cannot be read" in response.json()["reason"]
-        assert client.get("/healthz").status_code == 200
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        assert health.json()["database"] == "unreachable"
+        assert client.get("/livez").status_code == 200
     store.close()
 
 
@@ -63,6 +76,7 @@ def test_probes_need_no_sign_in_when_the_course_does(course: Course, database_ur
     with TestClient(app, follow_redirects=False) as client:
         assert client.get("/lessons/open-vs-closed").status_code == 303  # pages: sign in
         assert client.get("/healthz").status_code == 200
+        assert client.get("/livez").status_code == 200
         assert client.get("/readyz").status_code == 200
         assert client.get("/metrics").status_code == 200
     store.close()

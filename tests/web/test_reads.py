@@ -54,6 +54,7 @@ PAGES = [
     "/api/lessons/open-vs-closed/offline",
     "/api/instructor/offline-index",
     "/healthz",
+    "/livez",
     "/readyz",
     "/metrics",
     "/login",

@@ -1,4 +1,5 @@
-"""Is this server fit to take requests? For load balancers and orchestrators (``/readyz``)."""
+"""Is this server fit to take requests? For load balancers and orchestrators (``/healthz``,
+``/readyz``)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,12 @@ def readiness(store: Store) -> Readiness:
             False, f"the database schema is at {revision!r}, not {head!r}", revision, head
         )
     return Readiness(True, "database reachable, schema at the newest revision", revision, head)
+
+
+def database_health(store: Store) -> Readiness:
+    """``ready`` when the database answers one read (``/healthz``); never writes."""
+    try:
+        revision, head = store.schema_revisions()
+    except StoreUnavailable as exc:
+        return Readiness(False, str(exc))
+    return Readiness(True, "database reachable", revision, head)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "aula_session"
 # Reachable without an account when ``access`` is not "open": signing in, and what it needs.
 OPEN_PREFIXES = ("/login", "/account/link/", "/auth/", "/static/", "/api/login")
-# /healthz, /readyz and /metrics are for load balancers and monitoring, which never sign in.
+# /healthz, /livez, /readyz and /metrics are for load balancers and monitoring, which never sign in.
 OPEN_PATHS = frozenset(
     {
         "/favicon.ico",
@@ -37,6 +37,7 @@ OPEN_PATHS = frozenset(
         "/logout",
         "/about",
         "/healthz",
+        "/livez",
         "/readyz",
         "/metrics",
     }

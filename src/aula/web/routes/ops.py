@@ -1,4 +1,5 @@
-"""For operators and load balancers: liveness, readiness and metrics. GETs that never write."""
+"""For operators and load balancers: health, liveness, readiness and metrics. GETs that never
+write."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from aula.services.health import readiness
+from aula.services.health import database_health, readiness
 from aula.web.aula import aula_of
 from aula.web.observe import metrics_text
 
@@ -17,8 +18,25 @@ NO_STORE = {"cache-control": "no-store"}
 
 async def healthz(request: Request) -> Response:
     """
-    summary: Liveness - the process answers (no database call, so a database outage does
-      not get every server restarted).
+    summary: Health - the process answers and its database answers one read.
+    responses:
+      200: {description: "`{status: 'ok', database: 'reachable'}`"}
+      503: {description: "The database cannot be reached: `reason` says why."}
+    """
+    aula = aula_of(request)
+    found = await aula.read(database_health, aula.store)
+    body = {
+        "status": "ok" if found.ready else "unhealthy",
+        "database": "reachable" if found.ready else "unreachable",
+        "reason": found.reason,
+    }
+    return JSONResponse(body, status_code=200 if found.ready else 503, headers=NO_STORE)
+
+
+async def livez(request: Request) -> Response:
+    """
+    summary: Liveness only - the process answers (no database call, so a database outage
+      does not make an orchestrator restart every server).
     responses:
       200: {description: "`{status: 'ok'}`"}
     """
@@ -59,6 +77,7 @@ async def metrics(request: Request) -> Response:
 
 routes = [
     Route("/healthz", healthz, name="healthz", methods=["GET"]),
+    Route("/livez", livez, name="livez", methods=["GET"]),
     Route("/readyz", readyz, name="readyz", methods=["GET"]),
     Route("/metrics", metrics, name="metrics", methods=["GET"]),
 ]
