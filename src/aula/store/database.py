@@ -18,7 +18,7 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, progress, resume, reviews, snapshots, turns
+from . import answers, learners, outbox, progress, resume, reviews, snapshots, turns
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import (
@@ -26,6 +26,9 @@ from .records import (
     ItemKind,
     LessonRecords,
     NewCard,
+    OutboxItem,
+    OutboxKind,
+    OutboxRecord,
     ReviewCardRecord,
     ReviewLogRecord,
     SlideViewRecord,
@@ -164,7 +167,12 @@ class Store:
     # The instructor's conversation
 
     def record_turn(
-        self, learner_id: str, question: str, answer: str, at: datetime | None = None
+        self,
+        learner_id: str,
+        question: str,
+        answer: str,
+        at: datetime | None = None,
+        messages: Sequence[OutboxItem] = (),
     ) -> None:
         """Keep the question and its answer; only the learner's last 3 turns are kept. NUL
         characters, which PostgreSQL text cannot hold, are dropped on both engines."""
@@ -176,6 +184,7 @@ class Store:
         def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
             turns.record(connection, learner_id, question, answer, when)
+            outbox.add(connection, messages, when)
 
         self._write(work)
 
@@ -195,9 +204,11 @@ class Store:
         slide_number: int,
         at: datetime | None = None,
         cards: Sequence[NewCard] = (),
+        messages: Sequence[OutboxItem] = (),
     ) -> None:
         """Mark the slide seen and make it the learner's current slide in the lesson; create
-        the review ``cards`` the learner does not have yet, in the same transaction."""
+        the review ``cards`` the learner does not have yet and queue ``messages``, in the same
+        transaction."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         slide_id = check_id("slide_id", slide_id)
@@ -208,6 +219,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
             reviews.create_missing(connection, learner_id, cards)
+            outbox.add(connection, messages, when)
 
         self._write(work)
 
@@ -242,13 +254,16 @@ class Store:
         cards: Sequence[NewCard] = (),
         snapshot: SnapshotRecord | None = None,
         snapshot_first_try: bool = True,
+        messages: Sequence[OutboxItem] = (),
     ) -> AnswerRecord:
         """Store the answer as the next attempt at the question, with the review ``cards`` the
         learner does not have yet, in one transaction; durable when this returns.
 
         ``snapshot`` is the learner's lesson state with this answer folded in, computed by the
         caller assuming the answer is (or is not) a first try: it is kept, through this
-        answer's id, when that held and it folds in every answer up to this one."""
+        answer's id, when that held and it folds in every answer up to this one.
+        ``messages`` (xAPI statements, scores for a platform) join the outbox in the same
+        transaction: queued exactly when the answer is stored."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         node_id = check_id("node_id", node_id)
@@ -263,6 +278,7 @@ class Store:
                 connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
             )
             reviews.create_missing(connection, learner_id, cards)
+            outbox.add(connection, messages, when)
             if snapshot is not None and (record.attempt <= 1) == snapshot_first_try:
                 through = replace(snapshot, through_answer_id=record.id)
                 snapshots.save(connection, learner_id, lesson_id, through, when)
@@ -472,3 +488,34 @@ class Store:
         times = [a.answered_at for a in self.answers(learner_id)]
         times += [r.reviewed_at for r in self.review_logs(learner_id)]
         return sorted(times)
+
+    # The outbox: messages for an LRS or an LTI platform, delivered in the background
+
+    def enqueue(self, messages: Sequence[OutboxItem], at: datetime | None = None) -> None:
+        """Queue messages on their own (those not tied to a learner's write)."""
+        when = instant_or_now("at", at)
+        items = list(messages)
+        self._write(lambda connection: outbox.add(connection, items, when))
+
+    def outbox_due(self, kind: OutboxKind, now: datetime, limit: int = 50) -> list[OutboxRecord]:
+        """Undelivered messages of ``kind`` due for an attempt at ``now``, oldest first."""
+        now = check_instant("now", now)
+        limit = check_int("limit", limit, range(1, 10_001))
+        with self._reading() as connection:
+            return outbox.due(connection, kind, now, limit)
+
+    def outbox_pending(self) -> list[OutboxRecord]:
+        """Every undelivered message, oldest first."""
+        with self._reading() as connection:
+            return outbox.pending(connection)
+
+    def outbox_delivered(self, ids: Sequence[int], at: datetime | None = None) -> None:
+        when = instant_or_now("at", at)
+        done = list(ids)
+        self._write(lambda connection: outbox.delivered(connection, done, when))
+
+    def outbox_failed(self, ids: Sequence[int], error: str, retry_at: datetime) -> None:
+        """Count a failed attempt and when to try again; the message stays queued."""
+        retry_at = check_instant("retry_at", retry_at)
+        failed = list(ids)
+        self._write(lambda connection: outbox.failed(connection, failed, error, retry_at))

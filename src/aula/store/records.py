@@ -94,3 +94,29 @@ class LessonRecords:
     position: int | None
     answer: AnswerRecord | None = None
     """The answer asked for by id, when it is the learner's and in the lesson."""
+
+
+OutboxKind = Literal["xapi", "ags"]
+"""Where an outbox message goes: an xAPI statement to the LRS, a score to an LTI platform."""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message to queue: its kind and its JSON text."""
+
+    kind: OutboxKind
+    payload: str
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """A queued message and how its delivery went so far."""
+
+    id: int
+    kind: OutboxKind
+    payload: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    delivered_at: datetime | None

@@ -194,3 +194,22 @@ LEARNER_TABLES = (
     instructor_turns,
 )
 """Every table holding a learner's data, children of ``learners``."""
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # What to deliver: an xAPI statement to the LRS, a score to an LTI platform (AGS).
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),  # JSON, opaque here
+    _at("created_at"),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    _at("next_attempt_at"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("delivered_at", UTCDateTime(), nullable=True),
+    sa.CheckConstraint("kind IN ('xapi', 'ags')", name="kind"),
+    # The deliverer's question: what is undelivered and due, oldest first.
+    sa.Index(None, "delivered_at", "next_attempt_at"),
+)
+"""Messages for other systems, written in the transaction of what they report (durable), sent
+by a background deliverer with retry; never learner data that a reset or a resume moves."""

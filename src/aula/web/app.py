@@ -15,8 +15,10 @@ from starlette.types import ASGIApp
 
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
+from aula.services.delivery import Deliverer, xapi_sender
 from aula.services.reviews import NothingToReview
-from aula.store import ResumeRefused, StoreUnavailable
+from aula.settings import Settings
+from aula.store import ResumeRefused, Store, StoreUnavailable
 from aula.web.aula import Aula, aula_of
 from aula.web.compression import compression
 from aula.web.errors import (
@@ -52,6 +54,14 @@ class AulaStarlette(Starlette):
         return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
+def outbox_deliverer(settings: Settings, store: Store) -> Deliverer | None:
+    """The background sender of xAPI statements, when an LRS is configured."""
+    if not settings.lrs_url:
+        return None
+    sender = xapi_sender(settings.lrs_url, settings.lrs_username, settings.lrs_password)
+    return Deliverer(store, {"xapi": sender}, longest=settings.outbox_retry_max_seconds)
+
+
 def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
     """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
     store refuses further use, so whoever opened the store closes it: ``build_app`` passes
@@ -59,7 +69,12 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        deliverer = outbox_deliverer(aula.settings, aula.store)
+        if deliverer is not None:
+            deliverer.start()
         yield
+        if deliverer is not None:
+            deliverer.stop()
         if owns_store:
             aula.store.close()
 

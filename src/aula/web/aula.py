@@ -26,6 +26,7 @@ from starlette.routing import Router
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.services.xapi import Xapi
 from aula.settings import Settings
 from aula.store import Store
 from aula.web.assets import Assets
@@ -66,6 +67,11 @@ class Aula:
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
+
+    @cached_property
+    def xapi(self) -> Xapi | None:
+        """Where xAPI statements point, when an LRS is configured (else none are made)."""
+        return Xapi(self.settings.base_url()) if self.settings.lrs_url else None
 
     @cached_property
     def assets(self) -> Assets:

@@ -67,7 +67,10 @@ def _question(text: object) -> str:
 async def _ask(request: Request, question: str, lesson_id: str | None) -> Answer:
     aula = aula_of(request)
     learner = aula.learner(request)
-    return await aula.db(conversation.ask, aula.store, aula.ask(), learner, question, lesson_id)
+    xapi = (aula.xapi, aula.course) if aula.xapi else None
+    return await aula.db(
+        conversation.ask, aula.store, aula.ask(), learner, question, lesson_id, xapi=xapi
+    )
 
 
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:
