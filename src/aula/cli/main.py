@@ -15,6 +15,7 @@ from aula import __version__
 COMMANDS = {
     "ask": "aula.cli.ask:ask",
     "check": "aula.cli.check:check",
+    "export": "aula.cli.export:export",
     "lab": "aula.cli.lab:lab",
     "schema": "aula.cli.schema:schema_command",
     "serve": "aula.cli.serve:serve",
