@@ -17,6 +17,7 @@ from aula.learning import (
     nodes_to_schedule,
     terms_met,
 )
+from aula.services.lti import score_messages
 from aula.services.progress import LessonState, judge, lesson_state, snapshot_version
 from aula.services.xapi import Xapi, answer_statements, to_outbox
 from aula.store import AnswerRecord, NewCard, Store
@@ -106,6 +107,8 @@ def answer_question(
     if xapi is not None:
         statements = answer_statements(xapi, course, question, provisional, before, predicted)
         messages = to_outbox(statements)
+    # A learner launched from an LMS: the score it shows them, when this answer changes it.
+    messages += score_messages(store, learner_id, before, predicted, now)
     # One transaction: the answer, the cards it earns, the snapshot moved past it and the
     # statements reporting it.
     record = store.record_answer(

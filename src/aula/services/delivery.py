@@ -49,7 +49,7 @@ def deliver_once(
     now = now or datetime.now(UTC)
     done = 0
     for kind, send in senders.items():
-        due = store.outbox_due(kind, now, BATCH)
+        due = store.outbox_claim(kind, now, BATCH)
         if not due:
             continue
         try:
@@ -63,7 +63,7 @@ def deliver_once(
         for record in due:
             if record.id not in delivered:
                 wait = backoff(record.attempts + 1, longest)
-                retry_at = datetime.now(UTC) + timedelta(seconds=wait)
+                retry_at = max(now, datetime.now(UTC)) + timedelta(seconds=wait)
                 store.outbox_failed([record.id], sent.error or "not acknowledged", retry_at)
         if sent.error:
             log.warning("%s delivery: %s (will retry)", kind, sent.error)

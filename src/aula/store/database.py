@@ -18,13 +18,15 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, outbox, progress, resume, reviews, snapshots, turns
+from . import answers, learners, lti, outbox, progress, resume, reviews, snapshots, turns
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
 from .records import (
     AnswerRecord,
     ItemKind,
     LessonRecords,
+    LtiLink,
+    LtiPlatform,
     NewCard,
     OutboxItem,
     OutboxKind,
@@ -504,6 +506,16 @@ class Store:
         with self._reading() as connection:
             return outbox.due(connection, kind, now, limit)
 
+    def outbox_claim(
+        self, kind: OutboxKind, now: datetime, limit: int = 50, lease: float = 120.0
+    ) -> list[OutboxRecord]:
+        """Take the messages of ``kind`` due at ``now`` for delivery: no other deliverer gets
+        them for ``lease`` seconds (unless this one reports them failed or delivered)."""
+        now = check_instant("now", now)
+        limit = check_int("limit", limit, range(1, 10_001))
+        until = now + timedelta(seconds=lease)
+        return self._write(lambda connection: outbox.claim(connection, kind, now, limit, until))
+
     def outbox_pending(self) -> list[OutboxRecord]:
         """Every undelivered message, oldest first."""
         with self._reading() as connection:
@@ -519,3 +531,39 @@ class Store:
         retry_at = check_instant("retry_at", retry_at)
         failed = list(ids)
         self._write(lambda connection: outbox.failed(connection, failed, error, retry_at))
+
+    # LTI 1.3
+
+    def save_lti_platform(self, platform: LtiPlatform, at: datetime | None = None) -> None:
+        """Register an LMS (or update its addresses and deployments)."""
+        when = instant_or_now("at", at)
+        self._write(lambda connection: lti.save_platform(connection, platform, when))
+
+    def lti_platforms(self) -> list[LtiPlatform]:
+        with self._reading() as connection:
+            return lti.platforms(connection)
+
+    def use_lti_nonce(self, nonce: str, at: datetime | None = None) -> bool:
+        """Record a launch's nonce; ``False`` if it was used before (a replay)."""
+        when = instant_or_now("at", at)
+        if not isinstance(nonce, str) or not 0 < len(nonce) <= 255:
+            raise ValueError("nonce must be 1 to 255 characters")
+        return self._write(lambda connection: lti.use_nonce(connection, nonce, when))
+
+    def save_lti_link(self, link: LtiLink, at: datetime | None = None) -> None:
+        """Remember where the learner's score in the lesson goes (creates the learner)."""
+        learner_id = check_id("learner_id", link.learner_id)
+        check_id("lesson_id", link.lesson_id)
+        when = instant_or_now("at", at)
+
+        def work(connection: Connection) -> None:
+            learners.claim(connection, learner_id, when)
+            lti.save_link(connection, link, when)
+
+        self._write(work)
+
+    def lti_links(self, learner_id: str, lesson_id: str) -> list[LtiLink]:
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        with self._reading() as connection:
+            return lti.links(connection, learner_id, lesson_id)

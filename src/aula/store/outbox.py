@@ -47,6 +47,29 @@ def due(connection: Connection, kind: OutboxKind, now: datetime, limit: int) -> 
     return [_record(row) for row in rows]
 
 
+def claim(
+    connection: Connection, kind: OutboxKind, now: datetime, limit: int, until: datetime
+) -> list[OutboxRecord]:
+    """The due messages, moved out of other deliverers' sight until ``until`` (a lease: a
+    deliverer that dies mid-send leaves them to be tried again then). PostgreSQL skips rows
+    another server's deliverer holds; SQLite has one writer anyway."""
+    o = outbox
+    query = (
+        sa.select(o.c.id)
+        .where(o.c.delivered_at.is_(None), o.c.kind == kind, o.c.next_attempt_at <= now)
+        .order_by(o.c.id)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = [row.id for row in connection.execute(query)]
+    if not ids:
+        return []
+    connection.execute(sa.update(o).where(o.c.id.in_(ids)).values(next_attempt_at=until))
+    rows = connection.execute(sa.select(o).where(o.c.id.in_(ids)).order_by(o.c.id))
+    return [_record(row) for row in rows]
+
+
 def pending(connection: Connection) -> list[OutboxRecord]:
     o = outbox
     rows = connection.execute(sa.select(o).where(o.c.delivered_at.is_(None)).order_by(o.c.id))

@@ -120,3 +120,29 @@ class OutboxRecord:
     next_attempt_at: datetime
     last_error: str | None
     delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LtiPlatform:
+    """An LMS registered as an LTI 1.3 platform."""
+
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    deployment_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LtiLink:
+    """A learner launched from a platform: their score in the lesson (or one of its nodes)
+    goes to ``lineitem_url`` for the platform's user ``user_id``."""
+
+    learner_id: str
+    lesson_id: str
+    issuer: str
+    client_id: str
+    user_id: str
+    lineitem_url: str
+    node_id: str | None = None

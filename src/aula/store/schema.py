@@ -183,17 +183,6 @@ lesson_snapshots = sa.Table(
     sa.PrimaryKeyConstraint("learner_id", "lesson_id"),
 )
 
-LEARNER_TABLES = (
-    answers,
-    slide_views,
-    positions,
-    review_cards,
-    review_logs,
-    lesson_snapshots,
-    resume_tokens,
-    instructor_turns,
-)
-"""Every table holding a learner's data, children of ``learners``."""
 
 outbox = sa.Table(
     "outbox",
@@ -213,3 +202,53 @@ outbox = sa.Table(
 )
 """Messages for other systems, written in the transaction of what they report (durable), sent
 by a background deliverer with retry; never learner data that a reset or a resume moves."""
+
+lti_platforms = sa.Table(
+    "lti_platforms",
+    metadata,
+    sa.Column("issuer", sa.String(255), nullable=False),
+    sa.Column("client_id", sa.String(255), nullable=False),
+    sa.Column("auth_login_url", sa.Text, nullable=False),
+    sa.Column("auth_token_url", sa.Text, nullable=False),
+    sa.Column("key_set_url", sa.Text, nullable=False),
+    sa.Column("deployment_ids", sa.Text, nullable=False),  # JSON list of strings
+    _at("created_at"),
+    sa.PrimaryKeyConstraint("issuer", "client_id"),
+)
+"""LMSs registered with ``aula lti add-platform`` (LTI 1.3)."""
+
+lti_nonces = sa.Table(
+    "lti_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(255), primary_key=True),
+    _at("used_at"),
+)
+"""Nonces of LTI launches already accepted: the same id_token twice is a replay."""
+
+lti_links = sa.Table(
+    "lti_links",
+    metadata,
+    _learner(),
+    _id("lesson_id"),
+    sa.Column("issuer", sa.String(255), nullable=False),
+    sa.Column("client_id", sa.String(255), nullable=False),
+    sa.Column("user_id", sa.String(255), nullable=False),  # the platform's ``sub``
+    sa.Column("lineitem_url", sa.Text, nullable=False),  # where the score goes (AGS)
+    sa.Column("node_id", sa.String(ID_LENGTH), nullable=True),  # a skill node, or the lesson
+    _at("updated_at"),
+    sa.PrimaryKeyConstraint("learner_id", "lesson_id", "issuer"),
+)
+"""Where a learner launched from an LMS gets their score sent (AGS line item)."""
+
+LEARNER_TABLES = (
+    answers,
+    slide_views,
+    positions,
+    review_cards,
+    review_logs,
+    lesson_snapshots,
+    resume_tokens,
+    instructor_turns,
+    lti_links,
+)
+"""Every table holding a learner's data, children of ``learners``."""

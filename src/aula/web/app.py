@@ -15,10 +15,10 @@ from starlette.types import ASGIApp
 
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
-from aula.services.delivery import Deliverer, xapi_sender
+from aula.services.delivery import Deliverer, Sender, xapi_sender
+from aula.services.lti import ags_sender
 from aula.services.reviews import NothingToReview
-from aula.settings import Settings
-from aula.store import ResumeRefused, Store, StoreUnavailable
+from aula.store import OutboxKind, ResumeRefused, StoreUnavailable
 from aula.web.aula import Aula, aula_of
 from aula.web.compression import compression
 from aula.web.errors import (
@@ -54,22 +54,31 @@ class AulaStarlette(Starlette):
         return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
-def outbox_deliverer(settings: Settings, store: Store) -> Deliverer | None:
-    """The background sender of xAPI statements, when an LRS is configured."""
-    if not settings.lrs_url:
+def outbox_deliverer(aula: Aula) -> Deliverer | None:
+    """The background sender of xAPI statements (when an LRS is configured) and of LTI scores
+    (when a platform is registered; registering one takes a restart to start it)."""
+    settings = aula.settings
+    senders: dict[OutboxKind, Sender] = {}
+    if settings.lrs_url:
+        senders["xapi"] = xapi_sender(
+            settings.lrs_url, settings.lrs_username, settings.lrs_password
+        )
+    if aula.store.lti_platforms():
+        senders["ags"] = ags_sender(aula.store, aula.lti_keys)
+    if not senders:
         return None
-    sender = xapi_sender(settings.lrs_url, settings.lrs_username, settings.lrs_password)
-    return Deliverer(store, {"xapi": sender}, longest=settings.outbox_retry_max_seconds)
+    return Deliverer(aula.store, senders, longest=settings.outbox_retry_max_seconds)
 
 
-def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
+def create_app(aula: Aula, *, owns_store: bool = False, deliver: bool = True) -> Starlette:
     """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
     store refuses further use, so whoever opened the store closes it: ``build_app`` passes
-    True; a test that opens a store and runs several clients on one app does not."""
+    True; a test that opens a store and runs several clients on one app does not.
+    ``deliver``: run the outbox's background deliverer (tests that deliver by hand say no)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        deliverer = outbox_deliverer(aula.settings, aula.store)
+        deliverer = outbox_deliverer(aula) if deliver else None
         if deliverer is not None:
             deliverer.start()
         yield

@@ -26,6 +26,7 @@ from starlette.routing import Router
 from aula.content.model import Course
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.services.lti import ToolKeys
 from aula.services.xapi import Xapi
 from aula.settings import Settings
 from aula.store import Store
@@ -67,6 +68,13 @@ class Aula:
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
+
+    @cached_property
+    def lti_keys(self) -> ToolKeys:
+        """Aula's LTI signing keys, kept next to the cookie key (made by ``aula serve``)."""
+        from aula.web.asgi import secret_dir  # the app module imports this one
+
+        return ToolKeys(secret_dir(self.settings) / "lti-keys")
 
     @cached_property
     def xapi(self) -> Xapi | None:

@@ -14,6 +14,7 @@ from aula.web.routes import (
     api,
     instructor,
     labs,
+    lti,
     openapi,
     pages,
     progress,
@@ -23,5 +24,5 @@ from aula.web.routes import (
 
 
 def all_routes() -> list[BaseRoute]:
-    modules = (pages, answers, progress, skills, review, instructor, labs, api, openapi)
+    modules = (pages, answers, progress, skills, review, instructor, labs, lti, api, openapi)
     return [route for module in modules for route in module.routes]
