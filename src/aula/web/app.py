@@ -31,6 +31,7 @@ from aula.web.errors import (
     unavailable,
 )
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
 from aula.web.routes import all_routes
 
@@ -47,11 +48,17 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 
 
 class AulaStarlette(Starlette):
-    """Starlette with the security headers outside everything, even the handler of 500s
-    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those)."""
+    """Starlette with the security headers and the language outside everything, even the
+    handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
+    those)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeadersMiddleware(super().build_middleware_stack())
+        aula: Aula = self.state.aula
+        inner = super().build_middleware_stack()
+        # The language is chosen outside the handler of 500s too, so that page is translated.
+        return SecurityHeadersMiddleware(
+            LanguageMiddleware(inner, aula.languages, aula.default_language)
+        )
 
 
 def outbox_deliverer(aula: Aula) -> Deliverer | None:
