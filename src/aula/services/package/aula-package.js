@@ -104,7 +104,7 @@
     if (!endpoint || !fetchUrl) { return null; }
     var actor = JSON.parse(q.get("actor") || "{}");
     var registration = q.get("registration"), activity = q.get("activityId");
-    var auth = null, queue = Promise.resolve();
+    var auth = null, queue = Promise.resolve(), reported = false;
     var cmi5Category = { id: "https://w3id.org/xapi/cmi5/context/categories/cmi5" };
     var moveOn = { id: "https://w3id.org/xapi/cmi5/context/categories/moveon" };
     var session = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now());
@@ -151,7 +151,9 @@
         }, []);
       },
       score: function (scaled, done, passed) {
-        if (!done) { return; }
+        // cmi5 allows one completed and one passed/failed per registration: the first time.
+        if (!done || reported) { return; }
+        reported = true;
         send("completed", { result: { completion: true } }, [cmi5Category, moveOn]);
         send(passed ? "passed" : "failed",
           { result: { success: passed, score: { scaled: scaled } } }, [cmi5Category, moveOn]);
