@@ -49,6 +49,9 @@ def deliver_once(
     now = now or datetime.now(UTC)
     done = 0
     for kind, send in senders.items():
+        # A read first: most passes find nothing, and a claim is a write transaction.
+        if not store.outbox_due(kind, now, 1):
+            continue
         due = store.outbox_claim(kind, now, BATCH)
         if not due:
             continue
