@@ -63,11 +63,12 @@ def deliver_once(
         store.outbox_delivered(sent.delivered)
         done += len(sent.delivered)
         delivered = set(sent.delivered)
-        for record in due:
-            if record.id not in delivered:
-                wait = backoff(record.attempts + 1, longest)
-                retry_at = max(now, datetime.now(UTC)) + timedelta(seconds=wait)
-                store.outbox_failed([record.id], sent.error or "not acknowledged", retry_at)
+        failed = [record for record in due if record.id not in delivered]
+        if failed:  # one write for the batch: the learners' writes share the same writer
+            wait = backoff(max(r.attempts for r in failed) + 1, longest)
+            retry_at = max(now, datetime.now(UTC)) + timedelta(seconds=wait)
+            error = sent.error or "not acknowledged"
+            store.outbox_failed([r.id for r in failed], error, retry_at)
         if sent.error:
             log.warning("%s delivery: %s (will retry)", kind, sent.error)
     return done
