@@ -315,6 +315,17 @@ def test_the_roster_maps_roles_to_learner_and_teacher(
     ]
     assert members[1].learner_id == launched.learner_id
     assert _json.dumps(members[0].name) == '"Ada Teacher"'
+    # The roster becomes an Aula cohort through the cohorts' own service.
+    from aula.services.cohorts import create_cohort
+
+    owner = store.accounts.add_user("teacher@example.edu", "teacher", "owner-learner")
+    cohort = create_cohort(store, owner, "SA1 from the LMS")
+    lti.roster_to_cohort(store, keys, launched, cohort.id)
+    found = {(m.learner_id, m.role) for m in store.accounts.members(cohort.id)}
+    assert found == {
+        (lti.learner_for(platform.issuer, "teacher-1"), "teacher"),
+        (launched.learner_id, "learner"),
+    }
 
 
 def test_jwks_and_config_publish_what_an_lms_admin_registers(

@@ -31,7 +31,9 @@ def ask(
         lesson = course.lesson(lesson_id) if lesson_id else None
         now = datetime.now(UTC)
         messages = to_outbox([asked_statement(x, course, lesson, learner_id, question, now)])
-    store.record_turn(learner_id, question, answer.answer, messages=messages)
+    store.record_turn(
+        learner_id, question, answer.answer, refused=not answer.covered, messages=messages
+    )
     return answer
 
 

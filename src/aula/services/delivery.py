@@ -67,8 +67,8 @@ def deliver_once(
         if failed:  # one write for the batch: the learners' writes share the same writer
             wait = backoff(max(r.attempts for r in failed) + 1, longest)
             retry_at = max(now, datetime.now(UTC)) + timedelta(seconds=wait)
-            error = sent.error or "not acknowledged"
-            store.outbox_failed([r.id for r in failed], error, retry_at)
+            reason = sent.error or "not acknowledged"
+            store.outbox_failed([r.id for r in failed], reason, retry_at)
         if sent.error:
             log.warning("%s delivery: %s (will retry)", kind, sent.error)
     return done

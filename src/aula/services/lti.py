@@ -27,7 +27,7 @@ import time
 import typing as t
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -502,5 +502,14 @@ def roster(store: Store, keys: ToolKeys, launched: Launched) -> list[Member]:
     return members
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def roster_to_cohort(
+    store: Store, keys: ToolKeys, launched: Launched, cohort_id: int, remove_others: bool = False
+) -> list[Member]:
+    """The LMS course's roster made the members of an Aula cohort (through the cohorts'
+    own ``sync_roster``), roles mapped to learner or teacher. Members get the learner ids
+    their LTI launches use, so their progress shows on the cohort's dashboard."""
+    from aula.services.cohorts import sync_roster
+
+    members = roster(store, keys, launched)
+    sync_roster(store, cohort_id, [(m.learner_id, m.role) for m in members], remove_others)
+    return members

@@ -1,8 +1,8 @@
 """The outbox (xAPI statements and LTI scores queued with what they report, sent later) and
 LTI 1.3: registered platforms, used launch nonces, where a learner's score goes.
 
-Revision ID: 0005_i16_lms
-Revises: 0004_resume
+Revision ID: 0006_i16_lms
+Revises: 0005_i15_accounts
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_i16_lms"
-down_revision: str | None = "0004_resume"
+revision: str = "0006_i16_lms"
+down_revision: str | None = "0005_i15_accounts"
 branch_labels: str | None = None
 depends_on: str | None = None
 
