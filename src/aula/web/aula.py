@@ -30,6 +30,7 @@ from aula.i18n import N_, _
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.services.lti import ToolKeys
+from aula.services.sync import offline_version
 from aula.services.xapi import Xapi
 from aula.settings import Settings
 from aula.store import Store
@@ -77,6 +78,7 @@ class Aula:
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
+        self.env.globals["offline_version"] = offline_version(self.course)
         self.env.globals["language_name"] = i18n.language_name
         self.env.globals["Markup"] = Markup  # fixed markup passed into a translated sentence
         self.env.filters["number"] = i18n.format_number

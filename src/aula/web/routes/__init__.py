@@ -16,6 +16,7 @@ from aula.web.routes import (
     instructor,
     labs,
     lti,
+    offline,
     openapi,
     pages,
     progress,
@@ -38,6 +39,7 @@ def all_routes() -> list[BaseRoute]:
         accounts,
         teach,
         api,
+        offline,
         openapi,
     )
     return [route for module in modules for route in module.routes]

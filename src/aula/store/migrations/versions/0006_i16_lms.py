@@ -2,7 +2,7 @@
 LTI 1.3: registered platforms, used launch nonces, where a learner's score goes.
 
 Revision ID: 0006_i16_lms
-Revises: 0005_i15_accounts
+Revises: 0005_i17_offline
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_i16_lms"
-down_revision: str | None = "0005_i15_accounts"
+down_revision: str | None = "0005_i17_offline"
 branch_labels: str | None = None
 depends_on: str | None = None
 
