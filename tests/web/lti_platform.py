@@ -39,6 +39,7 @@ class Platform:
         self.scores: list[dict[str, Any]] = []
         self.token_requests: list[dict[str, list[str]]] = []
         self.fail_scores = 0  # answer this many score posts with 500 first
+        self.roster_down = False  # answer the roster (NRPS) with 503
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,6 +58,8 @@ class Platform:
                 path = urlsplit(self.path).path
                 if path == "/jwks":
                     self.reply(200, {"keys": [platform.jwk]})
+                elif path == "/memberships" and platform.roster_down:
+                    self.reply(503, {"error": "down for maintenance"})
                 elif path == "/memberships":
                     if self.headers.get("authorization") != "Bearer platform-token":
                         self.reply(401, {"error": "no token"})

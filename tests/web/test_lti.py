@@ -344,3 +344,75 @@ def test_jwks_and_config_publish_what_an_lms_admin_registers(
     assert config["oidc_initiation_url"].endswith("/lti/login")
     assert config["public_jwk_url"].endswith("/lti/jwks.json")
     assert lti.SCORE_SCOPE in config["scopes"]
+
+
+INSTRUCTOR = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+
+
+def launch_as(client: TestClient, platform: Platform, sub: str, teacher: bool) -> str:
+    state, nonce = login(client, platform)
+    extra = {"email": "ada@example.edu"} if teacher else {}
+    token = platform.id_token(nonce, sub=sub, roles=INSTRUCTOR if teacher else None, extra=extra)
+    response = client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"])
+
+
+def lms_cohorts(store: Store) -> list[tuple[int, str, set[tuple[str, str]]]]:
+    return [
+        (c.id, c.name, {(m.learner_id, m.role) for m in store.accounts.members(c.id)})
+        for c in store.accounts.cohorts_owned(None)
+    ]
+
+
+def test_a_teachers_launch_makes_the_lms_course_their_cohort_once(
+    app: Starlette, client: TestClient, platform: Platform, store: Store
+) -> None:
+    teacher = lti.learner_for(platform.issuer, "teacher-1")
+    learner = lti.learner_for(platform.issuer, "student-1")
+    assert client.get("/teach").status_code in (302, 303, 401, 403)  # not signed in yet
+    assert launch_as(client, platform, "teacher-1", teacher=True) == "/lessons/open-vs-closed"
+    [(cohort_id, name, members)] = lms_cohorts(store)
+    assert name == "Sintetografía"
+    assert members == {(teacher, "teacher"), (learner, "learner")}
+    user = store.accounts.users_by_learner([teacher])[teacher]
+    assert (user.email, user.role, user.password_hash) == ("ada@example.edu", "teacher", None)
+    assert store.accounts.cohort(cohort_id).owner_id == user.id  # type: ignore[union-attr]
+    page = client.get(f"/teach/cohorts/{cohort_id}")
+    assert page.status_code == 200, page.text
+    assert "Sintetografía" in page.text
+    # Launching again (another day, another link) neither duplicates the cohort nor members.
+    launch_as(client, platform, "teacher-1", teacher=True)
+    assert lms_cohorts(store) == [(cohort_id, name, members)]
+    assert len(store.accounts.users()) == 1
+    # A learner's launch changes nothing about cohorts and opens no teacher's page.
+    with TestClient(app, base_url="http://aula.test", follow_redirects=False) as other:
+        other.headers["accept"] = "text/html"
+        assert launch_as(other, platform, "student-1", teacher=False) == "/lessons/open-vs-closed"
+        assert other.get(f"/teach/cohorts/{cohort_id}").status_code != 200
+    assert lms_cohorts(store) == [(cohort_id, name, members)]
+    assert len(store.accounts.users()) == 1
+
+
+def test_a_teacher_without_an_email_gets_an_undeliverable_one(
+    client: TestClient, platform: Platform, store: Store
+) -> None:
+    state, nonce = login(client, platform)
+    token = platform.id_token(nonce, sub="teacher-1", roles=INSTRUCTOR)
+    assert client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 303
+    teacher = lti.learner_for(platform.issuer, "teacher-1")
+    user = store.accounts.users_by_learner([teacher])[teacher]
+    assert user.email == f"{teacher}@lti.invalid"
+
+
+def test_a_roster_the_platform_cannot_give_does_not_fail_the_launch(
+    client: TestClient, platform: Platform, store: Store
+) -> None:
+    platform.roster_down = True
+    assert launch_as(client, platform, "teacher-1", teacher=True) == "/lessons/open-vs-closed"
+    [(cohort_id, _name, members)] = lms_cohorts(store)
+    assert members == set()
+    assert client.get(f"/teach/cohorts/{cohort_id}").status_code == 200  # signed in all the same
+    platform.roster_down = False  # back up: the next launch fills the cohort
+    launch_as(client, platform, "teacher-1", teacher=True)
+    assert len(lms_cohorts(store)[0][2]) == 2

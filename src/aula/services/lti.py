@@ -15,19 +15,23 @@
 - **Grades (AGS)**: a launched learner's mastery of the linked lesson or node is queued as a
   score in the outbox with each answer that changes it, and sent (retried until the platform
   accepts) by the deliverer.
-- **Roster (NRPS)**: the context's members with their roles mapped to learner or teacher.
+- **Roster (NRPS)**: the context's members with their roles mapped to learner or teacher. A
+  teacher's launch (``teacher_launch``) signs them in to an Aula teacher account and makes the
+  LMS course a cohort they own, its members synced from the roster.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import time
 import typing as t
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +39,12 @@ from aula.content.model import Course, Lesson
 from aula.services.delivery import Sent
 from aula.services.progress import LessonState
 from aula.store import LtiLink, OutboxItem, OutboxRecord, Store
+from aula.store.account_store import CohortRecord, check_email
+
+if t.TYPE_CHECKING:
+    from aula.services.accounts import SignedIn
+
+log = logging.getLogger(__name__)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -513,3 +523,52 @@ def roster_to_cohort(
     members = roster(store, keys, launched)
     sync_roster(store, cohort_id, [(m.learner_id, m.role) for m in members], remove_others)
     return members
+
+
+@dataclass(frozen=True)
+class TeacherLanded:
+    """A teacher's launch: signed in (``signed``: the session for the cookie), their cohort
+    for the LMS course, and the roster's members, or why the roster could not be read."""
+
+    signed: SignedIn
+    cohort: CohortRecord
+    members: list[Member]
+    roster_error: str | None
+
+
+def teacher_launch(
+    store: Store, keys: ToolKeys, launched: Launched, session_hours: int
+) -> TeacherLanded | None:
+    """For a teacher's resource launch that offers a roster: find or make their Aula teacher
+    account and the cohort of the LMS course (named after it), open a session (one
+    transaction), then sync the roster into the cohort (a second one). A roster the platform
+    cannot give is logged and leaves the cohort as it was; the launch still succeeds. None for
+    any other launch (a learner's changes nothing about cohorts)."""
+    from aula.services.accounts import SignedIn, digest, new_token  # (they import this module)
+    from aula.services.cohorts import MAX_NAME, new_code
+
+    if launched.kind != "resource" or launched.role != "teacher":
+        return None
+    context = launched.claims.get(CLAIM + "context") or {}
+    if not launched.claims.get(NRPS_CLAIM) or not context.get("id"):
+        return None
+    emails = []
+    with contextlib.suppress(ValueError):
+        emails.append(check_email(launched.claims.get("email")))
+    emails.append(f"{launched.learner_id}@lti.invalid")
+    title = " ".join(str(context.get("title") or context.get("label") or "").split())
+    name = (title if title.isprintable() else "")[:MAX_NAME] or "LMS course"
+    token = new_token()
+    expires = datetime.now(UTC) + timedelta(hours=session_hours)
+    key = (launched.issuer, launched.deployment_id, str(context["id"])[:255])
+    user, cohort = store.accounts.lti_teacher(
+        launched.learner_id, emails, key, name, new_code(), digest(token), expires
+    )
+    members: list[Member] = []
+    error = None
+    try:
+        members = roster_to_cohort(store, keys, launched, cohort.id)
+    except Exception as failure:  # the platform down or answering garbage: not the launch's fault
+        error = f"{type(failure).__name__}: {str(failure)[:300]}"
+        log.warning("LTI roster of cohort %s not synced: %s", cohort.id, error)
+    return TeacherLanded(SignedIn(user, token, expires, 0), cohort, members, error)

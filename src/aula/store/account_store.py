@@ -305,6 +305,58 @@ class AccountStore:
 
         self._write(work)
 
+    def lti_teacher(
+        self,
+        learner_id: str,
+        emails: Sequence[str],
+        context: tuple[str, str, str],
+        cohort_name: str,
+        join_code: str,
+        token_hash: str,
+        expires: datetime,
+    ) -> tuple[UserRecord, CohortRecord]:
+        """An LMS teacher's launch, in one transaction: their account (found by the learner id
+        their launches use, else made a teacher with the first of ``emails`` no account has),
+        the cohort of the LMS course ``context`` (issuer, deployment id, context id), made
+        theirs if it is new, and a session for them."""
+        learner_id = check_id("learner_id", learner_id)
+        candidates = [check_email(e) for e in emails]
+        when = instant_or_now("at", None)
+
+        def work(connection: Connection) -> tuple[UserRecord, CohortRecord]:
+            user = accounts.by_learner(connection, [learner_id]).get(learner_id)
+            if user is None:
+                email = next(
+                    (e for e in candidates if accounts.by_email(connection, e) is None), ""
+                )
+                if not email:
+                    raise AccountRefused("exists", "Every address for this teacher has an account.")
+                learners.claim(connection, learner_id, when)
+                user = accounts.add_user(connection, email, "teacher", learner_id, when)
+                accounts.audit(connection, when, "lti", "user.add", email, "role=teacher")
+            elif user.role == "learner":
+                accounts.set_role(connection, user.id, "teacher")
+                accounts.audit(
+                    connection, when, "lti", "user.role", user.email, "learner -> teacher"
+                )
+                user = accounts.by_id(connection, user.id) or user
+            cohort = cohorts.for_context(connection, context)
+            if cohort is None:
+                cohort = cohorts.create(connection, cohort_name, user.id, join_code, when)
+                cohorts.link_context(connection, context, cohort.id, when)
+                accounts.audit(
+                    connection,
+                    when,
+                    user.email,
+                    "cohort.create",
+                    f"cohort:{cohort.id}",
+                    cohort_name,
+                )
+            accounts.open_session(connection, token_hash, user.id, when, expires)
+            return user, cohort
+
+        return self._write(work)
+
     def members(self, cohort_id: int) -> list[MemberRecord]:
         return self._read(lambda c: cohorts.members(c, cohort_id))
 

@@ -18,6 +18,7 @@ from .schema import (
     audit_log,
     cohorts,
     login_failures,
+    lti_contexts,
     memberships,
     sessions,
     users,
@@ -149,6 +150,7 @@ def delete_user(connection: Connection, user_id: int) -> None:
     connection.execute(sa.delete(account_links).where(account_links.c.user_id == user_id))
     owned = sa.select(cohorts.c.id).where(cohorts.c.owner_id == user_id)
     connection.execute(sa.delete(memberships).where(memberships.c.cohort_id.in_(owned)))
+    connection.execute(sa.delete(lti_contexts).where(lti_contexts.c.cohort_id.in_(owned)))
     connection.execute(sa.delete(cohorts).where(cohorts.c.owner_id == user_id))
     connection.execute(sa.delete(users).where(users.c.id == user_id))
 

@@ -17,6 +17,7 @@ from .schema import (
     asked_questions,
     cohorts,
     learners,
+    lti_contexts,
     memberships,
     review_logs,
     slide_views,
@@ -222,7 +223,39 @@ def asked_by(connection: Connection, learner_id: str) -> list[AskedRecord]:
     ]
 
 
+def for_context(connection: Connection, key: tuple[str, str, str]) -> CohortRecord | None:
+    """The cohort an LMS course (issuer, deployment id, context id) became, if any."""
+    issuer, deployment_id, context_id = key
+    query = (
+        sa.select(cohorts)
+        .join(lti_contexts, lti_contexts.c.cohort_id == cohorts.c.id)
+        .where(
+            lti_contexts.c.issuer == issuer,
+            lti_contexts.c.deployment_id == deployment_id,
+            lti_contexts.c.context_id == context_id,
+        )
+    )
+    row = connection.execute(query).first()
+    return _cohort(row) if row else None
+
+
+def link_context(
+    connection: Connection, key: tuple[str, str, str], cohort_id: int, at: datetime
+) -> None:
+    issuer, deployment_id, context_id = key
+    connection.execute(
+        sa.insert(lti_contexts).values(
+            issuer=issuer,
+            deployment_id=deployment_id,
+            context_id=context_id,
+            cohort_id=cohort_id,
+            created_at=at,
+        )
+    )
+
+
 def delete_cohort(connection: Connection, cohort_id: int) -> None:
+    connection.execute(sa.delete(lti_contexts).where(lti_contexts.c.cohort_id == cohort_id))
     connection.execute(sa.delete(memberships).where(memberships.c.cohort_id == cohort_id))
     connection.execute(sa.delete(cohorts).where(cohorts.c.id == cohort_id))
 

@@ -327,6 +327,19 @@ memberships = sa.Table(
     sa.Index(None, "learner_id"),
 )
 
+lti_contexts = sa.Table(
+    "lti_contexts",
+    metadata,
+    sa.Column("issuer", sa.String(255), nullable=False),
+    sa.Column("deployment_id", sa.String(255), nullable=False),
+    sa.Column("context_id", sa.String(255), nullable=False),
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
+    _at("created_at"),
+    sa.PrimaryKeyConstraint("issuer", "deployment_id", "context_id"),
+    sa.Index(None, "cohort_id"),
+)
+"""The cohort an LMS course (an LTI context) became on its teacher's first launch."""
+
 asked_questions = sa.Table(
     "asked_questions",
     metadata,

@@ -28,7 +28,9 @@ from aula.content.urls import (
     node_url,
 )
 from aula.services import lti
+from aula.services.accounts import logout
 from aula.web.aula import Aula, aula_of
+from aula.web.auth import session_cookie
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, read_form
 
@@ -95,7 +97,8 @@ def _secure(aula: Aula, request: Request) -> bool:
 
 async def launch(request: Request) -> Response:
     """The platform's signed launch: sign its user in, then open what the link names (or,
-    for a deep-linking request, let the teacher pick it)."""
+    for a deep-linking request, let the teacher pick it). A teacher whose launch offers the
+    course's roster also gets an Aula session and the course as a cohort they teach."""
     aula = aula_of(request)
     params = await _params(request)
     session, cookies = _sealed_session(aula, request)
@@ -105,6 +108,11 @@ async def launch(request: Request) -> Response:
     except lti.LtiRefused as refused:
         raise _refused(refused) from None
     request.state.learner_id = launched.learner_id  # LearnerMiddleware sets their cookie
+    landed = await aula.db(
+        lti.teacher_launch, aula.store, aula.lti_keys, launched, aula.settings.session_hours
+    )
+    if landed is not None and request.state.session_token:
+        await aula.db(logout, aula.store, request.state.session_token)  # the old one ends
     if launched.kind == "deep_link":
         settings = launched.claims.get(lti.DL_CLAIM) or {}
         if not settings.get("deep_link_return_url"):
@@ -127,6 +135,10 @@ async def launch(request: Request) -> Response:
         )
         response = RedirectResponse(where, status_code=303)
     response.delete_cookie(COOKIE, path="/lti/")
+    if landed is not None:  # the teacher is signed in, their cohort at /teach
+        secure = _secure(aula, request)
+        response.headers.append("set-cookie", session_cookie(aula, landed.signed.token, secure))
+        response.headers["cache-control"] = "no-store"
     return response
 
 

@@ -1,5 +1,6 @@
 """The outbox (xAPI statements and LTI scores queued with what they report, sent later) and
-LTI 1.3: registered platforms, used launch nonces, where a learner's score goes.
+LTI 1.3: registered platforms, used launch nonces, where a learner's score goes, the cohort
+each LMS course became.
 
 Revision ID: 0007_lms
 Revises: 0006_offline
@@ -69,9 +70,24 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("learner_id", "lesson_id", "issuer", name="pk_lti_links"),
     )
+    op.create_table(
+        "lti_contexts",
+        sa.Column("issuer", sa.String(255), nullable=False),
+        sa.Column("deployment_id", sa.String(255), nullable=False),
+        sa.Column("context_id", sa.String(255), nullable=False),
+        sa.Column("cohort_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", AT, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"], ["cohorts.id"], name="fk_lti_contexts_cohort_id_cohorts"
+        ),
+        sa.PrimaryKeyConstraint("issuer", "deployment_id", "context_id", name="pk_lti_contexts"),
+    )
+    op.create_index("ix_lti_contexts_cohort_id", "lti_contexts", ["cohort_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_lti_contexts_cohort_id", table_name="lti_contexts")
+    op.drop_table("lti_contexts")
     op.drop_table("lti_links")
     op.drop_table("lti_nonces")
     op.drop_table("lti_platforms")
