@@ -16,6 +16,7 @@ from html import escape
 
 from aula.content.graph import layers
 from aula.content.model import SkillTree
+from aula.i18n import N_, _, format_percent
 from aula.learning.skills import NodeProgress, NodeState
 
 PHONE_WIDTH = 360.0
@@ -195,10 +196,10 @@ def _lane(between: list[Box], x1: float, x2: float, width: float) -> float:
 
 
 STATE_LABEL: dict[NodeState, str] = {
-    "locked": "Locked",
-    "available": "Available",
-    "in_progress": "In progress",
-    "mastered": "Mastered",
+    "locked": N_("Locked"),
+    "available": N_("Available"),
+    "in_progress": N_("In progress"),
+    "mastered": N_("Mastered"),
 }
 
 # State is told by shape and words, never colour alone: a padlock, an empty ring, a half-filled
@@ -270,20 +271,21 @@ def _state(value: NodeProgress | NodeState | None) -> NodeState:
 
 def describe(title: str, state: NodeState, progress: NodeProgress | None) -> str:
     """The node as a screen reader announces it."""
-    text = f"{title}: {STATE_LABEL[state].lower()}"
+    text = f"{title}: {_(STATE_LABEL[state]).lower()}"
     if progress is None:
         return text
     if state == "locked" and progress.missing:
-        return f"{text}. Master {_and(progress.missing)} to unlock it."
+        return f"{text}. " + _("Master %(skills)s to unlock it.", skills=_and(progress.missing))
     if state == "in_progress":
-        return f"{text}, {progress.percent}%. {progress.next_step or progress.rule}"
+        percent = format_percent(progress.percent / 100)
+        return f"{text}, {percent}. {progress.next_step or progress.rule}"
     if state == "available":
         return f"{text}. {progress.rule}"
     return text
 
 
 def _and(names: tuple[str, ...]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
 def _node(

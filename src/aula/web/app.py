@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
+from aula.i18n import _
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
 from aula.services.reviews import NothingToReview
@@ -40,7 +41,7 @@ async def moved_away(request: Request, exc: Exception) -> Response:
     """A write from a browser whose progress moved elsewhere: say so, and start it afresh."""
     assert isinstance(exc, ResumeRefused)
     aula = aula_of(request)
-    response = render_error(request, 409, exc.message, {}, None)
+    response = render_error(request, 409, _(exc.message), {}, None)
     response.headers.append("set-cookie", aula.identity.cookie_header(aula.identity.new_learner()))
     return response
 

@@ -78,8 +78,8 @@ async def lesson(request: Request) -> Response:
       404: {description: No such lesson.}
     """
     aula = aula_of(request)
-    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    return course_json(request, lambda: lesson_data(aula.course, found))
+    found = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
+    return course_json(request, lambda: lesson_data(aula.localized(request), found))
 
 
 async def slide(request: Request) -> Response:
@@ -94,7 +94,7 @@ async def slide(request: Request) -> Response:
       404: {description: No such lesson or slide.}
     """
     aula = aula_of(request)
-    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    found = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     one = slide_or_404(found, int(request.path_params["number"]))
     return course_json(request, lambda: slide_data(found, one))
 
@@ -110,9 +110,11 @@ async def node(request: Request) -> Response:
       404: {description: No such lesson or node.}
     """
     aula = aula_of(request)
-    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    found = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     one = node_or_404(found, path_param(request, "node_id"))
-    state = await aula.read(lesson_state, aula.store, aula.course, aula.learner(request), found)
+    state = await aula.read(
+        lesson_state, aula.store, aula.localized(request), aula.learner(request), found
+    )
     data = node_data(found, one)
     data["questions"] = [question_data(found, q) for q in one.questions]
     data["progress"] = next(n for n in state.to_dict()["nodes"] if n["id"] == one.id)
@@ -130,7 +132,7 @@ async def glossary(request: Request) -> Response:
     """
     aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
-    terms = search_terms(aula.course.glossary, query)
+    terms = search_terms(aula.localized(request).glossary, query)
     return course_json(request, lambda: {"q": query, "terms": [term_data(t) for t in terms]})
 
 
@@ -141,7 +143,9 @@ async def progress(request: Request) -> Response:
       200: {description: "`{lessons: [...]}`"}
     """
     aula = aula_of(request)
-    states = await aula.read(course_states, aula.store, aula.course, aula.learner(request))
+    states = await aula.read(
+        course_states, aula.store, aula.localized(request), aula.learner(request)
+    )
     return JSONResponse({"lessons": [state.to_dict() for state in states]})
 
 
@@ -169,10 +173,10 @@ async def answer(request: Request) -> Response:
     aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, AnswerIn)
-    question = question_or_404(aula.course, body.question_id)
+    question = question_or_404(aula.localized(request), body.question_id)
     learner = aula.learner(request)
     outcome = await aula.db(
-        answer_question, aula.store, aula.course, learner, question, body.choice_ids
+        answer_question, aula.store, aula.localized(request), learner, question, body.choice_ids
     )
     data = grade_data(outcome.grade)
     data.update(
@@ -204,11 +208,11 @@ async def slide_view(request: Request) -> Response:
     aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, SlideViewIn)
-    found = lesson_or_404(aula.course, body.lesson_id)
+    found = lesson_or_404(aula.localized(request), body.lesson_id)
     one = slide_or_404(found, body.slide)
     learner = aula.learner(request)
-    await aula.db(record_slide_view, aula.store, aula.course, learner, found, one)
-    state = await aula.db(lesson_state, aula.store, aula.course, learner, found)
+    await aula.db(record_slide_view, aula.store, aula.localized(request), learner, found, one)
+    state = await aula.db(lesson_state, aula.store, aula.localized(request), learner, found)
     return JSONResponse(state.to_dict())
 
 

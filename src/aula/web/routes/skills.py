@@ -18,9 +18,9 @@ from aula.web.lookup import lesson_or_404, path_param
 
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     state = await aula.read(
-        lesson_state, aula.history(request), aula.course, aula.learner(request), lesson
+        lesson_state, aula.history(request), aula.localized(request), aula.learner(request), lesson
     )
     return aula, state
 
@@ -81,7 +81,7 @@ async def skills_json(request: Request) -> Response:
 
 async def first_lesson_skills(request: Request) -> Response:
     aula = aula_of(request)
-    first = aula.course.lessons[0].id
+    first = aula.localized(request).lessons[0].id
     return RedirectResponse(aula.url("skills", lesson_id=first), status_code=303)
 
 
