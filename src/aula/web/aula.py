@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Router
 
 from aula import i18n
+from aula.content.localize import available, localized
 from aula.content.model import Course
 from aula.i18n import N_, _
 from aula.instructor import Instructor
@@ -86,15 +87,17 @@ class Aula:
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
-        """The languages pages can be read in: the interface's, the course's default first."""
-        offered = i18n.interface_languages()
+        """The languages pages can be read in: those the course is offered in (its default
+        first) that the interface speaks too; at least the default."""
+        spoken = i18n.interface_languages()
+        offered = [lang for lang in available(self.course) if lang in spoken]
         first = self.default_language
         return (first, *(lang for lang in offered if lang != first))
 
     def course_in(self, lang: str) -> Course:
         """The course with its text in ``lang`` where it has a translation (ids, answers and
         structure are the same in every language, so progress is too)."""
-        return _localized(self.course, lang)
+        return localized(self.course, lang)
 
     def localized(self, request: Request) -> Course:
         """The course in the language negotiated for ``request``."""
@@ -245,19 +248,6 @@ class Aula:
             raise
         except ValueError as exc:
             raise InputError(str(exc)) from None
-
-
-def _localized(course: Course, lang: str) -> Course:
-    """``aula.content.localize.localized`` (issue 14's course half) when this build has it;
-    the course as written before that lands."""
-    try:
-        from aula.content.localize import (  # type: ignore[import-not-found,unused-ignore]
-            localized,
-        )
-    except ImportError:  # pragma: no cover - only until the course half is merged
-        return course
-    edition: Course = localized(course, lang)
-    return edition
 
 
 THEME_COOKIE = "aula_theme"
