@@ -16,7 +16,7 @@ from html import escape
 
 from aula.content.graph import layers
 from aula.content.model import SkillTree
-from aula.i18n import N_, _, format_percent
+from aula.i18n import N_, _, format_percent, ngettext
 from aula.learning.skills import NodeProgress, NodeState
 
 PHONE_WIDTH = 360.0
@@ -241,7 +241,12 @@ def render_svg(
     p = escape(id_prefix)
     kinds = {b.node_id: _state(states.get(b.node_id)) for b in layout.boxes}
     done = sum(1 for s in kinds.values() if s == "mastered")
-    label = f"{layout.title}: {done} of {len(layout.boxes)} nodes mastered"
+    label = f"{layout.title}: " + ngettext(
+        "%(done)s of %(num)d node mastered",
+        "%(done)s of %(num)d nodes mastered",
+        len(layout.boxes),
+        done=done,
+    )
     w, h = f"{layout.width:g}", f"{layout.height:.0f}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="skill-map" viewBox="0 0 {w} {h}" '
@@ -319,10 +324,10 @@ def _node(
         f'<g class="node-icon" aria-hidden="true" transform="translate({text_x:.1f} '
         f'{state_y + 1:.1f})">{_ICON[state]}</g>'
     )
-    words = STATE_LABEL[state]
+    words = _(STATE_LABEL[state])
     if progress is not None and state == "in_progress":
         # the percentage when it fits; the bar and the label carry it anyway
-        longer = f"{words} · {progress.percent}%"
+        longer = f"{words} · {format_percent(progress.percent / 100)}"
         if len(longer) * STATE_CHAR_WIDTH <= w - 2 * PAD - ICON_SPACE:
             words = longer
     parts.append(
