@@ -152,3 +152,20 @@ def test_every_template_parses_for_extraction() -> None:
     assert templates
     for path in templates:
         env.parse(path.read_text(encoding="utf-8"), name=str(path))
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "es_ES.UTF-8"}, "es"),
+        ({"LANGUAGE": "es:en", "LANG": "en_GB.UTF-8"}, "es"),
+        ({"LC_ALL": "C", "LANG": "es_ES.UTF-8"}, "en"),  # the first one set decides
+        ({"LC_MESSAGES": "es_MX"}, "es"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_cli_language_comes_from_the_environment(
+    environ: dict[str, str], expected: str
+) -> None:
+    assert i18n.language_from_environment(environ) == expected

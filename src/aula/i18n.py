@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -52,6 +53,22 @@ def translations(lang: str) -> _gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE or lang not in interface_languages():
         return _gettext.NullTranslations()
     return Translations.load(LOCALE_DIR, [lang], DOMAIN)
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The CLI's language: the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``
+    that is set (``es_ES.UTF-8`` and ``es:en`` give ``es``), when Aula speaks it; else English."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if not value:
+            continue
+        for part in value.split(":"):
+            lang = part.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            if lang in interface_languages():
+                return lang
+        return SOURCE_LANGUAGE  # the first one set decides, as gettext does ("C" is English)
+    return SOURCE_LANGUAGE
 
 
 def current_language() -> str:
