@@ -16,10 +16,12 @@ from starlette.routing import Route
 
 from aula.i18n import _
 from aula.instructor import Answer
+from aula.instructor.language import LANGS, Lang
 from aula.services import conversation
 from aula.web.aula import Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
+from aula.web.language import language_of
 from aula.web.lookup import question_or_404
 
 MAX_QUESTION = 1000
@@ -112,13 +114,20 @@ async def ask_form(request: Request) -> Response:
     return await _render(request, question, answer)
 
 
+def spoken(lang: str) -> Lang | None:
+    """The page's language as the instructor knows it (None: the course's own)."""
+    return next((known for known in LANGS if known == lang), None)
+
+
 async def explain_form(request: Request) -> Response:
     aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
     question = question_or_404(aula.localized(request), str(form.get("question_id", "")))
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
-    answer = await aula.db(aula.ask().explain_wrong_answer, question, chosen)
+    answer = await aula.db(
+        aula.ask().explain_wrong_answer, question, chosen, spoken(language_of(request))
+    )
     return await _render(request, question.prompt.text, answer)
 
 
@@ -190,7 +199,9 @@ async def explain_json(request: Request) -> Response:
     question = question_or_404(aula.localized(request), body.question_id)
     known = {c.id for c in question.choices}
     chosen = [c for c in body.choice_ids if c in known]
-    answer = await aula.db(aula.ask().explain_wrong_answer, question, chosen)
+    answer = await aula.db(
+        aula.ask().explain_wrong_answer, question, chosen, spoken(language_of(request))
+    )
     return JSONResponse(answer.to_dict())
 
 
