@@ -125,6 +125,7 @@ def test_numbers_money_and_dates_follow_the_language() -> None:
     assert i18n.format_money(12.5) == "$12.50"
     assert i18n.format_money(1599) == "$1,599"
     assert i18n.format_ago(now - dt.timedelta(days=3), now) == "3 days ago"
+    assert i18n.format_ago(dt.datetime(2026, 12, 2, 12), now) == "in 2 days"  # naive is UTC
 
 
 def test_language_names_are_written_in_themselves() -> None:

@@ -173,6 +173,10 @@ def _whole_pattern() -> str:
 def format_ago(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     """A past moment as "3 days ago" / "hace 3 días"; a future one as "in 3 days"."""
     now = now or dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:  # the store's times are UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
     return babel_dates.format_timedelta(
         moment - now, add_direction=True, threshold=1, locale=_locale()
     )

@@ -71,6 +71,7 @@ def test_every_page_links_its_other_languages(client: TestClient) -> None:
     links = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', page.text))
     assert set(links) == {"en", "es"}
     assert links["es"] == "/glossary?q=vram&amp;lang=es"
+    assert '<link rel="alternate" hreflang="x-default" href="/glossary">' in page.text
 
 
 def test_the_switcher_sets_a_cookie_and_writes_nothing(client: TestClient) -> None:
