@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aula.content.catalog import Catalog, ModelEntry, Offload, Precision, Quantiser
-from aula.i18n import N_, _, format_number, ngettext
+from aula.i18n import N_, _, format_number, format_percent, ngettext
 from aula.labs.catalog import find_gpu, find_model
 from aula.labs.errors import LabError
 from aula.labs.planner import parse_resolution, plan
@@ -28,6 +28,11 @@ AUTO_NOTE = N_(
 )
 OTHER_GPU = N_("another GPU: give its memory below")
 _NUMBER_GB = re.compile(r"^\s*\d+(\.\d+)?\s*(gb|gib|g)?\s*$", re.IGNORECASE)
+_VERDICTS = {  # the planner's verdicts as the page says them, through ``_``
+    "fits": N_("Fits"),
+    "may not fit": N_("May not fit"),
+    "does not fit": N_("Does not fit"),
+}
 _OFFLOAD_LABELS = {
     "none": N_("none: every part stays on the GPU"),
     "model": N_("model: one part on the GPU at a time"),
@@ -283,10 +288,14 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
             f"{format_number(result.range_gb[1], digits=1)} GiB"
         ),
         "fits": result.fits,
-        "verdict": result.verdict.capitalize(),
+        "verdict": _(_VERDICTS[result.verdict]),
         "unsure": result.verdict == "may not fit",
         "usage_value": f"{usage.used_fraction:.3f}",
-        "usage_label": usage.label,
+        "usage_label": (
+            _("%(percent)s Usage", percent=format_percent(usage.percent / 100))
+            if usage.percent <= 100
+            else _("%(percent)s Usage: does not fit", percent=format_percent(usage.percent / 100))
+        ),
         "usage_percent": usage.percent,
         "suggestions": [
             {
