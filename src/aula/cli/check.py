@@ -29,7 +29,25 @@ def _summary(report: CheckReport) -> str:
         contained = " " + _("(snippets contained by %(how)s)", how=report.containment)
     else:
         contained = ""
-    return _("ok: %(course)s: %(parts)s", course=report.course.id, parts=parts) + ran + contained
+    summary = _("ok: %(course)s: %(parts)s", course=report.course.id, parts=parts)
+    return summary + ran + contained + _languages(report)
+
+
+def _languages(report: CheckReport) -> str:
+    """``; es: 27/27 translated`` (with stale and incomplete ones when there are any)."""
+    out = ""
+    for lang, row in report.translations.items():
+        out += "; " + _(
+            "%(lang)s: %(done)s/%(items)s translated",
+            lang=lang,
+            done=row["translated"],
+            items=row["items"],
+        )
+        if row["stale"]:
+            out += ", " + _("%(count)s stale", count=row["stale"])
+        if row["incomplete"]:
+            out += ", " + _("%(count)s incomplete", count=row["incomplete"])
+    return out
 
 
 def _count(name: str, n: int) -> str:
@@ -75,6 +93,7 @@ def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool, max_age: 
             "counts": report.course.counts() if report.course else None,
             "snippets_run": report.snippets_run,
             "containment": report.containment or None,
+            "translations": report.translations,
             "findings": [f.as_dict() for f in report.findings],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
