@@ -43,5 +43,6 @@ def test_script_and_handlers_never_reach_the_page(hostile_client: TestClient) ->
     data = page.count('<script type="application/json" id="aula-messages">')
     assert data == 1  # the interface's messages for aula.js: data, never run
     scripts = page.count("<script") - data
-    assert scripts == 1  # only Aula's own, served from /static
+    assert scripts == 2  # only Aula's own, served from /static
     assert '<script src="/static/aula.js' in page
+    assert '<script src="/static/aula-offline.js' in page

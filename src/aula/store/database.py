@@ -18,7 +18,7 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, cohorts, learners, progress, resume, reviews, snapshots, turns
+from . import answers, cohorts, learners, progress, resume, reviews, snapshots, synckeys, turns
 from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .migration import upgrade
@@ -47,6 +47,19 @@ from .validation import (
 from .writer import StoreClosedError, Writer, WriterStats
 
 T = TypeVar("T")
+
+
+def _sync_key(key: str | None) -> str | None:
+    """An idempotency key from a browser's offline queue: 8 to 64 letters, digits or '-'."""
+    if key is None:
+        return None
+    if (
+        not isinstance(key, str)
+        or not 8 <= len(key) <= 64
+        or not all(c.isascii() and (c.isalnum() or c == "-") for c in key)
+    ):
+        raise ValueError("sync_key must be 8 to 64 ASCII letters, digits or '-'")
+    return key
 
 
 class StoreUnavailable(Exception):
@@ -210,19 +223,27 @@ class Store:
         slide_number: int,
         at: datetime | None = None,
         cards: Sequence[NewCard] = (),
+        sync_key: str | None = None,
     ) -> None:
         """Mark the slide seen and make it the learner's current slide in the lesson; create
-        the review ``cards`` the learner does not have yet, in the same transaction."""
+        the review ``cards`` the learner does not have yet, in the same transaction.
+        ``sync_key``: the view was queued offline under this key; applied once
+        (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         slide_id = check_id("slide_id", slide_id)
         slide_number = check_slide_number(slide_number)
         when = instant_or_now("at", at)
+        key = _sync_key(sync_key)
 
         def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
+            if key is not None:
+                synckeys.check(connection, learner_id, key)
             progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
             reviews.create_missing(connection, learner_id, cards)
+            if key is not None:
+                synckeys.save(connection, learner_id, key, "view", when)
 
         self._write(work)
 
@@ -257,13 +278,16 @@ class Store:
         cards: Sequence[NewCard] = (),
         snapshot: SnapshotRecord | None = None,
         snapshot_first_try: bool = True,
+        sync_key: str | None = None,
     ) -> AnswerRecord:
         """Store the answer as the next attempt at the question, with the review ``cards`` the
         learner does not have yet, in one transaction; durable when this returns.
 
         ``snapshot`` is the learner's lesson state with this answer folded in, computed by the
         caller assuming the answer is (or is not) a first try: it is kept, through this
-        answer's id, when that held and it folds in every answer up to this one."""
+        answer's id, when that held and it folds in every answer up to this one.
+        ``sync_key``: the answer was queued offline under this key; it is stored once
+        (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         node_id = check_id("node_id", node_id)
@@ -271,12 +295,17 @@ class Store:
         chosen = check_choice_ids(choice_ids)
         correct = check_bool("correct", correct)
         when = instant_or_now("at", at)
+        key = _sync_key(sync_key)
 
         def work(connection: Connection) -> AnswerRecord:
             learners.claim(connection, learner_id, when)
+            if key is not None:
+                synckeys.check(connection, learner_id, key)
             record = answers.record(
                 connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
             )
+            if key is not None:
+                synckeys.save(connection, learner_id, key, "answer", when, record.id)
             reviews.create_missing(connection, learner_id, cards)
             if snapshot is not None and (record.attempt <= 1) == snapshot_first_try:
                 through = replace(snapshot, through_answer_id=record.id)
@@ -355,18 +384,24 @@ class Store:
         rating: int,
         reschedule: Callable[[str], tuple[str, datetime]],
         at: datetime | None = None,
+        sync_key: str | None = None,
     ) -> ReviewCardRecord | None:
         """Reschedule the learner's card with ``reschedule(card_json) -> (card_json, due)``
-        and log the review, in one transaction; None (and nothing written) without a card."""
+        and log the review, in one transaction; None (and nothing written) without a card.
+        ``sync_key``: the review was queued offline under this key; applied once
+        (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         item_kind = check_item_kind(item_kind)
         item_id = check_id("item_id", item_id)
         rating = check_rating(rating)
         when = instant_or_now("at", at)
+        key = _sync_key(sync_key)
 
         def work(connection: Connection) -> ReviewCardRecord | None:
             if not learners.lock(connection, learner_id):
                 return None
+            if key is not None:
+                synckeys.check(connection, learner_id, key)
             card = reviews.card(connection, learner_id, item_kind, item_id)
             if card is None:
                 return None
@@ -375,6 +410,8 @@ class Store:
             due = check_instant("due", due)
             reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
+            if key is not None:
+                synckeys.save(connection, learner_id, key, "review", when)
             return ReviewCardRecord(learner_id, item_kind, item_id, card_json, due)
 
         return self._write(work)
@@ -475,6 +512,12 @@ class Store:
         if not isinstance(token, str) or not 0 < len(token) <= 64:
             raise resume.ResumeRefused("unknown")
         return self._write(lambda connection: resume.redeem(connection, token, receiver, when))
+
+    def synced_count(self, learner_id: str) -> int:
+        """How many writes the learner queued offline were applied (each key once)."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return synckeys.applied(connection, learner_id)
 
     def is_retired(self, learner_id: str) -> bool:
         """Whether this id's progress moved to another browser."""

@@ -15,6 +15,7 @@ from aula.web.routes import (
     api,
     instructor,
     labs,
+    offline,
     openapi,
     pages,
     progress,
@@ -36,6 +37,7 @@ def all_routes() -> list[BaseRoute]:
         accounts,
         teach,
         api,
+        offline,
         openapi,
     )
     return [route for module in modules for route in module.routes]
