@@ -12,6 +12,7 @@ which costs more than loading and searching the whole index).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import itertools
@@ -21,6 +22,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,6 +273,25 @@ def _split(flat: Vectors, counts: list[int]) -> tuple[Vectors, ...]:
 
 def cache_root() -> Path:
     return default_cache_dir() / "instructor"
+
+
+@contextmanager
+def building(root: Path) -> Iterator[None]:
+    """Hold the cache folder's build lock (``flock``): server processes starting together,
+    granian's workers or servers on several machines sharing the folder, build an index once;
+    the others wait, then load what it saved. A folder that cannot be written just builds."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = (root / ".build.lock").open("a+b")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _folder(root: Path, key: str) -> Path:

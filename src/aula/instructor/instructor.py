@@ -93,9 +93,15 @@ class Instructor:
         root = (cache_dir or ix.cache_root()) if use_cache else None
 
         def indexed(lang: Lang | None) -> CourseIndex:
-            index = (ix.load(course, root, lang) if root else None) or ix.build(course, lang)
-            if root and "build_ms" in index.timings:
-                ix.save(index, root)
+            if root is None:
+                return ix.build(course, lang)
+            found = ix.load(course, root, lang)
+            if found is not None:
+                return found
+            with ix.building(root):  # built once, however many servers start together
+                index = ix.load(course, root, lang) or ix.build(course, lang)
+                if "build_ms" in index.timings:
+                    ix.save(index, root)
             return index
 
         index = indexed(None)

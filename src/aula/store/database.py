@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import answers, cohorts, learners, progress, resume, reviews, snapshots, synckeys, turns
 from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
-from .migration import upgrade
+from .migration import stored_revision, upgrade, written_head
 from .records import (
     AnswerRecord,
     ItemKind,
@@ -131,6 +131,18 @@ class Store:
     def writer_stats(self) -> WriterStats:
         """A copy of what group commit has done so far: writes, commits, the largest batch."""
         return replace(self._writer.stats)
+
+    def observe_batches(self, observer: Callable[[int], None] | None) -> None:
+        """Have ``observer`` called with the size of every group-commit batch (metrics); it
+        runs on the writer thread and must be quick and never raise."""
+        self._writer.on_batch = observer
+
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """(the revision the database is at, the newest this Aula knows): equal when the
+        schema is at head. Reads the version table only; ``StoreUnavailable`` when the
+        database cannot be reached."""
+        with self._reading() as connection:
+            return stored_revision(connection), written_head()
 
     def close(self) -> None:
         """Finish the writes already queued, stop the writer, release the connections.

@@ -33,6 +33,7 @@ from aula.web.errors import (
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
+from aula.web.observe import COMMIT_BATCH, LogLine, ObserveMiddleware, stderr_line
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -50,21 +51,28 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 class AulaStarlette(Starlette):
     """Starlette with the security headers and the language outside everything, even the
     handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
-    those)."""
+    those), and the request log and metrics outside that, so they time and see every
+    response."""
+
+    log_requests: LogLine | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         aula: Aula = self.state.aula
         inner = super().build_middleware_stack()
         # The language is chosen outside the handler of 500s too, so that page is translated.
-        return SecurityHeadersMiddleware(
+        inner = SecurityHeadersMiddleware(
             LanguageMiddleware(inner, aula.languages, aula.default_language)
         )
+        return ObserveMiddleware(inner, log=self.log_requests)
 
 
-def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
+def create_app(
+    aula: Aula, *, owns_store: bool = False, log_line: LogLine | None = None
+) -> Starlette:
     """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
     store refuses further use, so whoever opened the store closes it: ``build_app`` passes
-    True; a test that opens a store and runs several clients on one app does not."""
+    True; a test that opens a store and runs several clients on one app does not.
+    ``log_line``: where the request lines go instead of standard error (tests)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -99,6 +107,8 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.log_requests = log_line or (stderr_line if aula.settings.request_log == "json" else None)
     app.state.aula = aula
     aula.bind(app.router)
+    aula.store.observe_batches(COMMIT_BATCH.observe)
     return app

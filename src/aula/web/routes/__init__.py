@@ -17,6 +17,7 @@ from aula.web.routes import (
     labs,
     offline,
     openapi,
+    ops,
     pages,
     progress,
     review,
@@ -39,5 +40,6 @@ def all_routes() -> list[BaseRoute]:
         api,
         offline,
         openapi,
+        ops,
     )
     return [route for module in modules for route in module.routes]
