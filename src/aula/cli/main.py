@@ -16,6 +16,8 @@ from aula.i18n import _, language_from_environment, set_language
 COMMANDS = {
     "ask": "aula.cli.ask:ask",
     "check": "aula.cli.check:check",
+    "export": "aula.cli.export:export",
+    "lti": "aula.cli.lti:lti",
     "lab": "aula.cli.lab:lab",
     "schema": "aula.cli.schema:schema_command",
     "serve": "aula.cli.serve:serve",

@@ -14,6 +14,7 @@ from aula.i18n import _
 from aula.learning import Grade, Rating, rate, rating_from_answer
 from aula.services.answers import answer_question
 from aula.services.progress import course_states
+from aula.services.xapi import Xapi
 from aula.store import ItemKind, ReviewCardRecord, Store
 
 
@@ -113,6 +114,7 @@ def review_node(
     learner_id: str,
     question: Question,
     choice_ids: list[str],
+    xapi: Xapi | None = None,
 ) -> NodeReview:
     """Answer a skill's review question; the card is rated from the first answer. Raises
     ``NothingToReview`` (before storing anything) when the learner has no card for the node."""
@@ -120,7 +122,7 @@ def review_node(
         raise NothingToReview(
             _("There is nothing to review for %(kind)s '%(id)s'.", kind="node", id=question.node)
         )
-    outcome = answer_question(store, course, learner_id, question, choice_ids)
+    outcome = answer_question(store, course, learner_id, question, choice_ids, xapi=xapi)
     rating = rating_from_answer(outcome.grade.correct, attempt=1)
     card = rate_item(store, learner_id, "node", question.node, rating)
     return NodeReview(outcome.record.id, outcome.grade, rating, card)

@@ -36,7 +36,13 @@ async def answer_form(request: Request) -> Response:
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
     learner = aula.learner(request)
     outcome = await aula.db(
-        answer_question, aula.store, aula.localized(request), learner, question, chosen
+        answer_question,
+        aula.store,
+        aula.localized(request),
+        learner,
+        question,
+        chosen,
+        xapi=aula.xapi,
     )
     ANSWERS_STORED.inc()
     # Without JavaScript no beacon reports slide views: the form says which slide it was on.

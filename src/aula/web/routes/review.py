@@ -109,7 +109,13 @@ async def review_node(request: Request) -> Response:
     learner = aula.learner(request)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
     done = await aula.db(
-        reviews.review_node, aula.store, aula.localized(request), learner, question, chosen
+        reviews.review_node,
+        aula.store,
+        aula.localized(request),
+        learner,
+        question,
+        chosen,
+        aula.xapi,
     )
     return RedirectResponse(f"{aula.url('review')}?answer={done.answer_id}#result", 303)
 
