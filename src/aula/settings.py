@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         "more need PostgreSQL to pay off",
         ge=1,
     )
+    page_cache_seconds: float = Field(
+        5.0,
+        description="keep each learner's rendered pages this long unless they write (0: off); "
+        "used only with SQLite and one worker, where this process sees every write",
+        ge=0,
+        le=3600,
+    )
     db_pool_size: int = Field(
         10,
         description="PostgreSQL connections per server process (workers x this must stay "

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import answers, learners, progress, resume, reviews, snapshots, turns
 from .engine import Synchronous, create_engine, display_url, normalize_url
+from .generations import Generations
 from .migration import upgrade
 from .records import (
     AnswerRecord,
@@ -77,6 +78,7 @@ class Store:
         # in one transaction (one fsync). SQLite allows a single writer anyway; PostgreSQL
         # gains the same, and still locks per learner against other servers.
         self._writer = Writer(engine)
+        self.generations = Generations()
 
     @classmethod
     def open(cls, url: str, *, synchronous: Synchronous = "FULL", pool_size: int = 10) -> Store:
@@ -133,13 +135,17 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
-    def _write(self, work: Callable[[Connection], T]) -> T:
+    def _write(self, work: Callable[[Connection], T], learner: str | None) -> T:
         """Run ``work`` in a write transaction on the writer thread; its result once durable.
-        ``work`` may run twice (only one run commits) and must only use its connection."""
+        ``work`` may run twice (only one run commits) and must only use its connection.
+        ``learner``: whose data it changes (None: anyone's), for ``generations``."""
         # The writer raises the database's error to each caller whose write was not committed
         # (nothing is acknowledged unless written): a database that is away becomes a 503.
-        with _available("written"):
-            return self._writer.run(work)
+        try:
+            with _available("written"):
+                return self._writer.run(work)
+        finally:  # after the commit (or the failure): what was read before it may be stale
+            self.generations.moved(None if learner is None else (learner,))
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -154,12 +160,12 @@ class Store:
         """Create the learner if new. Writes do this themselves; this is for sign-up."""
         learner_id = check_id("learner_id", learner_id)
         now = instant_or_now("at", None)
-        self._write(lambda connection: learners.claim(connection, learner_id, now))
+        self._write(lambda connection: learners.claim(connection, learner_id, now), learner_id)
 
     def reset_learner(self, learner_id: str) -> bool:
         """Erase everything stored about the learner; ``False`` if there was nothing."""
         learner_id = check_id("learner_id", learner_id)
-        return self._write(lambda connection: learners.erase(connection, learner_id))
+        return self._write(lambda connection: learners.erase(connection, learner_id), learner_id)
 
     # The instructor's conversation
 
@@ -177,7 +183,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             turns.record(connection, learner_id, question, answer, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def recent_turns(self, learner_id: str) -> list[turns.TurnRecord]:
         """The learner's last (up to 3) questions to the instructor, oldest first."""
@@ -209,7 +215,7 @@ class Store:
             progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
             reviews.create_missing(connection, learner_id, cards)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def position(self, learner_id: str, lesson_id: str) -> int | None:
         """The number of the slide the learner was last on in the lesson, if any."""
@@ -268,7 +274,7 @@ class Store:
                 snapshots.save(connection, learner_id, lesson_id, through, when)
             return record
 
-        return self._write(work)
+        return self._write(work, learner_id)
 
     def answers(self, learner_id: str, lesson_id: str | None = None) -> list[AnswerRecord]:
         """The learner's answers, in one lesson or all, oldest first."""
@@ -328,7 +334,7 @@ class Store:
             if learners.lock(connection, learner_id):  # never creates a learner
                 snapshots.save(connection, learner_id, lesson_id, snapshot, now)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     # Reviews
 
@@ -362,7 +368,7 @@ class Store:
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
             return ReviewCardRecord(learner_id, item_kind, item_id, card_json, due)
 
-        return self._write(work)
+        return self._write(work, learner_id)
 
     def review_card(
         self, learner_id: str, item_kind: ItemKind, item_id: str
@@ -388,7 +394,7 @@ class Store:
             learners.claim(connection, learner_id, now)
             reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def due_reviews(
         self, learner_id: str, now: datetime, limit: int | None = None
@@ -426,7 +432,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def review_logs(self, learner_id: str) -> list[ReviewLogRecord]:
         """The learner's reviews, oldest first."""
@@ -450,7 +456,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             return resume.issue(connection, learner_id, when, when + lifetime)
 
-        return self._write(work)
+        return self._write(work, learner_id)
 
     def redeem_resume_token(self, token: str, receiver: str, at: datetime | None = None) -> str:
         """Move the progress the token was made for to ``receiver``; the old id is retired and
@@ -459,7 +465,10 @@ class Store:
         when = instant_or_now("at", at)
         if not isinstance(token, str) or not 0 < len(token) <= 64:
             raise resume.ResumeRefused("unknown")
-        return self._write(lambda connection: resume.redeem(connection, token, receiver, when))
+        # Moves another learner's rows (known only inside): every learner's reads may be stale.
+        return self._write(
+            lambda connection: resume.redeem(connection, token, receiver, when), None
+        )
 
     def is_retired(self, learner_id: str) -> bool:
         """Whether this id's progress moved to another browser."""

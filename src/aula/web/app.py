@@ -30,6 +30,7 @@ from aula.web.errors import (
 )
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.limits import BodyLimitMiddleware
+from aula.web.pagecache import PageCache
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -46,10 +47,20 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 
 class AulaStarlette(Starlette):
     """Starlette with the security headers outside everything, even the handler of 500s
-    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those)."""
+    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those), and the
+    page cache, when on, outside them (a kept response carries its headers)."""
+
+    page_cache: PageCache | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeadersMiddleware(super().build_middleware_stack())
+        app: ASGIApp = SecurityHeadersMiddleware(super().build_middleware_stack())
+        aula: Aula = self.state.aula
+        seconds = aula.settings.page_cache_seconds
+        # Only one process writing this database, so every write is seen (pagecache.py).
+        if seconds > 0 and aula.settings.workers == 1 and aula.store.engine_name == "sqlite":
+            self.page_cache = PageCache(app, aula.store.generations, seconds=seconds)
+            return self.page_cache
+        return app
 
 
 def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
