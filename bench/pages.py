@@ -13,6 +13,7 @@ page >= 0.1x nginx with p99 <= 50 ms at 64 connections. Needs Debian's wrk and n
 from __future__ import annotations
 
 import argparse
+import os
 
 import httpx
 from server import WrkResult, aula_server, nginx, wrk
@@ -42,9 +43,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Aula's and nginx's processes")
     parser.add_argument("--db", help="database URL for Aula (default: a temporary SQLite file)")
     parser.add_argument("--pages", nargs="*", choices=sorted(PAGES), default=list(PAGES))
+    parser.add_argument(
+        "-s", "--setting", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        help="an `aula serve -s` setting, e.g. -s page_cache_seconds 0",
+    )  # fmt: skip
     options = parser.parse_args()
-    with aula_server(options.db, workers=options.workers) as aula:
+    settings = [(name, value) for name, value in options.setting]
+    with aula_server(options.db, workers=options.workers, settings=settings) as aula:
         print(f"aula serve: first 200 after {aula.started_in:.2f} s, workers={options.workers}")
+        print(f"settings: {settings or 'defaults'}; load average {os.getloadavg()[0]:.1f}")
         with httpx.Client(base_url=aula.url) as client:
             client.get("/").raise_for_status()  # the learner's cookie
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
