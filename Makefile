@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint check bench
+.PHONY: serve test lint check bench messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,14 @@ test: $(VENV)/.dev-deps lint
 
 bench: $(VENV)/.run-deps
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Interface translations: extract every marked string (Python, templates) into messages.pot,
+# merge it into each language's .po, compile the .mo files (committed; tests/test_i18n.py
+# fails when one is stale or a Spanish string is missing). Translate in the .po, then re-run.
+LOCALE := src/aula/locale
+messages: $(VENV)/.dev-deps
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header --no-wrap \
+		-o $(LOCALE)/messages.pot src/aula
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching \
+		--ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d $(LOCALE) --statistics

@@ -71,6 +71,15 @@ def _isolated_dirs(
 
 
 @pytest.fixture
+def bilingual_course(tmp_path: Path) -> Path:
+    """A fresh copy of the mini course in English and Spanish: one node has no Spanish
+    (missing) and one slide changed after its Spanish was stamped (stale)."""
+    root = tmp_path / "bilingual-course"
+    shutil.copytree(FIXTURES / "bilingual-course", root)
+    return root
+
+
+@pytest.fixture
 def mini_course(tmp_path: Path) -> Path:
     """A fresh copy of the small valid course, for a test to break."""
     root = tmp_path / "mini-course"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
 from aula.content import check_course, load_course
+from aula.content.localize import localized
+from aula.content.translations import stamp
 
 
 def write(path: Path, text: str) -> None:
@@ -57,3 +62,146 @@ def test_aula_check_reports_bad_translations_at_their_file(mini_course: Path) ->
     assert "02-second.es.md: a translation needs the translated text" in text
     assert "01-hello.es.md: unknown field 'titel'" in text
     assert not report.ok
+
+
+def messages(root: Path) -> dict[str, str]:
+    """``file:line: message`` -> severity, for every finding of ``aula check``."""
+    report = check_course(root, run_snippets=False)
+    return {str(f): f.severity for f in report.findings}
+
+
+def test_check_finds_the_missing_and_the_stale_translation(bilingual_course: Path) -> None:
+    found = messages(bilingual_course)
+    assert found == {
+        "bilingual-course/lessons/basics/nodes/02-second.yaml:1: "
+        "no Spanish translation (02-second.es.yaml)": "warning",
+        "bilingual-course/lessons/basics/slides/01-hello.es.md:2: "
+        "stale: '01-hello.md' changed since this translation was made (source adfb220c3a81, "
+        "now 193a2bc04ff6); update the text, then run "
+        "`aula translations stamp 01-hello.es.md`": "warning",
+    }
+    assert check_course(bilingual_course, run_snippets=False).ok  # warnings only
+
+
+def test_a_course_setting_makes_missing_translations_errors(bilingual_course: Path) -> None:
+    course_file = bilingual_course / "course.yaml"
+    write(course_file, course_file.read_text() + "missing_translations: error\n")
+    report = check_course(bilingual_course, run_snippets=False)
+    assert not report.ok
+    assert [f.message for f in report.errors] == ["no Spanish translation (02-second.es.yaml)"]
+    assert [f.message.split(":")[0] for f in report.warnings] == ["stale"]  # still a warning
+
+
+def test_stamping_a_translation_clears_stale_and_keeps_the_file(bilingual_course: Path) -> None:
+    path = bilingual_course / "lessons/basics/slides/01-hello.es.md"
+    before = path.read_text(encoding="utf-8")
+    assert stamp(path) == "193a2bc04ff6"
+    after = path.read_text(encoding="utf-8")
+    assert after == before.replace("source: adfb220c3a81", "source: 193a2bc04ff6")
+    assert not [m for m in messages(bilingual_course) if "stale" in m]
+    # A translation without a hash gets one, as the first field of its front matter.
+    section = bilingual_course / "lessons/basics/sections/01-talk.es.md"
+    write(section, re.sub(r"source: \w+\n", "", section.read_text(encoding="utf-8")))
+    assert any("no 'source: 647c5b05f83d'" in m for m in messages(bilingual_course))
+    stamp(section)
+    assert section.read_text(encoding="utf-8").startswith("---\nsource: 647c5b05f83d\ntitle:")
+
+
+def test_changing_only_structure_does_not_make_a_translation_stale(
+    bilingual_course: Path,
+) -> None:
+    node = bilingual_course / "lessons/basics/nodes/01-first.yaml"
+    write(node, node.read_text().replace("terms: [weights]", "terms: [weights, vram]"))
+    assert not [m for m in messages(bilingual_course) if "stale" in m and "01-first" in m]
+    write(node, node.read_text().replace("Which one runs locally?", "Which one runs offline?"))
+    assert [m for m in messages(bilingual_course) if "stale" in m and "01-first.es.yaml" in m]
+
+
+NODE_ES = "lessons/basics/nodes/01-first.es.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "      - {id: c, text: Una falsa}\n",
+            "      - {id: c, text: Una falsa}\n      - {id: d, text: Una cuarta}\n",
+            "01-first.es.yaml:17: choice 'd' is not in question 'q-two': a translation cannot "
+            "add choices",
+        ),
+        (
+            "      - {id: b, text: También cierta}\n",
+            "",
+            "01-first.es.yaml:13: question 'q-two': choice 'b' missing: translate every "
+            "choice, in order",
+        ),
+        (
+            "  - id: q-one\n",
+            "  - id: q-nine\n",
+            "01-first.es.yaml:5: question 'q-nine' is not in the original: a translation "
+            "cannot add questions",
+        ),
+        (
+            "      - {id: a, text: Una cierta}\n",
+            "      - {id: a, text: Una cierta, feedback: ¡Bien!}\n",
+            "01-first.es.yaml:14: 'questions.q-two.choices.a.feedback': the original has no "
+            "such text",
+        ),
+        (
+            "      - {id: b, text: El local, feedback: Sí.}\n",
+            "      - {id: b, text: El local, feedback: Sí., correct: false}\n",
+            "01-first.es.yaml:9: unknown field 'questions.0.choices.1.correct'",
+        ),
+    ],
+)
+def test_a_node_translation_cannot_change_the_structure(
+    bilingual_course: Path, old: str, new: str, expected: str
+) -> None:
+    path = bilingual_course / NODE_ES
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    write(path, text.replace(old, new))
+    report = check_course(bilingual_course, run_snippets=False)
+    assert not report.ok
+    assert any(str(f).endswith(expected) for f in report.errors), report.errors
+
+
+def test_a_translation_into_an_unlisted_language_is_a_warning(bilingual_course: Path) -> None:
+    write(bilingual_course / "glossary/02-vram.fr.md", "---\nterm: VRAM\n---\nLa mémoire.\n")
+    found = messages(bilingual_course)
+    assert any(
+        m.startswith("bilingual-course/glossary/02-vram.fr.md:1: 'fr' is not one of the course's")
+        and level == "warning"
+        for m, level in found.items()
+    )
+
+
+def test_translated_code_runs_and_is_the_terminal_in_that_language(
+    bilingual_course: Path,
+) -> None:
+    course = load_course(bilingual_course)
+    es, en = localized(course, "es"), course
+    slide, original = es.lessons[0].slides[0], en.lessons[0].slides[0]
+    assert slide.code is not None and slide.code.output is not None
+    assert original.code is not None and original.code.output is not None
+    assert slide.code.output.stdout == "hola desde la primera diapositiva\n"
+    assert original.code.output.stdout == "hello from the first slide\n"
+    assert slide.code.file == original.code.file == "main.py"  # the tab keeps its name
+    weights = es.term("weights")
+    assert weights is not None and weights.snippet is not None
+    assert weights.snippet.output is not None
+    assert "bytes para 3 parámetros" in weights.snippet.output.stdout
+    assert weights.analogy is not None and weights.analogy.label == "Tamaño: 6 GB o más"
+    # Nothing untranslated falls through empty: the missing node is the English one.
+    second = es.lessons[0].skill_tree.node("second")
+    assert second is not None and second.title == "Second node"
+    assert es.lessons[0].skill_tree.title == "Árbol de lo básico"
+
+
+def test_languages_must_include_the_course_s_own(bilingual_course: Path) -> None:
+    course_file = bilingual_course / "course.yaml"
+    write(course_file, course_file.read_text().replace("languages: [en, es]", "languages: [es]"))
+    report = check_course(bilingual_course, run_snippets=False)
+    assert [str(f) for f in report.errors] == [
+        "bilingual-course/course.yaml:7: 'languages' does not list the course's own language 'en'"
+    ]

@@ -18,6 +18,7 @@ COMMANDS = {
     "lab": "aula.cli.lab:lab",
     "schema": "aula.cli.schema:schema_command",
     "serve": "aula.cli.serve:serve",
+    "translations": "aula.cli.translations:translations",
 }
 
 

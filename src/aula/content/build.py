@@ -133,10 +133,13 @@ def build_course(
         ]
         for lesson in parsed.lessons
     ]
+    pending_translated = _pending_translated_code(parsed, codes)
     codes.run()
+    translated_code = {k: CodeResolver.code(p) for k, p in pending_translated.items()}
     glossary = tuple(
         replace(
-            _term(t, CodeResolver.code(p) if p else None), translations=_translations(parsed, t)
+            _term(t, CodeResolver.code(p) if p else None),
+            translations=_translations(parsed, t, translated_code),
         )
         for t, p in pending_terms
     )
@@ -146,7 +149,7 @@ def build_course(
             [
                 replace(
                     _slide(s, i, CodeResolver.code(p) if p else None),
-                    translations=_translations(parsed, s),
+                    translations=_translations(parsed, s, translated_code),
                 )
                 for i, (s, p) in enumerate(slides, 1)
             ],
@@ -169,19 +172,58 @@ def build_course(
         root=parsed.root,
         fingerprint=parsed.fingerprint,
         catalog=parsed.catalog,
+        languages=tuple(meta.languages) or (meta.language,),
+        translations=tuple(
+            model.CourseTranslation(
+                translation_lang(t), e.title, e.description, e.instructor, t.file
+            )
+            for t in parsed.translations.get(parsed.meta.path, [])
+            if isinstance(e := t.entry, schema.CourseText)
+        ),
     )
     return course, codes.findings
+
+
+def _pending_translated_code(parsed: ParsedCourse, codes: CodeResolver) -> dict[Path, _PendingCode]:
+    """A translation's own copy of its item's code (prose printed in its language): read and
+    run like the original's, with the original's settings."""
+    originals: dict[Path, schema.CodeEntry] = {}
+    for item in parsed.terms:
+        if item.entry.snippet is not None:
+            originals[item.path] = item.entry.snippet
+    for lesson in parsed.lessons:
+        for slide in lesson.slides:
+            if slide.entry.code is not None:
+                originals[slide.path] = slide.entry.code
+    out: dict[Path, _PendingCode] = {}
+    for path, found in parsed.translations.items():
+        entry = originals.get(path)
+        for t in found:
+            e = t.entry
+            if entry is None or not isinstance(e, schema.TranslationFront):
+                continue
+            field_name = "code" if e.code is not None else "snippet"
+            text = e.code or e.snippet
+            if text is None:
+                continue
+            mine = entry.model_copy(update={"path": text.path, "source": text.source})
+            out[t.path] = codes.add(t, (field_name,), mine)
+    return out
 
 
 def _maybe(text: str | None) -> model.Rich | None:
     return render(text) if text else None
 
 
-def _translations(parsed: ParsedCourse, item: Parsed[BaseModel]) -> tuple[model.Translation, ...]:
+def _translations(
+    parsed: ParsedCourse, item: Parsed[BaseModel], code: dict[Path, model.Code]
+) -> tuple[model.Translation, ...]:
     """The item's ``NN-id.<lang>.md`` files, rendered like the original."""
     out = []
     for t in parsed.translations.get(item.path, []):
         e = t.entry
+        if not isinstance(e, schema.TranslationFront):
+            continue
         cards = tuple(
             model.CardText(
                 c.title,
@@ -199,9 +241,64 @@ def _translations(parsed: ParsedCourse, item: Parsed[BaseModel]) -> tuple[model.
                 guide=_maybe(e.guide),
                 cards=cards,
                 file=t.file,
+                visual=tuple(v.label for v in e.visual.items) if e.visual else (),
+                joiner=e.visual.joiner if e.visual else None,
+                analogy=e.analogy.label if e.analogy else None,
+                code=code.get(t.path),
+                source=e.source,
             )
         )
     return tuple(out)
+
+
+def _node_translations(
+    parsed: ParsedCourse, item: Parsed[schema.NodeFile]
+) -> tuple[model.NodeTranslation, ...]:
+    out = []
+    for t in parsed.translations.get(item.path, []):
+        e = t.entry
+        if not isinstance(e, schema.NodeText):
+            continue
+        questions = tuple(
+            model.QuestionText(
+                q.id,
+                render_inline(q.prompt) if q.prompt else None,
+                tuple(
+                    model.ChoiceText(
+                        c.id,
+                        render_inline(c.text) if c.text else None,
+                        render_inline(c.feedback) if c.feedback else None,
+                    )
+                    for c in q.choices
+                ),
+                _maybe(q.explanation),
+            )
+            for q in e.questions
+        )
+        out.append(
+            model.NodeTranslation(
+                translation_lang(t), e.title, _maybe(e.summary), questions, t.file
+            )
+        )
+    return tuple(out)
+
+
+def _lesson_translations(
+    parsed: ParsedCourse, lesson: ParsedLesson
+) -> tuple[model.LessonTranslation, ...]:
+    return tuple(
+        model.LessonTranslation(
+            translation_lang(t),
+            e.title,
+            e.tagline,
+            e.skill_tree.title if e.skill_tree else None,
+            e.skill_tree.subtitle if e.skill_tree else None,
+            e.glossary_title,
+            t.file,
+        )
+        for t in parsed.translations.get(lesson.meta.path, [])
+        if isinstance(e := t.entry, schema.LessonText)
+    )
 
 
 def _term(item: Parsed[schema.TermFront], snippet: model.Code | None) -> model.Term:
@@ -311,7 +408,10 @@ def _lesson(lesson: ParsedLesson, slides: list[model.Slide], parsed: ParsedCours
     tree = model.SkillTree(
         title=meta.skill_tree.title,
         subtitle=meta.skill_tree.subtitle,
-        nodes=tuple(_node(n, lesson.id) for n in lesson.nodes),
+        nodes=tuple(
+            replace(_node(n, lesson.id), translations=_node_translations(parsed, n))
+            for n in lesson.nodes
+        ),
     )
     return model.Lesson(
         id=lesson.id,
@@ -320,8 +420,9 @@ def _lesson(lesson: ParsedLesson, slides: list[model.Slide], parsed: ParsedCours
         editor_tab=meta.editor_tab,
         slides=tuple(slides),
         sections=tuple(
-            replace(_section(s), translations=_translations(parsed, s)) for s in lesson.sections
+            replace(_section(s), translations=_translations(parsed, s, {})) for s in lesson.sections
         ),
         skill_tree=tree,
         glossary_title=meta.glossary_title,
+        translations=_lesson_translations(parsed, lesson),
     )

@@ -88,11 +88,13 @@ def _build(
     from aula.content.reader import read_course
     from aula.content.rules import check_rules
     from aula.content.snippets import SnippetRunner
+    from aula.content.translations import check_translations
 
     parsed, findings = read_course(root)
     if parsed is None:
         return CheckReport(None, sorted(findings))
     findings += check_rules(parsed)
+    findings += check_translations(parsed)
     if max_age_days is not None:
         findings += stale_facts(parsed, max_age_days, today)
     runner = SnippetRunner(root, cache_dir, use_cache=use_cache) if run_snippets else None

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from aula.content.catalog import Catalog
 
@@ -81,9 +81,78 @@ class Translation:
     guide: Rich | None
     cards: tuple[CardText, ...]
     file: str
+    visual: tuple[str | None, ...] = ()  # a slide visual's labels, one per item
+    joiner: str | None = None
+    analogy: str | None = None  # a term's analogy label
+    code: Code | None = None  # a slide's code or a term's snippet in this language, run
+    source: str | None = None  # the hash of the original text it translates
 
 
-def translation_of(translations: tuple[Translation, ...], lang: str) -> Translation | None:
+@dataclass(frozen=True)
+class ChoiceText:
+    id: str
+    text: Rich | None
+    feedback: Rich | None
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    id: str
+    prompt: Rich | None
+    choices: tuple[ChoiceText, ...]
+    explanation: Rich | None
+
+    def choice(self, choice_id: str) -> ChoiceText | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True)
+class NodeTranslation:
+    """A node's and its questions' words in another language (``NN-id.<lang>.yaml``)."""
+
+    lang: str
+    title: str | None
+    summary: Rich | None
+    questions: tuple[QuestionText, ...]
+    file: str
+
+    def question(self, question_id: str) -> QuestionText | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class LessonTranslation:
+    """``lesson.<lang>.yaml``."""
+
+    lang: str
+    title: str | None
+    tagline: str | None
+    skill_tree_title: str | None
+    skill_tree_subtitle: str | None
+    glossary_title: str | None
+    file: str
+
+
+@dataclass(frozen=True)
+class CourseTranslation:
+    """``course.<lang>.yaml``."""
+
+    lang: str
+    title: str | None
+    description: str | None
+    instructor: str | None
+    file: str
+
+
+class _HasLang(Protocol):
+    @property
+    def lang(self) -> str: ...
+
+
+L = TypeVar("L", bound=_HasLang)
+
+
+def translation_of(translations: tuple[L, ...], lang: str) -> L | None:
     return next((t for t in translations if t.lang == lang), None)
 
 
@@ -169,6 +238,10 @@ class Node:
     terms: tuple[str, ...]
     questions: tuple[Question, ...]
     file: str
+    translations: tuple[NodeTranslation, ...] = ()
+
+    def translation(self, lang: str) -> NodeTranslation | None:
+        return translation_of(self.translations, lang)
 
 
 @dataclass(frozen=True)
@@ -191,6 +264,10 @@ class Lesson:
     sections: tuple[Section, ...]
     skill_tree: SkillTree
     glossary_title: str
+    translations: tuple[LessonTranslation, ...] = ()
+
+    def translation(self, lang: str) -> LessonTranslation | None:
+        return translation_of(self.translations, lang)
 
     def slide(self, number: int) -> Slide | None:
         return self.slides[number - 1] if 1 <= number <= len(self.slides) else None
@@ -251,6 +328,20 @@ class Course:
     root: Path
     fingerprint: str = field(default="", compare=False)
     catalog: Catalog | None = None  # models, GPUs and prices for the labs (catalog.yaml)
+    languages: tuple[str, ...] = ()  # the languages it is offered in, its own first
+    translations: tuple[CourseTranslation, ...] = ()
+    # A localized edition (``aula.content.localize``) points at the course it was made from;
+    # ``language`` is then the edition's language.
+    edition_of: Course | None = field(default=None, compare=False, repr=False)
+    editions: dict[str, Course] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def default_language(self) -> str:
+        """The language the course is written in (an edition's original's)."""
+        return (self.edition_of or self).language
+
+    def translation(self, lang: str) -> CourseTranslation | None:
+        return translation_of(self.translations, lang)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

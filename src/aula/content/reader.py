@@ -6,7 +6,8 @@ The layout (see docs/course-format.md)::
     glossary/NN-<id>.md
     lessons/<lesson>/lesson.yaml
     lessons/<lesson>/slides/NN-<id>.md  sections/NN-<id>.md  nodes/NN-<id>.yaml
-    NN-<id>.<lang>.md beside a term, slide or section: its text in another language
+    NN-<id>.<lang>.md beside a term, slide or section, NN-<id>.<lang>.yaml beside a node,
+    course.<lang>.yaml and lesson.<lang>.yaml: their text in another language
 
 Items are ordered by file name; an item's id is its ``id`` field or its file name without the
 ``NN-`` prefix. Cross-file rules (references, cycles, duplicates) live in ``rules.py``.
@@ -73,7 +74,7 @@ class ParsedCourse:
     unreadable_terms: frozenset[str] = frozenset()
     catalog: Catalog | None = None
     # The original item's file -> its translations (``NN-id.<lang>.md`` beside it).
-    translations: dict[Path, list[Parsed[schema.TranslationFront]]] = field(default_factory=dict)
+    translations: dict[Path, list[Parsed[schema.Translated]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,7 +85,7 @@ class Reader:
     findings: list[Finding] = field(default_factory=list)
     # Items that exist but did not validate: references to them are not reported again.
     unreadable: set[str] = field(default_factory=set)
-    translations: dict[Path, list[Parsed[schema.TranslationFront]]] = field(default_factory=dict)
+    translations: dict[Path, list[Parsed[schema.Translated]]] = field(default_factory=dict)
     _digest: hashlib._Hash = field(default_factory=hashlib.sha256)
 
     def name(self, path: Path) -> str:
@@ -147,10 +148,11 @@ class Reader:
         if not folder.is_dir():
             return []
         out: list[Parsed[E]] = []
-        translated: list[tuple[Path, Parsed[schema.TranslationFront]]] = []
+        translated: list[tuple[Path, Parsed[schema.Translated]]] = []
+        kind: type[schema.Translated] = schema.TranslationFront if front else schema.NodeText
         for path in sorted(folder.iterdir()):
-            if front and path.is_file() and path.suffix == suffix and _TRANSLATION.match(path.stem):
-                if (t := self._translation(path)) is not None:
+            if path.is_file() and path.suffix == suffix and _TRANSLATION.match(path.stem):
+                if (t := self._translation(path, kind, front=front)) is not None:
                     translated.append((path.with_name(t.id + suffix), t))
                 continue
             if path.is_file() and path.suffix == suffix:
@@ -168,24 +170,37 @@ class Reader:
                 self.translations.setdefault(original, []).append(t)
         return out
 
-    def _translation(self, path: Path) -> Parsed[schema.TranslationFront] | None:
-        """``NN-id.<lang>.md``: its ``id`` is the original's file stem, the language in ``lang``."""
+    def _translation(
+        self, path: Path, kind: type[schema.Translated], *, front: bool
+    ) -> Parsed[schema.Translated] | None:
+        """``NN-id.<lang>.md`` (or ``.yaml``): its ``id`` is the original's file stem, the
+        language in ``lang``."""
         match = _TRANSLATION.match(path.stem)
         assert match is not None
-        doc = self._document(path, True)
+        doc = self._document(path, front)
         if doc is None:
             return None
         if doc.data is not None and not isinstance(doc.data, dict):
             self.problem(path, 1, f"expected a mapping of fields, found {type(doc.data).__name__}")
             return None
-        entry, found = validate(schema.TranslationFront, doc)
+        entry, found = validate(kind, doc)
         self.findings += found
         if entry is None:
             return None
-        if not doc.body.strip():
+        if front and not doc.body.strip():
             self.problem(path, 1, "a translation needs the translated text below its front matter")
             return None
         return Parsed(entry, doc, match["base"], path)
+
+    def beside(self, original: Path, kind: type[schema.Translated]) -> None:
+        """The ``<name>.<lang>.yaml`` translations of ``course.yaml`` or ``lesson.yaml``."""
+        for path in sorted(original.parent.glob(f"{original.stem}.*{original.suffix}")):
+            if (
+                path.is_file()
+                and _TRANSLATION.match(path.stem)
+                and (t := self._translation(path, kind, front=False)) is not None
+            ):
+                self.translations.setdefault(original, []).append(t)
 
     def fingerprint(self) -> str:
         return self._digest.hexdigest()
@@ -202,6 +217,7 @@ def read_course(root: Path) -> tuple[ParsedCourse | None, list[Finding]]:
             Finding(reader.name(course_file), 1, "missing course.yaml: every course needs one")
         ]
     meta = reader.read(course_file, schema.CourseFile)
+    reader.beside(course_file, schema.CourseText)
     sources_path = root / "sources.yaml"
     sources = reader.read(sources_path, schema.SourcesFile) if sources_path.exists() else None
     terms = reader.items(root / "glossary", schema.TermFront, front=True)
@@ -210,7 +226,6 @@ def read_course(root: Path) -> tuple[ParsedCourse | None, list[Finding]]:
     if meta is None:
         return None, reader.findings
     catalog = _read_catalog(reader, sources)
-    _check_translations(reader, meta.entry.language, terms, lessons)
     parsed = ParsedCourse(
         root,
         meta,
@@ -225,51 +240,10 @@ def read_course(root: Path) -> tuple[ParsedCourse | None, list[Finding]]:
     return parsed, reader.findings
 
 
-def translation_lang(parsed: Parsed[schema.TranslationFront]) -> str:
+def translation_lang(parsed: Parsed[schema.Translated]) -> str:
     match = _TRANSLATION.match(parsed.path.stem)
     assert match is not None
     return match["lang"]
-
-
-def _check_translations(
-    reader: Reader,
-    course_lang: str,
-    terms: list[Parsed[schema.TermFront]],
-    lessons: list[ParsedLesson],
-) -> None:
-    """A translation is in another language than the course, fits its kind of item, and
-    gives a section's cards one for one."""
-    kinds: dict[Path, str] = {t.path: "term" for t in terms}
-    cards: dict[Path, int] = {}
-    for lesson in lessons:
-        kinds |= {s.path: "slide" for s in lesson.slides}
-        kinds |= {s.path: "section" for s in lesson.sections}
-        cards |= {s.path: len(s.entry.cards) for s in lesson.sections}
-    for original, found in reader.translations.items():
-        kind = kinds.get(original)
-        for t in found:
-            lang, e = translation_lang(t), t.entry
-            if lang == course_lang.split("-")[0]:
-                reader.problem(t.path, 1, f"'{lang}' is the course's own language")
-            wrong = {
-                "term": e.title is not None or e.guide is not None or bool(e.cards),
-                "slide": e.term is not None or bool(e.aliases) or bool(e.cards),
-                "section": e.term is not None or bool(e.aliases) or e.guide is not None,
-            }
-            if kind is not None and wrong[kind]:
-                allowed = {
-                    "term": "term, aliases",
-                    "slide": "title, guide",
-                    "section": "title, cards",
-                }[kind]
-                reader.problem(t.path, 1, f"a {kind}'s translation takes only: {allowed}")
-            if kind == "section" and e.cards and len(e.cards) != cards.get(original, 0):
-                reader.problem(
-                    t.path,
-                    t.line("cards"),
-                    f"{len(e.cards)} cards, but '{original.name}' has {cards.get(original, 0)}: "
-                    "translate each, in order",
-                )
 
 
 def _read_catalog(reader: Reader, sources: Parsed[schema.SourcesFile] | None) -> Catalog | None:
@@ -318,6 +292,7 @@ def _read_lesson(reader: Reader, lesson_id: str, folder: Path) -> ParsedLesson |
         reader.problem(lesson_file, 1, "missing lesson.yaml: every lesson folder needs one")
         return None
     meta = reader.read(lesson_file, schema.LessonFile)
+    reader.beside(lesson_file, schema.LessonText)
     reader.unreadable.clear()
     slides = reader.items(folder / "slides", schema.SlideFront, front=True)
     sections = reader.items(folder / "sections", schema.SectionFront, front=True)

@@ -18,6 +18,19 @@ Slug = Annotated[
     Field(description="lower-case letters, digits and dashes, e.g. 'two-kingdoms'"),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Lang = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"),
+    Field(description="BCP 47 language tag, e.g. 'en' or 'es'"),
+]
+SourceHash = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{12}$"),
+    Field(
+        description="the hash of the original text this translates: `aula translations stamp` "
+        "writes it, and `aula check` says when the original has changed since"
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -29,8 +42,14 @@ class CourseFile(Strict):
 
     id: Slug
     title: Text
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = Field(
-        description="BCP 47 language tag of the course text, e.g. 'en' or 'es'"
+    language: Lang = Field(description="BCP 47 language tag of the course text, e.g. 'en' or 'es'")
+    languages: list[Lang] = Field(
+        default_factory=list,
+        description="the languages the course is offered in (default: only 'language'); each "
+        "other one is translated in NN-id.<lang>.md / .yaml files",
+    )
+    missing_translations: Literal["warning", "error"] = Field(
+        "warning", description="whether a text not translated into a listed language is an error"
     )
     description: Text
     lessons: list[Slug] = Field(min_length=1, description="lesson folder names, in order")
@@ -206,6 +225,12 @@ class TermFront(Strict):
     sources: list[Slug] = Field(default_factory=list)
 
 
+class Translated(Strict):
+    """What every translation file may carry besides the words."""
+
+    source: SourceHash | None = None
+
+
 class CardText(Strict):
     """A comparison card's words in another language (icon and tone come from the original)."""
 
@@ -214,7 +239,36 @@ class CardText(Strict):
     points: list[Text] = Field(default_factory=list)
 
 
-class TranslationFront(Strict):
+class VisualItemText(Strict):
+    label: Text | None = None
+
+
+class VisualText(Strict):
+    """A slide visual's labels, one item per item of the original (icons come from it)."""
+
+    items: list[VisualItemText] = Field(default_factory=list)
+    joiner: str | None = None
+
+
+class AnalogyText(Strict):
+    label: Text
+
+
+class CodeText(Strict):
+    """The code in this language (its comments and printed prose translated); run like the
+    original's, and its output is the Terminal view in this language."""
+
+    path: str | None = Field(None, description="a file holding the code, relative to this file")
+    source: str | None = Field(None, description="the code itself, when it is short")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CodeText:
+        if (self.path is None) == (self.source is None):
+            raise ValueError("give exactly one of 'path' (a file) or 'source' (inline code)")
+        return self
+
+
+class TranslationFront(Translated):
     """Front matter of ``NN-id.<lang>.md`` beside ``NN-id.md`` (a term, slide or section): the
     item's text in another language. Ids, order, code, links and sources come from the original;
     the Markdown body replaces its body (a term's definition)."""
@@ -225,4 +279,56 @@ class TranslationFront(Strict):
     guide: Text | None = Field(None, description="a slide's guide text")
     cards: list[CardText] = Field(
         default_factory=list, description="a section's cards, in the original's order"
+    )
+    visual: VisualText | None = Field(None, description="a slide visual's labels, in order")
+    code: CodeText | None = Field(None, description="a slide's code, in this language")
+    analogy: AnalogyText | None = Field(None, description="a term's analogy label")
+    snippet: CodeText | None = Field(None, description="a term's snippet, in this language")
+
+
+class CourseText(Translated):
+    """``course.<lang>.yaml`` beside ``course.yaml``: the course's words in another language."""
+
+    title: Text | None = None
+    description: Text | None = None
+    instructor: Text | None = None
+
+
+class SkillTreeText(Strict):
+    title: Text | None = None
+    subtitle: Text | None = None
+
+
+class LessonText(Translated):
+    """``lesson.<lang>.yaml`` beside ``lesson.yaml``."""
+
+    title: Text | None = None
+    tagline: Text | None = None
+    skill_tree: SkillTreeText | None = None
+    glossary_title: Text | None = None
+
+
+class ChoiceText(Strict):
+    id: Slug = Field(description="the original choice's id (its correctness comes from it)")
+    text: Text | None = None
+    feedback: Text | None = None
+
+
+class QuestionText(Strict):
+    id: Slug = Field(description="the original question's id")
+    prompt: Text | None = None
+    choices: list[ChoiceText] = Field(
+        default_factory=list, description="every choice of the original, in its order"
+    )
+    explanation: Text | None = None
+
+
+class NodeText(Translated):
+    """``nodes/NN-id.<lang>.yaml`` beside ``nodes/NN-id.yaml``: the node's and its questions'
+    words. Ids, prerequisites and which choices are right come from the original."""
+
+    title: Text | None = None
+    summary: Text | None = None
+    questions: list[QuestionText] = Field(
+        default_factory=list, description="every question of the original, in its order"
     )

@@ -29,6 +29,7 @@ from aula.web.errors import (
     unavailable,
 )
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
+from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
 from aula.web.pagecache import PageCache
 from aula.web.routes import all_routes
@@ -46,17 +47,22 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 
 
 class AulaStarlette(Starlette):
-    """Starlette with the security headers outside everything, even the handler of 500s
-    (user middleware sits inside ``ServerErrorMiddleware``, so it never sees those), and the
-    page cache, when on, outside them (a kept response carries its headers)."""
+    """Starlette with the security headers and the language outside everything, even the
+    handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
+    those), and the page cache, when on, outside them (a kept response carries its headers)."""
 
     page_cache: PageCache | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        app: ASGIApp = SecurityHeadersMiddleware(super().build_middleware_stack())
         aula: Aula = self.state.aula
+        inner = super().build_middleware_stack()
+        # The language is chosen outside the handler of 500s too, so that page is translated.
+        app: ASGIApp = SecurityHeadersMiddleware(
+            LanguageMiddleware(inner, aula.languages, aula.default_language)
+        )
         seconds = aula.settings.page_cache_seconds
-        # Only one process writing this database, so every write is seen (pagecache.py).
+        # Only one process writing this database, so every write is seen (pagecache.py). The
+        # language comes from the query, a cookie or Accept-Language: all in the cache's key.
         if seconds > 0 and aula.settings.workers == 1 and aula.store.engine_name == "sqlite":
             self.page_cache = PageCache(app, aula.store.generations, seconds=seconds)
             return self.page_cache

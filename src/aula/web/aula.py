@@ -12,18 +12,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import anyio
 import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Router
 
+from aula import i18n
 from aula.content.model import Course
+from aula.i18n import N_, _
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
 from aula.settings import Settings
@@ -32,6 +35,7 @@ from aula.web.assets import Assets
 from aula.web.errors import InputError
 from aula.web.fragments import FragmentExtension
 from aula.web.identity import Identity
+from aula.web.language import LANGUAGE_PARAM, language_of
 
 HERE = Path(__file__).parent
 READ_THREADS = 2
@@ -62,10 +66,36 @@ class Aula:
             autoescape=select_autoescape(default=True),
             trim_blocks=True,
             lstrip_blocks=True,
-            extensions=[FragmentExtension],
+            extensions=[FragmentExtension, "jinja2.ext.i18n"],
+        )
+        # ``_()``, ``ngettext()`` and ``{% trans %}`` in the request's language (newstyle:
+        # placeholders are filled and autoescaped by Jinja).
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            i18n.gettext_raw, i18n.ngettext_raw, newstyle=True
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
+        self.env.globals["language_name"] = i18n.language_name
+        self.env.globals["Markup"] = Markup  # fixed markup passed into a translated sentence
+        self.env.filters["number"] = i18n.format_number
+        self.env.filters["percent"] = i18n.format_percent
+        self.env.filters["money"] = i18n.format_money
+        self.env.filters["ago"] = i18n.format_ago
+        self.env.filters["date"] = i18n.format_date
+        self.env.filters["datetime"] = i18n.format_datetime
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The languages pages can be read in: the interface's, the course's default first."""
+        offered = i18n.interface_languages()
+        first = self.default_language
+        return (first, *(lang for lang in offered if lang != first))
+
+    @cached_property
+    def default_language(self) -> str:
+        """The course's language, when the interface speaks it; else English."""
+        lang = self.course.language
+        return lang if lang in i18n.interface_languages() else i18n.SOURCE_LANGUAGE
 
     @cached_property
     def assets(self) -> Assets:
@@ -92,16 +122,17 @@ class Aula:
 
     @cached_property
     def nav(self) -> list[tuple[str, str]]:
+        """The main menu: (address, label to pass to ``_``)."""
         first = self.course.lessons[0].id if self.course.lessons else ""
         return [
-            (self.url("home"), "Course"),
-            (self.url("lesson", lesson_id=first), "Lesson"),
-            (self.url("skills", lesson_id=first), "Skill tree"),
-            (self.url("review"), "Review"),
-            (self.url("progress"), "Progress"),
-            (self.url("glossary"), "Glossary"),
-            (self.url("instructor"), "Ask"),
-            (self.url("labs"), "Labs"),
+            (self.url("home"), N_("Course")),
+            (self.url("lesson", lesson_id=first), N_("Lesson")),
+            (self.url("skills", lesson_id=first), N_("Skill tree")),
+            (self.url("review"), N_("Review")),
+            (self.url("progress"), N_("Progress")),
+            (self.url("glossary"), N_("Glossary")),
+            (self.url("instructor"), N_("Ask")),
+            (self.url("labs"), N_("Labs")),
         ]
 
     @cached_property
@@ -111,14 +142,15 @@ class Aula:
         host = urlsplit(config.llm_url).hostname if config.llm_url else None
         return None if host is None or is_own_host(host, config.own_hosts) else host
 
-    @cached_property
     def privacy_note(self) -> str:
+        """Where the learner's data goes, in the current language."""
         if self.remote_host:
-            return (
-                f"Runs on this server. The operator has set the instructor to send questions "
-                f"to {self.remote_host}; everything else stays here."
+            return _(
+                "Runs on this server. The operator has set the instructor to send questions "
+                "to %(host)s; everything else stays here.",
+                host=self.remote_host,
             )
-        return "Runs entirely on this server: nothing you read, answer or ask leaves it."
+        return _("Runs entirely on this server: nothing you read, answer or ask leaves it.")
 
     def ask(self) -> Instructor:
         """The course's instructor; built on first use (embeddings, if any, in the background)."""
@@ -151,18 +183,33 @@ class Aula:
             key=len,
             default=None,
         )
-        page = {
-            "request": request,
-            "nav": self.nav,
-            "nav_current": current,
-            "privacy_note": self.privacy_note,
-            "path": request.url.path,
-            "csrf_token": self.identity.csrf_token(learner_id),
-            "theme": theme_of(request),
-            **context,
-        }
-        html = self.env.get_template(template).render(page)
+        lang = language_of(request)
+        with i18n.use_language(lang):
+            page = {
+                "request": request,
+                "nav": self.nav,
+                "nav_current": current,
+                "privacy_note": self.privacy_note(),
+                "path": request.url.path,
+                "csrf_token": self.identity.csrf_token(learner_id),
+                "theme": theme_of(request),
+                "lang": lang,
+                "languages": self.languages,
+                "alternates": self.alternates(request),
+                **context,
+            }
+            html = self.env.get_template(template).render(page)
         return HTMLResponse(html, status_code=status_code)
+
+    def alternates(self, request: Request) -> list[tuple[str, str]]:
+        """(language, address) of this page in each language, for ``hreflang`` links (paths:
+        the host a proxy was asked for is not known for sure)."""
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != LANGUAGE_PARAM]
+        out = []
+        for lang in self.languages:
+            params = urlencode([*query, (LANGUAGE_PARAM, lang)])
+            out.append((lang, f"{request.url.path}?{params}"))
+        return out
 
     async def db(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run a blocking call (the store, the instructor, a lab) off the event loop.

@@ -13,13 +13,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from aula.web.aula import aula_of
+from aula.web.language import language_of
 
 CACHE_CONTROL = "no-cache"  # keep it, but ask each time: a new course version must show at once
 
 
 def course_etag(request: Request) -> str:
+    """Names the course version, the address and the language (a cookie or Accept-Language
+    may change it with the same URL)."""
     fingerprint = aula_of(request).course.fingerprint
-    raw = f"{fingerprint}\n{request.url.path}\n{request.url.query}"
+    raw = f"{fingerprint}\n{request.url.path}\n{request.url.query}\n{language_of(request)}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:24] + '"'
 
 

@@ -6,8 +6,9 @@ a lesson's instructor sections render the same for every learner. In a template:
     {% fragment "slide", slide.id, view %} ...markup that reads no learner data... {% endfragment %}
 
 renders its body the first time and reuses the HTML after that, keyed by the template, the
-tag's place in it and the values given. Only learner-independent markup may go inside (no CSRF
-token, no progress): the keys must name everything the body reads. Adapted from the fragment
+tag's place in it, the values given and the current language (``aula.i18n``). Only
+learner-independent markup may go inside (no CSRF token, no progress): the keys must name
+everything the body reads. Adapted from the fragment
 cache extension in Jinja's documentation ("Writing Extensions").
 """
 
@@ -21,6 +22,8 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
+
+from aula.i18n import current_language
 
 MAX_FRAGMENTS = 10_000
 """A bound on the cache, so keys from untrusted input (a query string) cannot grow it forever."""
@@ -46,7 +49,7 @@ class FragmentExtension(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _render(self, place: str, keys: list[object], caller: Callable[[], str]) -> Markup:
-        key = (place, *keys)
+        key = (place, current_language(), *keys)
         found = self._cache.get(key)
         if found is not None:
             return found

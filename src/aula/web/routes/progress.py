@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from aula.i18n import _
 from aula.learning import LessonSummary, Streak
 from aula.services.continuity import (
     export,
@@ -23,6 +24,7 @@ from aula.store import ResumeRefused
 from aula.web.aula import THEME_COOKIE, ZONE_COOKIE, Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, local_path, read_form
+from aula.web.language import LANGUAGE_COOKIE, LANGUAGE_MAX_AGE
 from aula.web.lookup import lesson_or_404, path_param
 from aula.web.summary import step_url
 
@@ -215,12 +217,32 @@ async def theme(request: Request) -> Response:
     return response
 
 
+async def language(request: Request) -> Response:
+    """Remember the learner's language in a cookie (no database row); back to the page, in it."""
+    aula = aula_of(request)
+    form = await read_form(request)
+    form_csrf(request, form)
+    chosen = str(form.get("lang") or "")
+    if chosen not in aula.languages:
+        names = ", ".join(aula.languages)
+        raise InputError(
+            _("Choose one of these languages: %(names)s.", names=names), fields={"lang": "unknown"}
+        )
+    back = local_path(form.get("return_to"), "/")  # the path only: no ``?lang=`` to override it
+    response: Response = (
+        Response(status_code=204) if wants_fragment(request) else RedirectResponse(back, 303)
+    )
+    response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_MAX_AGE, path="/", samesite="lax")
+    return response
+
+
 routes = [
     Route("/progress", progress_page, name="progress"),
     Route("/progress/resume-code", new_code, methods=["POST"], name="resume-code"),
     Route("/resume/{code}", resume_page, methods=["GET"], name="resume-link"),
     Route("/resume", resume, methods=["POST"], name="resume"),
     Route("/preferences/theme", theme, methods=["POST"], name="theme"),
+    Route("/preferences/language", language, methods=["POST"], name="language"),
     Route("/api/progress/export", export_json, methods=["GET"], name="api-export"),
     Route("/api/progress/streak", streak_json, methods=["GET"], name="api-streak"),
     Route("/api/lessons/{lesson_id}/summary", summary_json, methods=["GET"], name="api-summary"),
