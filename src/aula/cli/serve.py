@@ -119,7 +119,13 @@ def _run(host: str, port: int, workers: int, reload: bool) -> None:
         import uvicorn
 
         uvicorn.run(
-            "aula.web.asgi:app_from_environment", factory=True, host=host, port=port, reload=True
+            "aula.web.asgi:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            reload=True,
+            # Templates are not re-read while serving (aula.py): a change restarts instead.
+            reload_includes=["*.py", "*.html"],
         )
         return
     from granian import Granian

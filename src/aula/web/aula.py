@@ -67,6 +67,9 @@ class Aula:
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=[FragmentExtension, "jinja2.ext.i18n"],
+            # The templates ship with the code: no stat() of each template on every render
+            # (bench/pages.py). ``aula serve --reload`` restarts the process on a change.
+            auto_reload=False,
         )
         # ``_()``, ``ngettext()`` and ``{% trans %}`` in the request's language (newstyle:
         # placeholders are filled and autoescaped by Jinja).
