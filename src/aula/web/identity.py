@@ -110,11 +110,11 @@ class Identity:
         key, without a timestamp, or past half its life); None if it is forged or expired."""
         known = self._verified.get(value)
         if known is not None:  # its signature was checked before: only its age can change
-            learner_id, signed_at, old_key = known
-            age = int(time.time()) - signed_at  # as itsdangerous counts it
+            learner_id, signed, old_key = known
+            age = int(time.time()) - signed  # as itsdangerous counts it
             if not 0 <= age <= self.max_age:
                 return None
-            return learner_id, old_key or time.time() - signed_at > self.max_age / 2
+            return learner_id, old_key or time.time() - signed > self.max_age / 2
         try:
             learner, signed_at = self._signer.unsign(
                 value, max_age=self.max_age, return_timestamp=True
