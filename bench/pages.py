@@ -16,7 +16,7 @@ import argparse
 import os
 
 import httpx
-from server import WrkResult, aula_server, nginx, wrk
+from server import WrkResult, aula_server, cpu_seconds, nginx, wrk
 
 LESSON = "open-vs-closed"
 PAGES = {
@@ -69,10 +69,13 @@ def main() -> None:
             for name in options.pages:
                 size = len(bodies[name][0])
                 theirs = wrk(f"{static}/{name}", headers, options.seconds, options.connections)
+                cpu = cpu_seconds(aula.process.pid)
                 ours = wrk(aula.url + PAGES[name], headers, options.seconds, options.connections)
+                cpu = cpu_seconds(aula.process.pid) - cpu
                 ratio = ours.requests_per_s / theirs.requests_per_s
                 print(f"{name} ({PAGES[name]}, {size:,} bytes): aula/nginx = {ratio:.3f}x")
-                print("  " + row("aula", ours))
+                per_request = 1e6 * cpu / max(1, ours.requests)
+                print("  " + row("aula", ours) + f"  ({per_request:,.0f} us CPU/request)")
                 print("  " + row("nginx", theirs))
         print(f"\naula server memory after the run: {aula.rss_mb():.0f} MB RSS")
 

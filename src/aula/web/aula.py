@@ -56,6 +56,8 @@ class Aula:
     env: Environment = field(init=False)
     _router: Router = field(init=False, repr=False)
     _urls: dict[tuple[object, ...], str] = field(init=False, repr=False, default_factory=dict)
+    json_bodies: dict[str, bytes] = field(init=False, repr=False, default_factory=dict)
+    """Course JSON by ETag (``etag.course_json``): the course is immutable while served."""
     _read_limiter: anyio.CapacityLimiter = field(
         init=False, repr=False, default_factory=lambda: anyio.CapacityLimiter(READ_THREADS)
     )
