@@ -9,8 +9,10 @@ command at start with a hint, like Datasette does.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,7 +29,7 @@ from aula.content.findings import did_you_mean
 from aula.errors import SettingsError
 from aula.instructor.settings import InstructorSettings
 
-__all__ = ["Settings", "SettingsError", "describe", "load_settings"]
+__all__ = ["OIDCProvider", "Settings", "SettingsError", "describe", "load_settings"]
 
 ENV_PREFIX = "AULA_"
 # Variables read by other parts (tests, snippets, caches) that are not server settings.
@@ -35,7 +37,51 @@ OTHER_VARIABLES = frozenset(
     {"AULA_DEBUG", "AULA_COURSE_DIR", "AULA_CACHE_DIR", "AULA_SETTINGS_JSON"}
 )
 OTHER_PREFIXES = ("AULA_TEST_",)
-SECRET_FIELDS = frozenset({"secret_key", "llm_api_key", "previous_secret_keys"})
+SECRET_FIELDS = frozenset({"secret_key", "llm_api_key", "previous_secret_keys", "oidc_providers"})
+
+
+@dataclass(frozen=True)
+class OIDCProvider:
+    """One OpenID Connect provider a school or company signs in with."""
+
+    name: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+
+
+def parse_providers(text: str) -> tuple[OIDCProvider, ...]:
+    """The ``oidc_providers`` setting; ValueError says what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValueError("'oidc_providers' must be a JSON list of providers") from None
+    if not isinstance(data, list):
+        raise ValueError("'oidc_providers' must be a JSON list of providers")
+    out = []
+    for item in data:
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) and item.get(k) for k in ("name", "issuer", "client_id")
+        ):
+            raise ValueError("each OIDC provider needs a name, an issuer and a client_id")
+        name = item["name"]
+        if not name.isascii() or not name.replace("-", "").isalnum() or len(name) > 40:
+            raise ValueError(f"OIDC provider name '{name[:40]}': letters, digits and - only")
+        if not item["issuer"].startswith(("https://", "http://")):
+            raise ValueError(f"OIDC provider '{name}': the issuer must be an http(s) URL")
+        out.append(
+            OIDCProvider(
+                name=name,
+                issuer=item["issuer"].rstrip("/"),
+                client_id=item["client_id"],
+                client_secret=str(item.get("client_secret") or ""),
+                label=str(item.get("label") or name),
+            )
+        )
+    if len({p.name for p in out}) != len(out):
+        raise ValueError("two OIDC providers have the same name")
+    return tuple(out)
 
 
 class Settings(BaseSettings):
@@ -156,6 +202,53 @@ class Settings(BaseSettings):
         gt=0,
     )
 
+    access: Literal["open", "signed-in", "invitation"] = Field(
+        "open",
+        description="who may learn: open (anonymous learners, the default), signed-in "
+        "(an account needed; single sign-on creates one) or invitation (only accounts an "
+        "admin made)",
+    )
+    session_hours: int = Field(
+        12, description="hours a sign-in lasts before signing in again", ge=1, le=24 * 90
+    )
+    login_max_failures: int = Field(
+        5,
+        description="wrong passwords per account, and per address, before sign-in pauses "
+        "for login_window_minutes",
+        ge=1,
+        le=1000,
+    )
+    login_window_minutes: int = Field(
+        15, description="minutes over which wrong passwords are counted", ge=1, le=24 * 60
+    )
+    link_hours: int = Field(
+        72, description="hours a one-time sign-in (password) link stays valid", ge=1, le=720
+    )
+    erase_keeps_answers: bool = Field(
+        True,
+        description="when a learner deletes their account, keep their answers as anonymous "
+        "statistics (on) or erase them too (off)",
+    )
+    class_questions: Literal["anonymous", "named", "off"] = Field(
+        "anonymous",
+        description="what a teacher sees of the questions their cohort asked the instructor: "
+        "anonymous (the questions, no names), named, or off",
+    )
+    oidc_providers: str | None = Field(
+        None,
+        description="single sign-on: a JSON list of OpenID Connect providers, each "
+        '{"name", "issuer", "client_id", "client_secret", "label"} (e.g. a Keycloak realm, '
+        "Entra ID, Google Workspace); redirect URI: /auth/NAME/callback",
+    )
+    stuck_days: int = Field(
+        7, description="days without activity after which an unfinished learner is stuck", ge=1
+    )
+    stuck_wrong: int = Field(
+        3,
+        description="wrong tries at questions never answered right that mark a learner stuck",
+        ge=1,
+    )
+
     @field_validator("course", "data_dir", mode="after")
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
@@ -176,6 +269,13 @@ class Settings(BaseSettings):
                     ipaddress.ip_network(item.strip(), strict=False)
                 except ValueError:
                     raise ValueError(f"'{item.strip()}' is not an IP address or network") from None
+        return value
+
+    @field_validator("oidc_providers", mode="after")
+    @classmethod
+    def _providers(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_providers(value)  # ValueError names what is wrong
         return value
 
     @model_validator(mode="after")
@@ -209,6 +309,10 @@ class Settings(BaseSettings):
             own_hosts=hosts,
             embeddings={"auto": None, "on": True, "off": False}[self.embeddings],
         )
+
+    def oidc(self) -> tuple[OIDCProvider, ...]:
+        """The single sign-on providers (none by default)."""
+        return parse_providers(self.oidc_providers) if self.oidc_providers else ()
 
     def public(self) -> dict[str, Any]:
         """Settings safe to show: secrets masked."""

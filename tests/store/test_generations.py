@@ -51,3 +51,10 @@ def test_too_many_learners_to_remember_moves_everyone_on(monkeypatch: pytest.Mon
     assert not generations.changed_since(stamp, "c")
     generations.moved(("d",))  # the table is full: everyone
     assert generations.changed_since(stamp, "c")
+
+
+def test_an_account_write_moves_everyone_on(store: Store) -> None:
+    """Sessions, roles and merges change who sees what (store/account_store.py)."""
+    stamp = store.generations.stamp()
+    store.accounts.audit("admin", "test", "someone")
+    assert store.generations.changed_since(stamp, "anyone")

@@ -49,6 +49,12 @@ PAGES = [
     "/api/progress/export",
     "/api/progress/streak",
     "/resume/ABCD-EFGH-JKLM",
+    "/login",
+    "/account",
+    "/api/account",
+    "/join",
+    "/join/ABCD2345",
+    "/teach",
 ]
 
 
@@ -97,3 +103,34 @@ def test_no_route_module_imports_another() -> None:
                 assert not node.module.startswith("aula.web.routes"), f"{path.name}: {node.module}"
                 if node.module == "aula.web":
                     assert all(alias.name != "routes" for alias in node.names), path.name
+
+
+def test_no_get_writes_for_a_signed_in_teacher_and_learner(app: Starlette) -> None:
+    from .accounts_helpers import answer, create_cohort, fresh_client, join, make_user, sign_in
+
+    make_user(app, "t@school.org", "teacher")
+    make_user(app, "l@school.org")
+    teacher, learner = fresh_client(app), fresh_client(app)
+    assert sign_in(teacher, "t@school.org") == 303
+    assert sign_in(learner, "l@school.org") == 303
+    cohort = create_cohort(teacher, "Class")
+    assert join(learner, str(cohort["join_code"])) == 303
+    answer(learner, "tk-runs-locally", "stable-diffusion")
+    store = app.state.aula.store
+    from aula.services.accounts import issue_link
+
+    token = issue_link(store, "l@school.org", 1, actor="cli")
+    teach = [
+        "/api/teach/cohorts",
+        f"/teach/cohorts/{cohort['id']}",
+        f"/teach/cohorts/{cohort['id']}/items",
+        f"/teach/cohorts/{cohort['id']}/questions",
+        f"/api/teach/cohorts/{cohort['id']}",
+        f"/api/teach/cohorts/{cohort['id']}/items",
+        f"/api/teach/cohorts/{cohort['id']}/questions",
+    ]
+    before = counts(app)
+    for client in (teacher, learner):
+        for path in [*PAGES, *teach, f"/account/link/{token}"]:
+            assert client.get(path).status_code in {200, 303, 403}, path
+    assert counts(app) == before

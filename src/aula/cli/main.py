@@ -19,6 +19,7 @@ COMMANDS = {
     "schema": "aula.cli.schema:schema_command",
     "serve": "aula.cli.serve:serve",
     "translations": "aula.cli.translations:translations",
+    "users": "aula.cli.users:users",
 }
 
 

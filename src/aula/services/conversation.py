@@ -18,7 +18,7 @@ def ask(
     """Answer with the learner's last questions as context, then keep this turn (a write)."""
     history = [t.question for t in store.recent_turns(learner_id)]
     answer = instructor.ask(question, lesson_id=lesson_id, history=history)
-    store.record_turn(learner_id, question, answer.answer)
+    store.record_turn(learner_id, question, answer.answer, refused=not answer.covered)
     return answer
 
 

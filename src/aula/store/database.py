@@ -18,7 +18,8 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, learners, progress, resume, reviews, snapshots, turns
+from . import answers, cohorts, learners, progress, resume, reviews, snapshots, turns
+from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .generations import Generations
 from .migration import upgrade
@@ -93,6 +94,11 @@ class Store:
             engine.dispose()
             raise
         return cls(engine)
+
+    @property
+    def accounts(self) -> AccountStore:
+        """Users, sessions, one-time links, cohorts and the audit log (``account_store``)."""
+        return AccountStore(self)
 
     @property
     def url(self) -> str:
@@ -170,10 +176,17 @@ class Store:
     # The instructor's conversation
 
     def record_turn(
-        self, learner_id: str, question: str, answer: str, at: datetime | None = None
+        self,
+        learner_id: str,
+        question: str,
+        answer: str,
+        at: datetime | None = None,
+        refused: bool | None = None,
     ) -> None:
         """Keep the question and its answer; only the learner's last 3 turns are kept. NUL
-        characters, which PostgreSQL text cannot hold, are dropped on both engines."""
+        characters, which PostgreSQL text cannot hold, are dropped on both engines. With
+        ``refused`` given, the question is also kept for the class's dashboard (and whether
+        the instructor refused it), in the same transaction."""
         learner_id = check_id("learner_id", learner_id)
         question = question.replace("\x00", "")[:2000]
         answer = answer.replace("\x00", "")[:4000]
@@ -182,6 +195,8 @@ class Store:
         def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
             turns.record(connection, learner_id, question, answer, when)
+            if refused is not None:
+                cohorts.record_question(connection, learner_id, question, refused, when)
 
         self._write(work, learner_id)
 

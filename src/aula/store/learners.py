@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from .dialect import insert_missing
 from .resume import ResumeRefused, is_retired
-from .schema import LEARNER_TABLES, learners
+from .schema import LEARNER_TABLES, answers, learners
 
 _LOCK = sa.select(learners.c.id).where(learners.c.id == sa.bindparam("id")).with_for_update()
 
@@ -44,3 +45,19 @@ def erase(connection: Connection, learner_id: str) -> bool:
         connection.execute(sa.delete(table).where(table.c.learner_id == learner_id))
     connection.execute(sa.delete(learners).where(learners.c.id == learner_id))
     return True
+
+
+def erase_except_answers(connection: Connection, learner_id: str) -> bool:
+    """Erase the learner but keep their answers, under a new id that nobody holds: anonymous
+    statistics for the course's item analysis. ``False`` if nothing was stored."""
+    if not lock(connection, learner_id):
+        return False
+    anonymous = f"erased-{secrets.token_urlsafe(12)}"
+    created = connection.execute(
+        sa.select(learners.c.created_at).where(learners.c.id == learner_id)
+    ).scalar_one()
+    connection.execute(sa.insert(learners).values(id=anonymous, created_at=created))
+    connection.execute(
+        sa.update(answers).where(answers.c.learner_id == learner_id).values(learner_id=anonymous)
+    )
+    return erase(connection, learner_id)

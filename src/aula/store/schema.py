@@ -183,6 +183,105 @@ lesson_snapshots = sa.Table(
     sa.PrimaryKeyConstraint("learner_id", "lesson_id"),
 )
 
+
+# Accounts, cohorts and the teacher's dashboard (issue 15). Anonymous learning needs none of
+# these: a user is an optional login in front of one learner id.
+
+ROLES = ("learner", "teacher", "admin")
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),  # lower-cased
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=True),  # argon2id; None: link or SSO only
+    # The learner id whose progress is this user's (no foreign key: erasing progress keeps
+    # the account, and the id gets a learners row again on the next write).
+    _id("learner_id"),
+    sa.Column("oidc_subject", sa.String(512), nullable=True, unique=True),  # "issuer|sub"
+    _at("created_at"),
+    sa.CheckConstraint("role IN ('learner', 'teacher', 'admin')", name="role"),
+    sa.Index(None, "learner_id"),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # sha256 hex: never the token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    _at("created_at"),
+    _at("expires_at"),
+    sa.Index(None, "user_id"),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(320), nullable=False),  # "account:<email>" or "address:<ip>"
+    _at("at"),
+    sa.Index(None, "key", "at"),
+)
+
+account_links = sa.Table(
+    "account_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # sha256 hex: never the token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    _at("created_at"),
+    _at("expires_at"),
+    sa.Column("used_at", UTCDateTime(), nullable=True),
+    sa.Index(None, "user_id"),
+)
+
+cohorts = sa.Table(
+    "cohorts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("join_code", sa.String(32), nullable=False, unique=True),
+    _at("created_at"),
+    sa.Index(None, "owner_id"),
+)
+
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
+    _learner(),
+    sa.Column("role", sa.String(16), nullable=False),
+    _at("joined_at"),
+    sa.PrimaryKeyConstraint("cohort_id", "learner_id"),
+    sa.CheckConstraint("role IN ('learner', 'teacher')", name="role"),
+    sa.Index(None, "learner_id"),
+)
+
+asked_questions = sa.Table(
+    "asked_questions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _learner(),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("refused", sa.Boolean, nullable=False),
+    _at("asked_at"),
+    sa.Index(None, "learner_id", "asked_at"),
+)
+"""Every question a learner asked the instructor and whether it refused (the course's gaps)."""
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _at("at"),
+    sa.Column("actor", sa.String(254), nullable=False),  # an email, or "cli"
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject", sa.String(254), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index(None, "at"),
+)
+
 LEARNER_TABLES = (
     answers,
     slide_views,
@@ -192,5 +291,7 @@ LEARNER_TABLES = (
     lesson_snapshots,
     resume_tokens,
     instructor_turns,
+    memberships,
+    asked_questions,
 )
 """Every table holding a learner's data, children of ``learners``."""

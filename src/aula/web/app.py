@@ -18,6 +18,7 @@ from aula.services.answers import NodeLocked
 from aula.services.reviews import NothingToReview
 from aula.store import ResumeRefused, StoreUnavailable
 from aula.web.aula import Aula, aula_of
+from aula.web.auth import AccountMiddleware
 from aula.web.compression import compression
 from aula.web.errors import (
     http_error,
@@ -94,6 +95,7 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
                 upload_limit=aula.settings.upload_limit_mb * 1_000_000,
             ),
             Middleware(LearnerMiddleware, identity=aula.identity),
+            Middleware(AccountMiddleware, aula=aula),
         ],
         exception_handlers={
             HTTPException: http_error,

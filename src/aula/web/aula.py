@@ -197,6 +197,7 @@ class Aula:
                 "privacy_note": self.privacy_note(),
                 "path": request.url.path,
                 "csrf_token": self.identity.csrf_token(learner_id),
+                "user": getattr(request.state, "user", None),
                 "theme": theme_of(request),
                 "lang": lang,
                 "languages": self.languages,

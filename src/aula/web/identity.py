@@ -87,6 +87,8 @@ class Identity:
         self._current = TimestampSigner(secret, salt="aula.learner")
         # Cookies from before timestamps (no expiry): accepted once, then re-issued.
         self._legacy = Signer([*older, secret], salt="aula.learner")
+        self._sessions = TimestampSigner([*older, secret], salt="aula.session")
+        self._flows = TimestampSigner([*older, secret], salt="aula.oidc")
         self._csrf_key = sha256(f"aula.csrf:{secret}".encode()).digest()
         self.secure_cookie = secure_cookie
         self.max_age = max_age
@@ -158,6 +160,26 @@ class Identity:
             if name == b"x-forwarded-proto":
                 return bool(value.decode("latin-1").split(",")[0].strip().lower() == "https")
         return False
+
+    def sign_session(self, token: str) -> str:
+        return self._sessions.sign(token).decode()
+
+    def read_session(self, value: str, max_age: int) -> str | None:
+        """The session token in a signed cookie younger than ``max_age`` seconds, or None."""
+        try:
+            return self._sessions.unsign(value, max_age=max_age).decode()
+        except (BadSignature, UnicodeDecodeError):
+            return None
+
+    def sign_flow(self, text: str) -> str:
+        return self._flows.sign(text).decode()
+
+    def read_flow(self, value: str, max_age: int) -> str | None:
+        """A single sign-on flow's values, signed by this server less than ``max_age`` ago."""
+        try:
+            return self._flows.unsign(value, max_age=max_age).decode()
+        except (BadSignature, UnicodeDecodeError):
+            return None
 
     def csrf_token(self, learner_id: str) -> str:
         return hmac.new(self._csrf_key, learner_id.encode(), sha256).hexdigest()

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 # Before any route is built: {number:int} takes at most 18 digits (see lookup.py).
 import aula.web.lookup  # noqa: F401
 from aula.web.routes import (
+    accounts,
     answers,
     api,
     instructor,
@@ -19,9 +20,22 @@ from aula.web.routes import (
     progress,
     review,
     skills,
+    teach,
 )
 
 
 def all_routes() -> list[BaseRoute]:
-    modules = (pages, answers, progress, skills, review, instructor, labs, api, openapi)
+    modules = (
+        pages,
+        answers,
+        progress,
+        skills,
+        review,
+        instructor,
+        labs,
+        accounts,
+        teach,
+        api,
+        openapi,
+    )
     return [route for module in modules for route in module.routes]

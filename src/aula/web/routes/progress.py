@@ -22,6 +22,7 @@ from aula.services.continuity import (
 from aula.services.guided import read_summary
 from aula.store import ResumeRefused
 from aula.web.aula import THEME_COOKIE, ZONE_COOKIE, Aula, aula_of, wants_fragment
+from aula.web.auth import current_user
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, local_path, read_form
 from aula.web.language import LANGUAGE_COOKIE, LANGUAGE_MAX_AGE
@@ -72,6 +73,12 @@ async def new_code(request: Request) -> Response:
     aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
+    if current_user(request) is not None:
+        # A code would move the account's progress to an anonymous browser and retire it.
+        raise InputError(
+            "You are signed in: sign in on the other device to continue there. No code was made.",
+            status_code=409,
+        )
     code, expires = await aula.db(
         issue_resume_code, aula.store, aula.learner(request), aula.settings.resume_hours
     )
