@@ -1,7 +1,8 @@
 """The AI Instructor's quality and speed on the evaluation set, with BM25 alone and with e5.
 
 Quality, from bench/instructor_questions.yaml, per split (train: tuned and calibrated on;
-test: the held-out third, never tuned on) and per language:
+test: the held-out third, never tuned on; seed: a second held-out set written from the seed
+page alone, never tuned on) and per language:
 
 - correct: an answerable question answered (not refused) with every fact a correct answer
   must convey (see the YAML's header), and a Spanish question answered in Spanish;
@@ -172,6 +173,7 @@ def quality_rows(outcomes: list[Outcome]) -> Iterable[str]:
         "all": outcomes,
         "train (tuned on)": [o for o in outcomes if o.item.split == "train"],
         "test (held out)": [o for o in outcomes if o.item.split == "test"],
+        "seed (held out)": [o for o in outcomes if o.item.split == "seed"],
         "English": [o for o in outcomes if o.item.language == "en"],
         "Spanish": [o for o in outcomes if o.item.language == "es"],
         "typo": [o for o in outcomes if "typo" in o.item.tags],
@@ -179,6 +181,13 @@ def quality_rows(outcomes: list[Outcome]) -> Iterable[str]:
         "comparison": [o for o in outcomes if "comparison" in o.item.tags],
         "numeric": [o for o in outcomes if "numeric" in o.item.tags],
     }
+    # By kind within the two held-out splits: where the held-out misses are, without reading them.
+    held = [o for o in outcomes if o.item.split != "train"]
+    groups["held out: EN"] = [o for o in held if o.item.language == "en"]
+    groups["held out: ES"] = [o for o in held if o.item.language == "es"]
+    for tag in ("typo", "long", "comparison", "numeric"):
+        groups[f"held out: {tag}"] = [o for o in held if tag in o.item.tags]
+    groups["held out: other"] = [o for o in held if not o.item.tags]
     cols = ("correct", "covered refused", "unrelated ref.", "near-miss ref.", "refusal P / R",
             "in Spanish", "top-3")  # fmt: skip
     yield f"  {'':17}" + "".join(f"{c:>17}" for c in cols)
@@ -248,13 +257,14 @@ class Decisions:
     train_refused_right: int
     train_over_refused: float
     test_right: int
+    seed_right: int
 
 
 def _decisions(conf: list[tuple[float, Item]], threshold: float) -> Decisions:
     def part(split: str) -> list[tuple[bool, Item]]:
         return [(c >= threshold, i) for c, i in conf if i.split == split]
 
-    train, test = part("train"), part("test")
+    train, test, seed = part("train"), part("test"), part("seed")
     covered = [a for a, i in train if i.expected is not None]
     return Decisions(
         sum(a == (i.expected is not None) for a, i in train),
@@ -262,6 +272,7 @@ def _decisions(conf: list[tuple[float, Item]], threshold: float) -> Decisions:
         sum(not a for a, i in train if i.expected is None),
         sum(not a for a in covered) / max(len(covered), 1),
         sum(a == (i.expected is not None) for a, i in test),
+        sum(a == (i.expected is not None) for a, i in seed),
     )
 
 
@@ -299,7 +310,8 @@ def calibrate(instructor: Instructor, items: list[Item]) -> Iterable[str]:
     plateau = sorted(k for k in allowed if key(k) == top)
     best = plateau[len(plateau) // 2]  # the middle of the best plateau
     n_train = sum(i.split == "train" for i in items)
-    n_test = len(items) - n_train
+    n_test = sum(i.split == "test" for i in items)
+    n_seed = sum(i.split == "seed" for i in items)
     cap_now = original.unknown_idf_cap_e5 if e5 else original.unknown_idf_cap
     t_now = original.min_confidence_e5 if e5 else original.min_confidence
     now = results.get((cap_now, original.margin_weight, round(t_now, 3)))
@@ -307,12 +319,14 @@ def calibrate(instructor: Instructor, items: list[Item]) -> Iterable[str]:
     yield (
         f"  calibration on train: unknown-word weight {best[0]}, margin weight {best[1]}, "
         f"threshold {best[2]} ({b.train_right}/{n_train} right, {b.train_over_refused:.0%} of "
-        f"covered refused; {len(plateau)} settings tie) -> test {b.test_right}/{n_test}"
+        f"covered refused; {len(plateau)} settings tie) -> test {b.test_right}/{n_test}, "
+        f"seed {b.seed_right}/{n_seed}"
     )
     if now is not None:
         yield (
             f"  in use: weight {cap_now}, margin weight {original.margin_weight}, threshold "
-            f"{t_now} ({now.train_right}/{n_train} train, {now.test_right}/{n_test} test)"
+            f"{t_now} ({now.train_right}/{n_train} train, {now.test_right}/{n_test} test, "
+            f"{now.seed_right}/{n_seed} seed)"
         )
 
 
@@ -392,7 +406,7 @@ def main() -> None:
     print(f"course {course.id}: {course.counts()}")
     spanish = sum(i.language == "es" for i in items)
     near = sum(i.kind == "near-miss" for i in items)
-    test = sum(i.split == "test" for i in items)
+    test = sum(i.split != "train" for i in items)
     print(
         f"questions: {len(items)} ({answerable} answerable, {len(items) - answerable} not "
         f"covered of which {near} near misses; {spanish} in Spanish; {test} held out); "

@@ -32,13 +32,13 @@ import random
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 import httpx
-from server import Server, aula_server, cpu_seconds, postgres_schema, postgres_server_url
+from server import aula_server, cpu_seconds, postgres_schema, postgres_server_url
 
 LESSON = "open-vs-closed"
 SLIDES = 7
@@ -58,6 +58,10 @@ class Timings:
 
     seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # For bench/scaleout.py: each error's (step, start, end, message), perf_counter seconds,
+    # and the ids of the answers the server acknowledged.
+    failed: list[tuple[str, float, float, str]] = field(default_factory=list)
+    acked: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -84,13 +88,17 @@ class Learner:
                 data = await response.read()
                 status = response.status
         except (aiohttp.ClientError, TimeoutError) as exc:
-            self.timings.errors[step].append(type(exc).__name__)
+            self.failed(step, start, type(exc).__name__)
             return None
         self.timings.seconds[step].append(time.perf_counter() - start)
         if status >= 400:
-            self.timings.errors[step].append(f"HTTP {status}")
+            self.failed(step, start, f"HTTP {status}")
             return None
         return data
+
+    def failed(self, step: str, start: float, message: str) -> None:
+        self.timings.errors[step].append(message)
+        self.timings.failed.append((step, start, time.perf_counter(), message))
 
 
 # One function per step --------------------------------------------------------------------
@@ -115,7 +123,9 @@ async def report_slide_view(learner: Learner, number: int) -> None:
 async def answer_check(learner: Learner, question: dict[str, Any]) -> None:
     choice = random.choice(question["choices"])["id"]
     body = {"question_id": question["id"], "choice_ids": [choice]}
-    await learner.request("answer", "POST", "/api/answers", body)
+    data = await learner.request("answer", "POST", "/api/answers", body)
+    if data is not None:
+        learner.timings.acked.append(json.loads(data)["answer_id"])
 
 
 async def open_skill_map(learner: Learner) -> None:
@@ -148,7 +158,9 @@ async def walk(learner: Learner) -> None:
 
 def lesson_questions(url: str) -> list[dict[str, Any]]:
     lesson = httpx.get(f"{url}/api/lessons/{LESSON}", timeout=30).json()
-    usable = [q for q in lesson["questions"] if q.get("choices")]
+    # A new learner may answer only the open nodes' questions (others are refused, 409).
+    open_nodes = {n["id"] for n in lesson["skill_tree"]["nodes"] if not n["prerequisites"]}
+    usable = [q for q in lesson["questions"] if q.get("choices") and q["node"] in open_nodes]
     if len(usable) < CHECKS:
         raise SystemExit(f"the lesson has {len(usable)} questions with choices, {CHECKS} needed")
     return usable
@@ -164,27 +176,32 @@ async def baseline(url: str, requests: int = 200) -> list[float]:
         return seconds
 
 
-async def sample_memory(server: Server, peak: list[float], stop: asyncio.Event) -> None:
+async def sample_memory(
+    rss_mb: Callable[[], float], peak: list[float], stop: asyncio.Event
+) -> None:
     while not stop.is_set():
-        peak[0] = max(peak[0], server.rss_mb())
+        peak[0] = max(peak[0], rss_mb())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
-async def run(server: Server, options: argparse.Namespace) -> tuple[Timings, float, float, int]:
-    questions = lesson_questions(server.url)
+async def run(
+    url: str, rss_mb: Callable[[], float], options: argparse.Namespace
+) -> tuple[Timings, float, float, int]:
+    """The learners against ``url``; (timings, seconds, peak server RSS in MB, unfinished)."""
+    questions = lesson_questions(url)
     timings = Timings()
     connector = aiohttp.TCPConnector(limit=options.learners)
     timeout = aiohttp.ClientTimeout(total=options.timeout)
-    peak = [server.rss_mb()]
+    peak = [rss_mb()]
     stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_memory(server, peak, stop))
+    sampler = asyncio.create_task(sample_memory(rss_mb, peak, stop))
 
     async def one(index: int) -> None:
         await asyncio.sleep(options.ramp * index / options.learners)
         sample = random.sample(questions, CHECKS)
         async with aiohttp.ClientSession(
-            base_url=server.url,
+            base_url=url,
             connector=connector,
             connector_owner=False,
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: keeps cookies from an IP
@@ -257,6 +274,15 @@ def main() -> None:
         action="store_false",
         help="do not post each slide view (POST /api/progress/slides) after its GET",
     )
+    parser.add_argument(
+        "--setting",
+        "-s",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a setting for aula serve, e.g. -s connections 512",
+    )
     options = parser.parse_args()
     steps = 1 + SLIDES * (2 if options.beacon else 1) + CHECKS + 2
     print(
@@ -265,11 +291,17 @@ def main() -> None:
         "loopback"
     )
     for engine in options.engines:
-        with database(engine) as db, aula_server(db, workers=options.workers) as server:
+        settings = [(name, value) for name, value in options.setting]
+        with (
+            database(engine) as db,
+            aula_server(db, workers=options.workers, settings=settings) as server,
+        ):
             base = asyncio.run(baseline(server.url))
             print(f"\n[{engine}] baseline GET /static/aula.css alone: {percentiles(base)}")
             server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
-            timings, elapsed, peak, unfinished = asyncio.run(run(server, options))
+            timings, elapsed, peak, unfinished = asyncio.run(
+                run(server.url, server.rss_mb, options)
+            )
             report(f"[{engine}]", timings, elapsed, peak, unfinished)
             server_cpu = cpu_seconds(server.process.pid) - server_cpu
             cores = os.cpu_count() or 1

@@ -62,6 +62,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and its live descendants (granian's main process and its workers)."""
+    return _tree(pid)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its live descendants."""
     ticks = 0
@@ -233,6 +238,90 @@ def nginx(files: dict[str, tuple[bytes, str]], workers: int = 1) -> Iterator[str
             yield url
         finally:
             stop(process, grace=5)
+
+
+BALANCER_CONF = """
+daemon off;
+master_process on;
+user root;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    keepalive_requests 1000000;
+    upstream aula {{
+{servers}
+        keepalive 128;
+    }}
+    server {{
+        listen {host}:{port};
+        location / {{
+            proxy_pass http://aula;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Request-ID $request_id;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            # A server that refuses or drops the connection: the request goes to the next one.
+            # nginx never re-sends a POST that already reached a server (no non_idempotent).
+            proxy_next_upstream error timeout http_502 http_503;
+            proxy_next_upstream_tries 2;
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 120s;
+        }}
+        location = /api/progress/slides {{
+            # The slide-view beacon is idempotent (it marks a slide seen): a POST lost with
+            # its server is sent again to the next one.
+            proxy_pass http://aula;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Request-ID $request_id;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+            proxy_next_upstream_tries 2;
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_balancer(upstreams: Sequence[str]) -> Iterator[str]:
+    """nginx spreading requests over ``upstreams`` (``http://host:port`` each), as in
+    docs/deploy.md; yields its URL."""
+    with tempfile.TemporaryDirectory(prefix="aula-bench-balancer-") as temp:
+        root = Path(temp)
+        servers = "\n".join(
+            f"        server {u.removeprefix('http://')} max_fails=1 fail_timeout=30s;"
+            for u in upstreams
+        )
+        port = free_port()
+        conf = root / "nginx.conf"
+        conf.write_text(BALANCER_CONF.format(root=root, host=LOOPBACK, port=port, servers=servers))
+        process = subprocess.Popen(
+            ["nginx", "-c", str(conf), "-p", str(root), "-e", str(root / "error.log")],
+            start_new_session=True,
+        )
+        url = f"http://{LOOPBACK}:{port}"
+        try:
+            wait_for(f"{url}/healthz", process, timeout=10)
+            yield url
+        finally:
+            stop(process, grace=5)
+            if os.environ.get("BENCH_NGINX_LOG"):
+                print((root / "error.log").read_text()[-4000:], file=sys.stderr)
 
 
 @dataclass(frozen=True)

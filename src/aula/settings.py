@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         None, description="key that signs learner cookies (default: made once and kept in data_dir)"
     )
+    secret_key_file: Path | None = Field(
+        None,
+        description="file holding the cookie key, for several servers sharing one key "
+        "(a mounted secret); used when secret_key is not set",
+    )
     cookie_secure: bool = Field(
         False, description="send cookies over HTTPS only (turn on behind TLS)"
     )
@@ -124,6 +129,13 @@ class Settings(BaseSettings):
         "used only with SQLite and one worker, where this process sees every write",
         ge=0,
         le=3600,
+    )
+    connections: int = Field(
+        4096,
+        description="client connections each server process holds open at once, idle "
+        "keep-alive ones included (granian's backpressure); more wait unaccepted",
+        ge=16,
+        le=65_536,
     )
     db_pool_size: int = Field(
         10,
@@ -195,6 +207,11 @@ class Settings(BaseSettings):
         description="comma-separated proxy addresses or networks (127.0.0.1, 10.0.0.0/8) "
         "whose X-Forwarded-Proto: https marks cookies Secure; others' are ignored",
     )
+    request_log: Literal["json", "off"] = Field(
+        "json",
+        description="one JSON line per request on standard error (request id, route, status, "
+        "time), or off",
+    )
     facts_max_age_days: int = Field(
         180,
         description="aula check warns about course facts (prices, models) last checked "
@@ -249,7 +266,7 @@ class Settings(BaseSettings):
         ge=1,
     )
 
-    @field_validator("course", "data_dir", mode="after")
+    @field_validator("course", "data_dir", "secret_key_file", mode="after")
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

@@ -25,7 +25,14 @@ from ..browser.conftest import free_port
 @contextmanager
 def serving(data_dir: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
-    env = {**os.environ, "AULA_DATA_DIR": str(data_dir), "AULA_EMBEDDINGS": "off"}
+    # No request lines: nothing reads this pipe while the server runs, and a server whose
+    # standard error is full waits to write (as any program logging to a pipe does).
+    env = {
+        **os.environ,
+        "AULA_DATA_DIR": str(data_dir),
+        "AULA_EMBEDDINGS": "off",
+        "AULA_REQUEST_LOG": "off",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "aula", "serve", "--port", str(port), *extra],
         env=env,

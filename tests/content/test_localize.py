@@ -201,7 +201,7 @@ def test_spanish_terminal_output_is_spanish_and_ran_cleanly(course: Course) -> N
     translated = [
         c for c in codes if c.output and c.source not in {o.source for o in _english_codes(course)}
     ]
-    assert len(translated) >= 10
+    assert len(translated) == 14  # every slide pane and glossary snippet
     for code in translated:
         assert code.output is not None and code.output.ok, code.output
     two_kingdoms = es.lessons[0].slides[1].code
@@ -213,3 +213,41 @@ def test_spanish_terminal_output_is_spanish_and_ran_cleanly(course: Course) -> N
 def _english_codes(course: Course) -> list[Code]:
     codes = [s.code for s in course.lessons[0].slides if s.code]
     return codes + [t.snippet for t in course.glossary if t.snippet]
+
+
+def test_the_labs_data_speaks_spanish_with_the_same_numbers(course: Course) -> None:
+    es = localized(course, "es")
+    assert course.catalog is not None and es.catalog is not None
+    mj, mj_es = course.catalog.model("midjourney"), es.catalog.model("midjourney")
+    assert mj is not None and mj_es is not None
+    assert mj_es.privacy.value.startswith("Los prompts y las imágenes se procesan")
+    assert mj_es.privacy.source == mj.privacy.source and mj_es.privacy.checked == mj.privacy.checked
+    schnell = es.catalog.model("flux-schnell")
+    assert schnell is not None and schnell.license.value == "Apache-2.0"  # a name, kept
+    pro = es.catalog.plan("midjourney-pro")
+    assert pro is not None and pro.note is not None and pro.note.startswith("Las empresas")
+
+    def numbers(catalog: object) -> object:
+        data = catalog.model_dump() if hasattr(catalog, "model_dump") else {}
+        for m in data["models"]:
+            m.pop("name"), m.pop("aliases")
+            for name in ("license", "price", "privacy", "content_policy"):
+                m[name].pop("value")
+        for p in data["plans"]:
+            p.pop("note"), p.pop("name"), p.pop("aliases")
+        return data
+
+    assert numbers(es.catalog) == numbers(course.catalog)
+    assert es.catalog.model_dump() != course.catalog.model_dump()
+
+
+def test_a_translated_name_keeps_the_original_as_an_alias(course: Course) -> None:
+    es = localized(course, "es")
+    assert es.catalog is not None
+    dalle = es.catalog.model("dall-e-3")
+    assert dalle is not None and dalle.name == "DALL-E 3 (API, retirado)"
+    assert "DALL-E 3 (API, retired)" in dalle.aliases
+    assert course.catalog is not None
+    sdxl, original = es.catalog.model("sdxl"), course.catalog.model("sdxl")
+    assert sdxl is not None and original is not None
+    assert (sdxl.name, sdxl.aliases) == (original.name, original.aliases)  # nothing to translate

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from aula.content import check_course, load_course
+from aula.content import builtin_course_path, check_course, load_course
 from aula.content.localize import localized
 from aula.content.translations import stamp
 
@@ -205,3 +206,38 @@ def test_languages_must_include_the_course_s_own(bilingual_course: Path) -> None
     assert [str(f) for f in report.errors] == [
         "bilingual-course/course.yaml:7: 'languages' does not list the course's own language 'en'"
     ]
+
+
+def test_a_catalog_translation_names_only_models_and_plans_that_exist(tmp_path: Path) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(builtin_course_path(), root)
+    catalog = root / "catalog.es.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    write(catalog, text.replace("models:\n", "models:\n  dall-e-9:\n    price: Gratis\n", 1))
+    report = check_course(root, run_snippets=False)
+    assert [str(f) for f in report.errors] == [
+        "course/catalog.es.yaml:7: 'models.dall-e-9.price': the original has no such text"
+    ]
+
+
+def test_changing_the_code_a_translation_copied_makes_it_stale(bilingual_course: Path) -> None:
+    code = bilingual_course / "glossary/code/weights.py"
+    write(code, code.read_text().replace("3 parameters", "three parameters"))
+    stale = [m for m in messages(bilingual_course) if "stale" in m]
+    assert [m.split(":")[0] for m in stale] == [
+        "bilingual-course/glossary/01-weights.es.md",
+        "bilingual-course/lessons/basics/slides/01-hello.es.md",
+    ]
+    # A term without its own copy of the code does not care about it.
+    assert not [m for m in stale if "02-vram" in m]
+
+
+def test_stamping_a_yaml_translation_keeps_its_opening_comments(bilingual_course: Path) -> None:
+    lesson = bilingual_course / "lessons/basics/lesson.es.yaml"
+    body = re.sub(r"source: \w+\n", "", lesson.read_text(encoding="utf-8"))
+    write(lesson, "# Lo básico, en español.\n" + body)
+    digest = stamp(lesson)
+    assert lesson.read_text(encoding="utf-8") == (
+        f"# Lo básico, en español.\nsource: {digest}\n" + body
+    )
+    assert not [m for m in messages(bilingual_course) if "lesson.es.yaml" in m]

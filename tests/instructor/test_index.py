@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -137,3 +138,37 @@ print(sorted({{m.split(".")[0] for m in sys.modules if m.startswith(("bm25s", "s
     assert first.stdout.strip() == "['bm25s', 'scipy']"  # building uses bm25s
     again = subprocess.run(run, capture_output=True, text=True, check=True)
     assert again.stdout.strip() == "[]"
+
+
+BUILD_WHEN_TOLD = """
+import sys, time
+from pathlib import Path
+from aula.content import load_course
+from aula.instructor import Instructor
+course = load_course()
+go = Path(sys.argv[2])
+while not go.exists():  # course loaded: start together
+    time.sleep(0.005)
+found = Instructor.for_course(course, embeddings=False, backend=None, cache_dir=Path(sys.argv[1]))
+print("built" if "build_ms" in found.index.timings else "loaded")
+"""
+
+
+def test_servers_starting_together_on_a_shared_cache_build_the_index_once(
+    tmp_path: Path,
+) -> None:
+    shared, go = tmp_path / "shared-cache", tmp_path / "go"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", BUILD_WHEN_TOLD, str(shared), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    time.sleep(1.5)
+    go.touch()
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert sorted(out.strip() for out, _err in outputs) == ["built", "loaded"]

@@ -62,3 +62,37 @@ def test_yes_or_no_about_a_model_being_open_comes_from_the_comparison() -> None:
     local = kind_answer("¿Puedo ejecutar Flux en local?", "es")
     assert local is not None and local.text.startswith("Sí. FLUX.1 [dev] es un modelo abierto")
     assert kind_answer("Can I train Midjourney on my own photos?", "en") is None
+
+
+def test_what_hardware_a_named_model_needs_is_the_planners_figure() -> None:
+    answer = vram_answer("¿Qué tarjeta gráfica necesito para Flux?", "es")
+    assert answer is not None
+    assert answer.url == "/labs/vram?model=flux-dev"
+    assert detect(answer.text) == "es"
+
+
+def test_a_subscription_or_offline_question_is_a_yes_or_no_from_the_comparison() -> None:
+    flux = kind_answer("¿Necesito pagar una suscripción para usar Flux?", "es")
+    assert flux is not None and flux.text.startswith("No.")
+    assert "Non-Commercial License:" not in flux.text  # the licence's English terms stay out
+    mj = kind_answer("Do I need a subscription for Midjourney?", "en")
+    assert mj is not None and mj.text.startswith("Yes.")
+    offline = kind_answer("¿Midjourney funciona sin internet?", "es")
+    assert offline is not None and offline.text.startswith("No.")
+    dalle = kind_answer("Does DALL-E run on my computer?", "en")
+    assert dalle is not None and dalle.text.startswith("No.")
+    # "what is …" is not a yes-or-no question even with a model and "weights" in it
+    assert kind_answer("What is the file size of the SDXL weights?", "en") is None
+
+
+def test_the_longest_model_name_wins_over_an_alias_inside_it() -> None:
+    answer = vram_answer("My GPU has 12GB, can I use Flux schnell?", "en")
+    assert answer is not None
+    assert answer.url == "/labs/vram?model=flux-schnell&gpu=12"
+
+
+def test_using_a_model_without_paying_is_the_opposite_question() -> None:
+    flux = kind_answer("Can I use Flux without paying?", "en")
+    assert flux is not None and flux.text.startswith("Yes.")
+    mj = kind_answer("¿Puedo usar Midjourney gratis?", "es")
+    assert mj is not None and mj.text.startswith("No.")

@@ -3,8 +3,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +156,39 @@ def test_opening_an_up_to_date_store_does_not_import_alembic(database_url: str) 
         [sys.executable, "-c", probe, database_url], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+MIGRATE_WHEN_TOLD = """
+import sys, time
+from pathlib import Path
+from aula.store.engine import create_engine, normalize_url
+from aula.store.migration import upgrade
+engine = create_engine(normalize_url(sys.argv[1]))
+go = Path(sys.argv[2])
+while not go.exists():  # imports done: start together
+    time.sleep(0.005)
+print("migrated" if upgrade(engine) else "waited, found it at head")
+"""
+
+
+def test_two_processes_starting_together_on_a_fresh_schema_migrate_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE_WHEN_TOLD, database_url, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    time.sleep(1.0)  # both have imported what they need and are waiting
+    go.touch()
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    said = sorted(out.strip() for out, _err in outputs)
+    assert said == ["migrated", "waited, found it at head"]
+    with connected(database_url) as connection:
+        assert current_revision(connection) == head_revision()

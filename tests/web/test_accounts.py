@@ -312,3 +312,21 @@ def test_a_signed_in_learner_gets_no_resume_code(app: Starlette, client: TestCli
     response = client.post("/progress/resume-code", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 409 and "sign in on the other device" in response.text
     assert counts(app) == before
+
+
+def test_joining_through_the_json_twin(app: Starlette, client: TestClient) -> None:
+    make_user(app, "t1@school.org", "teacher")
+    teacher = fresh_client(app)
+    assert sign_in(teacher, "t1@school.org") == 303
+    cohort = create_cohort(teacher, "Class A")
+    headers = {"x-csrf-token": csrf_token(client)}
+    before = counts(app)
+    wrong = client.post("/api/cohorts/join", json={"code": "WRONG123"}, headers=headers)
+    assert wrong.status_code == 404 and wrong.json()["error"]["fields"] == {"code": "unknown"}
+    assert counts(app) == before
+    assert client.post("/api/cohorts/join", json={"code": cohort["join_code"]}).status_code == 403
+    first = client.post("/api/cohorts/join", json={"code": cohort["join_code"]}, headers=headers)
+    assert first.json() == {"cohort": {"id": cohort["id"], "name": "Class A"}, "joined": True}
+    again = client.post("/api/cohorts/join", json={"code": cohort["join_code"]}, headers=headers)
+    assert again.json()["joined"] is False
+    assert [c["name"] for c in client.get("/api/account").json()["cohorts"]] == ["Class A"]

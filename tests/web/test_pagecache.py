@@ -145,3 +145,15 @@ def test_off_unless_this_process_sees_every_write(
         c.get(SLIDE)
     assert isinstance(app, AulaStarlette)
     assert app.page_cache is None
+
+
+def test_a_kept_page_gets_its_own_request_id(app: Starlette, client: TestClient) -> None:
+    """The request log sits outside the cache: a kept response is never sent with the id of
+    the request that first rendered it."""
+    client.get(SLIDE)
+    cache = cache_of(app)
+    hits = cache.hits
+    ids = {client.get(SLIDE).headers["x-request-id"] for _ in range(3)}
+    assert cache.hits == hits + 3
+    assert len(ids) == 3
+    assert all(k != b"x-request-id" for e in cache.entries.values() for k, _ in e.start["headers"])

@@ -41,5 +41,6 @@ def test_script_and_handlers_never_reach_the_page(hostile_client: TestClient) ->
     assert "onerror" not in page
     assert 'href="javascript:' not in page  # the Markdown link stays inert text
     scripts = page.count("<script")
-    assert scripts == 1  # only Aula's own, served from /static
+    assert scripts == 2  # only Aula's own, served from /static
     assert '<script src="/static/aula.js' in page
+    assert '<script src="/static/aula-offline.js' in page

@@ -22,7 +22,18 @@ def _summary(report: CheckReport) -> str:
         contained = f" (contained by {report.containment})"
     else:  # all cached: say what a run would use
         contained = f" (snippets contained by {report.containment})" if report.containment else ""
-    return f"ok: {report.course.id}: {parts}{ran}{contained}"
+    return f"ok: {report.course.id}: {parts}{ran}{contained}{_languages(report)}"
+
+
+def _languages(report: CheckReport) -> str:
+    """``; es: 27/27 translated`` (with stale and incomplete ones when there are any)."""
+    out = ""
+    for lang, row in report.translations.items():
+        out += f"; {lang}: {row['translated']}/{row['items']} translated"
+        for name in ("stale", "incomplete"):
+            if row[name]:
+                out += f", {row[name]} {name}"
+    return out
 
 
 @click.command(name="check")
@@ -52,6 +63,7 @@ def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool, max_age: 
             "counts": report.course.counts() if report.course else None,
             "snippets_run": report.snippets_run,
             "containment": report.containment or None,
+            "translations": report.translations,
             "findings": [f.as_dict() for f in report.findings],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

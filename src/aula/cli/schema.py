@@ -17,6 +17,12 @@ KINDS: dict[str, type[BaseModel]] = {
     "section": schema.SectionFront,
     "node": schema.NodeFile,
     "term": schema.TermFront,
+    # Translations (docs/course-format.md, "Translations"): NN-id.<lang>.md / .yaml beside each.
+    "translation": schema.TranslationFront,  # a slide's, section's or term's front matter
+    "node-translation": schema.NodeText,
+    "lesson-translation": schema.LessonText,
+    "course-translation": schema.CourseText,
+    "catalog-translation": schema.CatalogText,
 }
 
 

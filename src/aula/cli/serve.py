@@ -5,15 +5,21 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import click
 
 from aula.content import check_course
-from aula.settings import SettingsError, describe, from_process
+from aula.settings import Settings, SettingsError, describe, from_process
 from aula.store import Store
-from aula.web.asgi import OVERRIDES_VARIABLE, data_dir, database_url
+
+# ``aula.web`` (and prometheus-client with it) is imported only once PROMETHEUS_MULTIPROC_DIR
+# is set (``_metrics_folder``): prometheus-client picks how it counts when first imported,
+# and granian's workers, forked from this process, keep what was picked here.
+METRICS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def _help_settings(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -70,6 +76,21 @@ def serve(
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     _port_free(settings.host, settings.port)
+    made = _metrics_folder()
+    try:
+        _check_and_run(settings, overrides, reload)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _check_and_run(settings: Settings, overrides: dict[str, str], reload: bool) -> None:
+    from aula.web.asgi import OVERRIDES_VARIABLE, data_dir, database_url, shared_secret
+
+    try:
+        shared_secret(settings)  # a missing or short key file stops the start here
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     report = check_course(settings.course)
     for finding in report.findings:
         click.echo(str(finding), err=True)
@@ -82,13 +103,34 @@ def serve(
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"Serving “{report.course.title}” at {url}  (Ctrl+C to stop)")
     os.environ[OVERRIDES_VARIABLE] = json.dumps(overrides)
-    _run(settings.host, settings.port, settings.workers, reload)
+    _run(settings.host, settings.port, settings.workers, settings.connections, reload)
+
+
+def _metrics_folder() -> Path | None:
+    """Where this server's processes keep their metrics (prometheus-client's multiprocess
+    mode), so that ``/metrics`` in any worker reports them all. The operator's
+    ``PROMETHEUS_MULTIPROC_DIR`` is emptied of the last run's counts; else a new folder is
+    made, and returned to be removed at exit."""
+    given = os.environ.get(METRICS_VARIABLE, "").strip()
+    if given:
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink(missing_ok=True)
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="aula-metrics-"))
+    os.environ[METRICS_VARIABLE] = str(folder)
+    return folder
 
 
 # Seconds granian waits for a worker to stop before killing it: a net for a stop that reaches a
 # worker in the instant between its fork and ``granian_worker_app`` (see there), and for a
 # request stuck longer than this (an instructor question to a slow model) at shutdown.
 WORKERS_KILL_TIMEOUT = 10
+
+LISTEN_BACKLOG = 4096
+"""Connections the kernel queues before the server accepts them (Linux caps it at
+``net.core.somaxconn``, 4096 by default)."""
 
 
 def _port_free(host: str, port: int) -> None:
@@ -114,7 +156,7 @@ def _port_free(host: str, port: int) -> None:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def _run(host: str, port: int, workers: int, reload: bool) -> None:
+def _run(host: str, port: int, workers: int, connections: int, reload: bool) -> None:
     if reload:
         import uvicorn
 
@@ -140,4 +182,12 @@ def _run(host: str, port: int, workers: int, reload: bool) -> None:
         factory=True,
         log_access=False,
         workers_kill_timeout=WORKERS_KILL_TIMEOUT,
+        # Granian counts *connections*, idle keep-alive ones included, against its
+        # backpressure, whose default is backlog / workers (1024 / 2 = 512 a process): with
+        # 1,000 learners' connections plus those a client re-opens after a timeout, the
+        # 1,025th connection waited unaccepted until another closed, and its first request
+        # (GET /api/session) timed out (bench/load.py, issue 11). Each process may hold
+        # ``connections``, whatever the number of workers.
+        backlog=min(connections, LISTEN_BACKLOG),
+        backpressure=connections,
     ).serve()

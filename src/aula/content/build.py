@@ -13,6 +13,7 @@ from aula.content.findings import Finding, relative
 from aula.content.markdown import highlight_code, render, render_inline
 from aula.content.reader import Parsed, ParsedCourse, ParsedLesson, translation_lang
 from aula.content.snippets import Snippet, SnippetRunner
+from aula.content.translations import translated_texts
 
 Loc = tuple[str | int, ...]
 
@@ -179,6 +180,13 @@ def build_course(
             )
             for t in parsed.translations.get(parsed.meta.path, [])
             if isinstance(e := t.entry, schema.CourseText)
+        ),
+        catalog_translations=tuple(
+            model.CatalogTranslation(
+                translation_lang(t), tuple(sorted(translated_texts(t).items())), t.file
+            )
+            for t in parsed.translations.get(parsed.root / "catalog.yaml", [])
+            if isinstance(t.entry, schema.CatalogText)
         ),
     )
     return course, codes.findings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aula
@@ -25,6 +25,8 @@ class CheckReport:
     findings: list[Finding]
     snippets_run: int = 0
     containment: str = ""  # how snippets were contained (snippets.containment()); "" if not run
+    # Per language besides the course's own: items, translated, stale, incomplete.
+    translations: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -60,7 +62,7 @@ def check_course(
     folder = (cache_dir or default_cache_dir()) / "courses"
     key = cache.course_key(root, run_snippets=run_snippets) if keep else ""
     if keep and (cached := cache.read(folder, key)) is not None:
-        return CheckReport(cached.course, cached.findings, 0)
+        return CheckReport(cached.course, cached.findings, 0, translations=cached.translations)
     report = _build(
         root,
         run_snippets=run_snippets,
@@ -88,7 +90,7 @@ def _build(
     from aula.content.reader import read_course
     from aula.content.rules import check_rules
     from aula.content.snippets import SnippetRunner
-    from aula.content.translations import check_translations
+    from aula.content.translations import check_translations, coverage
 
     parsed, findings = read_course(root)
     if parsed is None:
@@ -105,6 +107,7 @@ def _build(
         sorted(set(findings)),
         runner.executed if runner else 0,
         runner.containment if runner else "",
+        coverage(parsed),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aula.content.catalog import Catalog
 from aula.content.model import (
     Card,
     Choice,
@@ -27,6 +28,7 @@ from aula.content.model import (
     Term,
     Visual,
     VisualItem,
+    translation_of,
 )
 
 __all__ = ["available", "localized", "primary"]
@@ -71,6 +73,7 @@ def _edition(course: Course, lang: str) -> Course:
         language=lang,
         lessons=tuple(_lesson(lesson, key) for lesson in course.lessons),
         glossary=tuple(_term(term, key) for term in course.glossary),
+        catalog=_catalog(course, key),
         edition_of=course,
         editions={},
     )
@@ -185,3 +188,34 @@ def _question(question: Question, t: QuestionText | None) -> Question:
         choices=tuple(choices),
         explanation=t.explanation or question.explanation,
     )
+
+
+def _catalog(course: Course, lang: str) -> Catalog | None:
+    """The labs' data with its prose (prices, privacy, content policies, licences, plan notes)
+    in ``lang``; every number, date and source stays the original's."""
+    catalog = course.catalog
+    t = translation_of(course.catalog_translations, lang)
+    if catalog is None or t is None:
+        return catalog
+    texts = dict(t.texts)
+    models = []
+    for m in catalog.models:
+        update: dict[str, object] = _renamed(m.name, m.aliases, texts.get(f"models.{m.id}.name"))
+        for name in ("license", "price", "privacy", "content_policy"):
+            if (text := texts.get(f"models.{m.id}.{name}")) is not None:
+                update[name] = getattr(m, name).model_copy(update={"value": text})
+        models.append(m.model_copy(update=update) if update else m)
+    plans = []
+    for p in catalog.plans:
+        update = _renamed(p.name, p.aliases, texts.get(f"plans.{p.id}.name"))
+        if (note := texts.get(f"plans.{p.id}.note")) is not None:
+            update["note"] = note
+        plans.append(p.model_copy(update=update) if update else p)
+    return catalog.model_copy(update={"models": models, "plans": plans})
+
+
+def _renamed(name: str, aliases: list[str], new: str | None) -> dict[str, object]:
+    """A translated name; the original stays findable as an alias (the labs look names up)."""
+    if new is None or new == name:
+        return {}
+    return {"name": new, "aliases": [*aliases, name]}

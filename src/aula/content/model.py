@@ -144,6 +144,16 @@ class CourseTranslation:
     file: str
 
 
+@dataclass(frozen=True)
+class CatalogTranslation:
+    """``catalog.<lang>.yaml``: ``models.<id>.price`` (or ``privacy``, ``content_policy``,
+    ``license``) and ``plans.<id>.note`` -> the text in that language."""
+
+    lang: str
+    texts: tuple[tuple[str, str], ...]
+    file: str
+
+
 class _HasLang(Protocol):
     @property
     def lang(self) -> str: ...
@@ -330,6 +340,7 @@ class Course:
     catalog: Catalog | None = None  # models, GPUs and prices for the labs (catalog.yaml)
     languages: tuple[str, ...] = ()  # the languages it is offered in, its own first
     translations: tuple[CourseTranslation, ...] = ()
+    catalog_translations: tuple[CatalogTranslation, ...] = ()
     # A localized edition (``aula.content.localize``) points at the course it was made from;
     # ``language`` is then the edition's language.
     edition_of: Course | None = field(default=None, compare=False, repr=False)

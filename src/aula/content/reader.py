@@ -254,6 +254,7 @@ def _read_catalog(reader: Reader, sources: Parsed[schema.SourcesFile] | None) ->
     known = {s.id: s.checked for s in sources.entry.sources} if sources else {}
     reader.fingerprint_file(path)
     catalog, findings = load_catalog(path, reader.name(path), known)
+    reader.beside(path, schema.CatalogText)
     reader.findings += findings
     return catalog
 

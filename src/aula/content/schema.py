@@ -332,3 +332,24 @@ class NodeText(Translated):
     questions: list[QuestionText] = Field(
         default_factory=list, description="every question of the original, in its order"
     )
+
+
+class ModelText(Strict):
+    name: Text | None = Field(None, description="only when the name has words to translate")
+    license: Text | None = None
+    price: Text | None = None
+    privacy: Text | None = None
+    content_policy: Text | None = None
+
+
+class PlanText(Strict):
+    name: Text | None = Field(None, description="only when the name has words to translate")
+    note: Text | None = None
+
+
+class CatalogText(Translated):
+    """``catalog.<lang>.yaml`` beside ``catalog.yaml``: the words learners read in the labs, by
+    model and plan id. Numbers, dates, sources and names come from the original."""
+
+    models: dict[Slug, ModelText] = Field(default_factory=dict)
+    plans: dict[Slug, PlanText] = Field(default_factory=dict)

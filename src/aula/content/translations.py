@@ -20,11 +20,13 @@ from typing import Literal
 from pydantic import BaseModel
 
 from aula.content import schema
+from aula.content.catalog import Catalog
 from aula.content.findings import Finding, relative
 from aula.content.localize import primary
 from aula.content.reader import Parsed, ParsedCourse, translation_lang
+from aula.content.yamlfile import Document
 
-Kind = Literal["course", "lesson", "slide", "section", "node", "term"]
+Kind = Literal["course", "lesson", "slide", "section", "node", "term", "catalog"]
 Texts = dict[str, str]
 _ALLOWED: dict[Kind, tuple[str, ...]] = {
     "course": ("title", "description", "instructor"),
@@ -33,7 +35,10 @@ _ALLOWED: dict[Kind, tuple[str, ...]] = {
     "section": ("title", "cards"),
     "term": ("term", "aliases", "analogy", "snippet"),
     "node": ("title", "summary", "questions"),
+    "catalog": ("models", "plans"),
 }
+# Texts a translation may give but need not (a licence's name is often the same everywhere).
+_OPTIONAL = re.compile(r"^(models\.[^.]+\.(license|name)|plans\.[^.]+\.name)$")
 _NAMES = {"es": "Spanish", "en": "English", "pt": "Portuguese", "fr": "French", "de": "German"}
 
 
@@ -52,6 +57,10 @@ def originals(parsed: ParsedCourse) -> dict[Path, Original]:
         out |= {s.path: Original("section", s) for s in lesson.sections}
         out |= {n.path: Original("node", n) for n in lesson.nodes}
     out |= {t.path: Original("term", t) for t in parsed.terms}
+    if parsed.catalog is not None:
+        path = parsed.root / "catalog.yaml"
+        doc = Document(relative(path, parsed.root), None)
+        out[path] = Original("catalog", Parsed(parsed.catalog, doc, "catalog", path))
     return out
 
 
@@ -100,6 +109,14 @@ def original_texts(original: Original) -> Texts:
                 _put(out, f"questions.{q.id}.choices.{ch.id}.text", ch.text)
                 _put(out, f"questions.{q.id}.choices.{ch.id}.feedback", ch.feedback)
             _put(out, f"questions.{q.id}.explanation", q.explanation)
+    elif isinstance(e, Catalog):
+        for m in e.models:
+            _put(out, f"models.{m.id}.name", m.name)
+            for name in ("license", "price", "privacy", "content_policy"):
+                _put(out, f"models.{m.id}.{name}", getattr(m, name).value)
+        for plan in e.plans:
+            _put(out, f"plans.{plan.id}.name", plan.name)
+            _put(out, f"plans.{plan.id}.note", plan.note)
     return out
 
 
@@ -138,6 +155,13 @@ def translated_texts(t: Parsed[schema.Translated]) -> Texts:
                 _put(out, f"questions.{q.id}.choices.{ch.id}.text", ch.text)
                 _put(out, f"questions.{q.id}.choices.{ch.id}.feedback", ch.feedback)
             _put(out, f"questions.{q.id}.explanation", q.explanation)
+    elif isinstance(e, schema.CatalogText):
+        for model_id, m in e.models.items():
+            for name in ("name", "license", "price", "privacy", "content_policy"):
+                _put(out, f"models.{model_id}.{name}", getattr(m, name))
+        for plan_id, plan_text in e.plans.items():
+            _put(out, f"plans.{plan_id}.name", plan_text.name)
+            _put(out, f"plans.{plan_id}.note", plan_text.note)
     return out
 
 
@@ -307,7 +331,7 @@ def check_translations(parsed: ParsedCourse) -> list[Finding]:
                 if not key.startswith("questions.") or not _structure(original, t):
                     problem(t.path, _line_of_key(t, key), f"'{key}': the original has no such text")
             name = _NAMES.get(lang, f"'{lang}'")
-            missing = [k for k in mine if k not in theirs]
+            missing = [k for k in mine if k not in theirs and not _OPTIONAL.match(k)]
             if missing:
                 shown = ", ".join(missing[:4]) + (
                     f" and {len(missing) - 4} more" if len(missing) > 4 else ""
@@ -341,6 +365,32 @@ def check_translations(parsed: ParsedCourse) -> list[Finding]:
                 suffix = ".md" if path.suffix == ".md" else path.suffix
                 expected = path.with_name(f"{path.stem}.{lang}{suffix}").name
                 problem(path, 1, f"no {name} translation ({expected})", severity)
+    return out
+
+
+def coverage(parsed: ParsedCourse) -> dict[str, dict[str, int]]:
+    """Per language the course is offered in (besides its own): how many of its text-bearing
+    items are translated, and how many of those translations are stale or leave texts out."""
+    meta = parsed.meta.entry
+    own = primary(meta.language)
+    out: dict[str, dict[str, int]] = {}
+    items = {p: o for p, o in originals(parsed).items() if original_texts(o)}
+    for lang in dict.fromkeys(primary(x) for x in meta.languages if primary(x) != own):
+        row = {"items": len(items), "translated": 0, "stale": 0, "incomplete": 0}
+        for path, original in items.items():
+            t = next(
+                (t for t in parsed.translations.get(path, []) if translation_lang(t) == lang),
+                None,
+            )
+            if t is None:
+                continue
+            row["translated"] += 1
+            if t.entry.source is not None and t.entry.source != source_hash(original, t):
+                row["stale"] += 1
+            mine, theirs = original_texts(original), translated_texts(t)
+            if any(k not in theirs and not _OPTIONAL.match(k) for k in mine):
+                row["incomplete"] += 1
+        out[lang] = row
     return out
 
 
@@ -414,6 +464,8 @@ def _write_source(path: Path, digest: str) -> None:
         head = _SOURCE_LINE.sub(line, head, count=1)
     elif front:
         head = "\n" + line + head
-    else:
-        head = line + "\n" + head
+    else:  # after the comments that open the file
+        lines = head.splitlines(keepends=True)
+        at = next((i for i, x in enumerate(lines) if not x.startswith("#")), len(lines))
+        head = "".join([*lines[:at], line + "\n", *lines[at:]])
     path.write_text(("---" + head + sep + rest) if front else head, encoding="utf-8")

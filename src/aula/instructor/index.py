@@ -12,6 +12,7 @@ which costs more than loading and searching the whole index).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import itertools
@@ -21,17 +22,20 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from aula.content.localize import available, localized, primary
 from aula.content.model import Course
 from aula.content.snippets import default_cache_dir
 from aula.instructor.chunks import Chunk, course_chunks, translated_chunks
 from aula.instructor.embeddings import Embedder, Vectors
-from aula.instructor.language import LANGS, Lang, content_stems
+from aula.instructor.language import LANGS, Lang, content_stems, detect
 
 INDEX_VERSION = 2
 NAME_MIN_IDF = 1.0  # a word in more than about a third of the chunks does not name one
@@ -154,6 +158,15 @@ class CourseIndex:
             return 0.0
         return self.idf(stem) + (10.0 if stem in self._topics else 0.0)
 
+    def together(self, groups: tuple[frozenset[str], ...]) -> list[frozenset[str]]:
+        """Of ``groups`` (a long message's words), those the passage that matches them best
+        also has: the words the course speaks of together, not a story's incidental ones."""
+        if not groups:
+            return []
+        per_group = [np.max([self.term_scores(s) for s in g], axis=0) for g in groups if g]
+        best = int(np.argmax(np.sum(per_group, axis=0)))
+        return [g for g, scores in zip(groups, per_group, strict=True) if scores[best] > 0]
+
     def term_scores(self, stem: str) -> Any:
         """BM25 score of one stem in every chunk (zeros for a stem the course never uses)."""
         tid = self.bm25.vocab_dict.get(stem)
@@ -178,7 +191,17 @@ def chunks_in(course: Course, lang: Lang | None) -> tuple[Lang, tuple[Chunk, ...
     own = course_lang(course)
     if lang is None or lang == own:
         return own, course_chunks(course)
-    return lang, translated_chunks(course, lang)
+    if lang not in (primary(t) for t in available(course)):
+        return lang, translated_chunks(course, lang)
+    # The course's edition in ``lang``: every page it has translated (slides, sections,
+    # terms, skill-tree nodes, checks, program output). The edition falls back to the course's
+    # own text field by field; a passage left untranslated (the same text, or detected as the
+    # course's language) stays out, so an answer never mixes languages.
+    own_texts = {c.text for c in course_chunks(course)}
+    edition = course_chunks(localized(course, lang))
+    return lang, tuple(
+        c for c in edition if c.text not in own_texts and detect(" ".join(c.sentences)) == lang
+    )
 
 
 def build(course: Course, lang: Lang | None = None) -> CourseIndex:
@@ -250,6 +273,25 @@ def _split(flat: Vectors, counts: list[int]) -> tuple[Vectors, ...]:
 
 def cache_root() -> Path:
     return default_cache_dir() / "instructor"
+
+
+@contextmanager
+def building(root: Path) -> Iterator[None]:
+    """Hold the cache folder's build lock (``flock``): server processes starting together,
+    granian's workers or servers on several machines sharing the folder, build an index once;
+    the others wait, then load what it saved. A folder that cannot be written just builds."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = (root / ".build.lock").open("a+b")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _folder(root: Path, key: str) -> Path:

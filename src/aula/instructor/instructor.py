@@ -19,7 +19,7 @@ from aula.content.model import Course, Question
 from aula.instructor import index as ix
 from aula.instructor import messages
 from aula.instructor.answer import EXTRACTIVE_NAME, Answer, BackendInfo, SourceRef
-from aula.instructor.compose import compose
+from aula.instructor.compose import compose, named_terms
 from aula.instructor.embeddings import Embedder, default_embedder
 from aula.instructor.extract import Quote, best_quote
 from aula.instructor.faithful import check_faithful
@@ -93,9 +93,15 @@ class Instructor:
         root = (cache_dir or ix.cache_root()) if use_cache else None
 
         def indexed(lang: Lang | None) -> CourseIndex:
-            index = (ix.load(course, root, lang) if root else None) or ix.build(course, lang)
-            if root and "build_ms" in index.timings:
-                ix.save(index, root)
+            if root is None:
+                return ix.build(course, lang)
+            found = ix.load(course, root, lang)
+            if found is not None:
+                return found
+            with ix.building(root):  # built once, however many servers start together
+                index = ix.load(course, root, lang) or ix.build(course, lang)
+                if "build_ms" in index.timings:
+                    ix.save(index, root)
             return index
 
         index = indexed(None)
@@ -201,6 +207,7 @@ class Instructor:
             lambda s: s in index.bm25.vocab_dict,
             self.speller.correct,
             index.salience,
+            index.together,
         )
         vector = None
         ready = self.retrieval == "bm25+e5" and index.context_vectors is not None
@@ -281,11 +288,14 @@ class Instructor:
         order = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
         if tool is not None:
             return self._tool_answer(tool, index, query, scored, order)
-        if not self._covered(scored, order):
-            return self._elsewhere(asked, lang, lesson_id)
+        # Two things the course has glossary entries for, set against each other: the course
+        # compares them even when the question's other words are not the course's.
+        compares = query.shape == "comparison" and len(named_terms(index, query)) >= 2
+        if not compares and not self._covered(scored, order):
+            return self._elsewhere(asked, lang, lesson_id, query, scored)
         composed = compose(index, query, scored, order)
         if composed is None:
-            return self._elsewhere(asked, lang, lesson_id)
+            return self._elsewhere(asked, lang, lesson_id, query, scored)
         sources = self._sources(index, order, scored, composed.chunks)
         if index.lang != lang:  # no text in the learner's language: say so, never mix
             note = messages.only_in_course_language(lang, index.lang)
@@ -304,16 +314,61 @@ class Instructor:
             return Answer(tool.text, sources, self._extractive())
         return self._generate(index, query, list(sources), order, tool.text, (tool.text,))
 
-    def _elsewhere(self, text: str, lang: Lang, lesson_id: str | None) -> Answer:
-        """Not covered in the learner's language: covered in the course's own, or not at all."""
+    def _elsewhere(
+        self,
+        text: str,
+        lang: Lang,
+        lesson_id: str | None,
+        query: Query | None = None,
+        scored: Scored | None = None,
+    ) -> Answer:
+        """Not covered in the learner's language: covered in the course's own, or not at all.
+
+        When the course's own index finds it and the learner's language has a translation of
+        those pages, the answer is composed from the translation (the search in the course's
+        language picks the pages, the learner's language gives the words): never a quote in
+        another language, and no "only in English" note when the text exists in theirs."""
         if lang != self.index.lang:
-            _, scored = self.search(text, lesson_id=lesson_id, index=self.index)
-            order = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
-            if self._covered(scored, order) and scored.confidence[order[0]] > 0:
-                sources = self._sources(self.index, order, scored, order[:1])
+            _, found = self.search(text, lesson_id=lesson_id, index=self.index)
+            order = [int(i) for i in np.argsort(-found.rank, kind="stable")]
+            if self._covered(found, order) and found.confidence[order[0]] > 0:
+                own = self.indexes.get(lang)
+                if own is not None and query is not None and scored is not None:
+                    answer = self._translated(own, query, scored, order, found)
+                    if answer is not None:
+                        return answer
+                sources = self._sources(self.index, order, found, order[:1])
                 note = messages.only_in_course_language(lang, self.index.lang)
                 return Answer(note, tuple(sources), self._extractive())
         return Answer(messages.not_covered(lang, self.course.title), (), self._extractive())
+
+    def _translated(
+        self,
+        index: CourseIndex,
+        query: Query,
+        scored: Scored,
+        order: Sequence[int],
+        found: Scored,
+    ) -> Answer | None:
+        """Compose from ``index`` (the learner's language), its pages in the order the course's
+        own index ranked them (``order``, ``found``); None when it has none of the top pages."""
+        place: dict[str, int] = {}
+        for i in order[:_CANDIDATES]:
+            place.setdefault(self.index.chunks[i].url, len(place))
+        mine = [int(i) for i in np.argsort(-scored.rank, kind="stable")]
+        ranked = sorted(
+            (i for i in mine if index.chunks[i].url in place),
+            key=lambda i: place[index.chunks[i].url],
+        )
+        if not ranked:
+            return None
+        composed = compose(index, query, scored, [*ranked, *(i for i in mine if i not in ranked)])
+        if composed is None:
+            return None
+        sources = self._sources(self.index, order, found, order[:1])
+        if self.backend is None:
+            return Answer(composed.text, tuple(sources), self._extractive())
+        return self._generate(index, query, sources, ranked, composed.text, ())
 
     def _passages(
         self, index: CourseIndex, sources: Sequence[SourceRef], order: Sequence[int]

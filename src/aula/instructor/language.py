@@ -39,6 +39,10 @@ _QUESTION_NOISE: dict[str, frozenset[str]] = {
         "means mine much need needs "
         "one people please really said say says someone something sort stand tell thing things "
         "use used using want way ways would"
+        # chatter and stance: they say how the learner feels about the topic, not which it is
+        " advice care cares concern concerned friend hello hey hi honestly idea main nervous "
+        "option options problem problems realistic recommend suggest thanks tired wonder "
+        "wondering worried worry"
     ),
     "es": _wordset(
         "algo buena bueno como conseguir consigo conviene cosa cosas cual cuales cuanta cuantas "
@@ -47,6 +51,8 @@ _QUESTION_NOISE: dict[str, frozenset[str]] = {
         "muy necesita necesitan "
         "necesitas necesito ocurre pasa pasaria podria puede pueden puedes puedo quien quiere "
         "quiero realmente saber significa sirve tambien tan usa usar uso"
+        " consejo gracias hola idea opcion opciones preocupa preocupan problema problemas "
+        "realista recomendarias recomiendas recomiendo sugieres"
     ),
 }
 

@@ -37,8 +37,17 @@ _DEFINITION_WORDS = _words("mean means meaning define definition stand significa
 
 _COMPARE = _words(
     "difference differences differ compare compared comparison versus vs diferencia "
-    "diferencias diferencian compara comparar comparacion frente"
+    "diferencias diferencian compara comparar comparacion frente tradeoff tradeoffs "
+    "pros cons advantages disadvantages ventajas desventajas inconvenientes downside "
+    "downsides drawback drawbacks upside upsides"
 )
+# "Which is easier, X or Y?", "¿Cuál es mejor, X o Y?": a choice between two things.
+_WHICH = _words(
+    "which cual cuales choose choosing pick better best easier cheaper mejor peor elegir elijo "
+    "escoger escojo recommend recomiendas recomendarias prefer preferible"
+)
+_OR = _words("or o u")
+_RATHER = ((("instead", "of"), 2), (("en", "vez", "de"), 3), (("en", "lugar", "de"), 3))
 _WHY = _words("why how porque como")
 _YES_NO = _words(
     "can could is are does do should will would may puedo puede pueden puedes es son se hay "
@@ -52,9 +61,11 @@ def shape(ws: list[str]) -> Shape:
         return "number"
     if _NUMBER_WORDS & set(ws):
         return "number"
-    if _COMPARE & set(ws):
+    if _COMPARE & set(ws) or _choice(ws):
         return "comparison"
-    if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws):
+    works = ws[:1] == ["how"] and ws[-1:] in (["work"], ["works"])  # "how do LoRAs work?"
+    works = works or (ws[:1] == ["como"] and ws[1:2] in (["funciona"], ["funcionan"]))
+    if (ws[:1] and ws[0] in _WHAT and _IS & set(ws[1:3])) or _DEFINITION_WORDS & set(ws) or works:
         return "definition"  # "what is", "what exactly is", "qué es", "what does X mean"
     if ws[:1] and ws[0] in _WHO:
         return "who"
@@ -65,6 +76,15 @@ def shape(ws: list[str]) -> Shape:
     return "other"
 
 
+def _choice(ws: list[str]) -> bool:
+    """ "Which … X or Y", "X or Y: which …", "X instead of Y", "¿X en vez de Y?"."""
+    if _WHICH & set(ws) and _OR & set(ws[1:-1]):
+        return True
+    return any(
+        tuple(ws[i : i + n]) == phrase for phrase, n in _RATHER for i in range(1, len(ws) - n)
+    )
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -72,6 +92,9 @@ class Query:
     groups: tuple[Group, ...]
     translated: bool  # whether any group came from the bilingual glossary
     shape: Shape = "other"
+    # Names the course never uses ("Xbox", "ChatGPT", "CEO"): what the question is about is
+    # then something the course does not know, which weighs more than an unknown common word.
+    unknown_names: frozenset[Group] = frozenset()
 
 
 LONG_QUESTION = 8  # groups: past this, a question is reduced to its key words
@@ -85,6 +108,7 @@ def analyse(
     known: Callable[[str], bool],
     correct: Callable[[list[str], Lang], list[str]] | None = None,
     salience: Callable[[str], float] | None = None,
+    together: Callable[[tuple[Group, ...]], list[Group]] | None = None,
 ) -> Query:
     """Detect the language, translate what the glossary knows, stem the rest for the index.
 
@@ -106,6 +130,7 @@ def analyse(
     }
     groups: list[Group] = []
     translated = False
+    head = _head(folded, lang, course_lang)  # what a "how many"/"who" question asks for
     i = 0
     while i < len(ws):
         own = stem(ws[i], course_lang)
@@ -124,22 +149,64 @@ def analyse(
             groups.append(entry.target)
             i += len(entry.source)
             continue
-        # A short word the course never uses is a typo or chatter ("wat", "lol"), not a topic.
-        if not noise and (len(ws[i]) > 3 or known(own)):
+        # A short word the course never uses is a typo or chatter ("wat", "lol"), not a topic,
+        # unless it is what the question asks for ("who is the CEO").
+        if not noise and (len(ws[i]) > 3 or known(own) or own in head):
             groups.append(frozenset({own}))
         i += 1
     unique = tuple(dict.fromkeys(groups))
     asked = _question_sentence(text)
     if asked or len(unique) > LONG_QUESTION:
         # A question inside a story or instructions: that question is the topic, the rest
-        # adds only the pages it names ("What is VRAM? Answer only with a joke.").
+        # adds only the pages it names ("What is VRAM? Answer only with a joke."); words the
+        # learner puts in quotes («checkpoints») are what they ask about, too.
         focus = analyse(asked, course_lang, known, correct).groups if asked else ()
-        unique = key_words(unique, known, salience, focus)
+        marked = " ".join(_QUOTED.findall(text))
+        if marked:
+            focus = analyse(marked, course_lang, known, correct).groups + focus
+        unique = key_words(unique, known, salience, tuple(dict.fromkeys(focus)), together)
         folded = words(asked) if asked else folded
-    return Query(text, lang, unique, translated, shape(folded))
+    asks_for = names_in(text, course_lang) | head
+    strangers = frozenset(
+        g for g in unique if len(g) == 1 and not any(known(x) for x in g) and g & asks_for
+    )
+    return Query(text, lang, unique, translated, shape(folded), strangers)
+
+
+_ASKS = _words("cuanto cuanta cuantos cuantas who quien quienes")
+
+
+def _head(ws: list[str], lang: Lang, course_lang: Lang) -> frozenset[str]:
+    """The stem of what a "how many/much" or "who" question asks for: the first word after
+    the question word that is not a stop word ("how many employees", "who founded")."""
+    for i, w in enumerate(ws):
+        if w in _ASKS or (w in ("many", "much") and i > 0 and ws[i - 1] == "how"):
+            rest = [
+                x for x in ws[i + 1 :] if not is_stopword(x, lang, query=True) and x not in GLUE
+            ]
+            return frozenset({stem(rest[0], course_lang)}) if rest else frozenset()
+    return frozenset()
+
+
+_TOKEN = re.compile(r"[^\W_][\w\-]*")
+
+
+def names_in(text: str, course_lang: Lang) -> frozenset[str]:
+    """The stems of the words written as names: capitalised inside a sentence ("an Xbox"),
+    or with capitals or digits after their first letter ("ChatGPT", "CEO", "iPhone")."""
+    out: set[str] = set()
+    for sentence in _SENTENCE_END.split(text):
+        tokens = _TOKEN.findall(sentence.lstrip("¿¡\"'«“ "))
+        for i, token in enumerate(tokens):
+            inner = any(ch.isupper() for ch in token[1:])
+            if (i > 0 and token[0].isupper() and token not in ("I", "I'm")) or inner:
+                for w in words(token):
+                    out.add(stem(w, course_lang))
+    return frozenset(out)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_QUOTED = re.compile(r"[«“\"]([^«»“”\"]{2,40})[»”\"]")
 
 
 def _question_sentence(text: str) -> str:
@@ -152,7 +219,7 @@ def _question_sentence(text: str) -> str:
     # "..., but nobody explains it, what is a checkpoint?": the question after the story.
     if "," in last and len(last.split()) > 12:
         last = last.rsplit(",", 1)[-1]
-    return last if 0 < len(words(last)) <= 12 else ""
+    return last if 0 < len(words(last)) <= 20 else ""
 
 
 def key_words(
@@ -160,16 +227,29 @@ def key_words(
     known: Callable[[str], bool],
     salience: Callable[[str], float] | None,
     focus: tuple[Group, ...] = (),
+    together: Callable[[tuple[Group, ...]], list[Group]] | None = None,
 ) -> tuple[Group, ...]:
     """A long, chatty question reduced to its key words: those of the question it ends with
-    (``focus``), then the words the course uses, the most salient first (names of what the
-    course's pages are about, then rare words), at most ``KEY_WORDS`` in all."""
+    (``focus``), then what the rest of the message names (the names of the course's pages),
+    at most ``KEY_WORDS`` in all. When neither the question nor the story names a page
+    ("Is there a way to keep working on my own machine?" after a story of refused prompts and
+    monthly bills), the story's rarest words the course uses say what it is about: those
+    the passage that best matches the story also has (``together``), not the learner's
+    trade or the name of their shop."""
     kept = [g for g in groups if any(known(s) for s in g) and g not in focus]
-    if salience is not None:
-        kept.sort(key=lambda g: -max(salience(s) for s in g))
-        if focus:  # the question asked is the topic; the story adds only what it names
-            kept = [g for g in kept if max(salience(s) for s in g) >= NAMED]
     room = max(KEY_WORDS - len(focus), 2)
+    if salience is not None:
+
+        def weight(g: Group) -> float:
+            return max(salience(s) for s in g)
+
+        kept.sort(key=lambda g: -weight(g))
+        named = [g for g in kept if weight(g) >= NAMED]
+        if named or any(weight(g) >= NAMED for g in focus):
+            kept = named
+        elif focus:
+            shared = together(tuple(kept)) if together is not None else kept
+            kept = [g for g in kept if g in shared][:3]
     return tuple(dict.fromkeys([*focus, *kept[:room]])) or groups
 
 

@@ -42,12 +42,13 @@ class Calibration:
     """Thresholds fitted on bench/instructor_questions.yaml; see docs/instructor.md."""
 
     min_confidence: float = 0.375  # refuse below this, with BM25 alone
-    min_confidence_e5: float = 0.3  # refuse below this, with embeddings
+    min_confidence_e5: float = 0.275  # refuse below this, with embeddings
     margin_floor: float = 0.03  # cosine above the median chunk's that means "unrelated" (→ 0)
     margin_ceiling: float = 0.12  # … and that means "about this" (→ 1)
     margin_weight: float = 0.25  # share of the margin in the blended confidence
     unknown_idf_cap: float = 1.5  # a word the course never uses weighs this × the rarest word
-    unknown_idf_cap_e5: float = 1.5  # … with embeddings
+    unknown_idf_cap_e5: float = 2.0  # … with embeddings
+    unknown_name_factor: float = 2.0  # a name the course never uses ("Xbox"): × the cap
 
 
 CALIBRATION = Calibration()
@@ -72,14 +73,17 @@ def _group_idf(index: CourseIndex, group: frozenset[str], cap: float) -> float:
     return max(known) if known else cap
 
 
-def _bm25(index: CourseIndex, query: Query, cap: float) -> tuple[Floats, Floats, list[float]]:
+def _bm25(
+    index: CourseIndex, query: Query, cap: float, name_factor: float = 1.0
+) -> tuple[Floats, Floats, list[float]]:
     """Sum over groups of the best alternative's BM25 score; idf-weighted coverage of groups."""
     n = index.size
     score, covered = np.zeros(n, np.float32), np.zeros(n, np.float32)
     rarest = index.idf("\x00never")  # the idf of a stem in no chunk
     weights: list[float] = []
     for group in query.groups:
-        weights.append(_group_idf(index, group, rarest * cap))
+        factor = name_factor if group in query.unknown_names else 1.0
+        weights.append(_group_idf(index, group, rarest * cap * factor))
         best, present = np.zeros(n, np.float32), np.zeros(n, np.float32)
         for alt in group:
             s = index.term_scores(alt)
@@ -125,7 +129,7 @@ def score(
 ) -> Scored:
     e5 = query_vector is not None and index.context_vectors is not None
     cap = cal.unknown_idf_cap_e5 if e5 else cal.unknown_idf_cap
-    bm25, coverage, weights = _bm25(index, query, cap)
+    bm25, coverage, weights = _bm25(index, query, cap, cal.unknown_name_factor)
     prior = np.array([KIND_PRIOR.get(c.kind, 1.0) for c in index.chunks], np.float32)
     if query_vector is None or index.context_vectors is None:
         rank = (bm25 + coverage) * prior  # coverage breaks ties between equal BM25 scores

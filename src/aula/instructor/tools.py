@@ -33,6 +33,16 @@ _MEMORY_WORDS = frozenset(
 )
 
 
+_NEED_WORDS = frozenset(
+    "need needs require requires requirements necesito necesita necesitas requiere "  # noqa: SIM905
+    "requisitos".split()
+)
+_HARDWARE_WORDS = frozenset(
+    "gpu card graphics hardware tarjeta grafica home casa local locally run ejecutar "  # noqa: SIM905
+    "correr".split()
+)
+
+
 @dataclass(frozen=True)
 class ToolAnswer:
     """What a lab computed, already worded in the learner's language."""
@@ -54,18 +64,26 @@ def _names(entry: ModelEntry) -> set[str]:
 def mentioned_models(text: str, catalog: Catalog) -> list[ModelEntry]:
     """Catalog models named in ``text`` (by id, name or alias), in the order named."""
     ws = words(text)
-    found: list[tuple[int, ModelEntry]] = []
+    spans: list[tuple[int, int, ModelEntry]] = []  # (first word, words, model), longest name
     for entry in catalog.models:
         names = _names(entry)
         hits = [
-            i
+            (i, n)
             for i in range(len(ws))
-            if any(_key("".join(ws[i : i + n])) in names for n in (1, 2, 3, 4))
+            for n in range(1, min(4, len(ws) - i) + 1)
+            if _key("".join(ws[i : i + n])) in names
         ]
         if hits:
-            found.append((hits[-1], entry))
-    found.sort(key=lambda x: x[0])  # for a follow-up, the last named is the one asked about
-    return [e for _, e in found]
+            start, size = max(hits, key=lambda h: (h[0] + h[1], h[1]))  # last, then longest
+            spans.append((start, size, entry))
+
+    def inside(a: tuple[int, int, ModelEntry], b: tuple[int, int, ModelEntry]) -> bool:
+        return b[0] <= a[0] and a[0] + a[1] <= b[0] + b[1] and a[1] < b[1]
+
+    # "Flux schnell" names FLUX.1 [schnell], not also FLUX.1 [dev] by its alias "flux".
+    kept = [a for a in spans if not any(inside(a, b) for b in spans)]
+    kept.sort(key=lambda x: x[0])  # for a follow-up, the last named is the one asked about
+    return [e for _, _, e in kept]
 
 
 def _gpu(text: str, catalog: Catalog) -> tuple[str, str] | None:
@@ -163,7 +181,10 @@ def vram_answer(
         models = models[-1:]
     ws = set(words(text))
     gpu = _gpu(text, catalog)
-    if len(models) != 1 or not (gpu or ws & {"vram", "memoria", "memory"}):
+    # "What GPU do I need for Flux?", "¿Qué necesito para ejecutar SDXL en casa?": the
+    # planner's figure is the answer too.
+    needs_hardware = bool(ws & _NEED_WORDS) and bool(ws & _HARDWARE_WORDS)
+    if len(models) != 1 or not (gpu or ws & {"vram", "memoria", "memory"} or needs_hardware):
         return None
     if not ws & _MEMORY_WORDS and gpu is None:
         return None
@@ -192,8 +213,8 @@ _COST_WORDS = frozenset(
     "barato barata caro cara cuesta cuestan compensa pagar pago ahorro ahorrar dinero "
     "sale rentable".split()
 )
-_OWN_WORDS = frozenset(
-    "gpu buy buying own local locally card comprar compro propia propio local tarjeta "  # noqa: SIM905
+_OWN_WORDS = frozenset(  # hardware of one's own ("do I own Midjourney?" is not a sum)
+    "gpu buy buying local locally card comprar compro local tarjeta "  # noqa: SIM905
     "grafica equipo ordenador pc hardware".split()
 )
 _IMAGES = re.compile(r"(\d[\d.,]*)\s*(?:images|imagenes|imágenes|pictures|fotos|renders)", re.I)
@@ -304,7 +325,7 @@ def _row_text(row: ModelRow, lang: Lang) -> str:
         )
         need = f", necesita unos {vram} GB de VRAM" if vram else ""
         licence = (
-            f", con licencia «{row.license.value}»"
+            f", con licencia «{row.license.value.split(':')[0]}»"  # its terms are in English
             if row.kind == "open"
             else " y no puedes descargar sus pesos"
         )
@@ -346,16 +367,26 @@ def compare_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> Too
 
 _OPEN_WORDS = frozenset(
     "open closed source locally local offline download downloaded weights own home "  # noqa: SIM905
+    "computer machine pc laptop internet "
     "abierto abierta cerrado cerrada codigo local localmente descargar descargo pesos casa "
-    "propio propia conexion".split()
+    "propio propia conexion ordenador equipo portatil maquina".split()
 )
+# "Do I need a subscription for Flux?": yes for a closed service, no for an open model.
+_PAY_WORDS = frozenset(
+    "subscription subscriptions monthly fee fees pay paying suscripcion cuota cuotas mensual "  # noqa: SIM905
+    "pagar pago gratis".split()
+)
+_FREE_WORDS = frozenset("without free sin gratis gratuito gratuita".split())  # noqa: SIM905
+_WH = frozenset("what que how como cual which why porque where donde when cuando who quien".split())  # noqa: SIM905
+# "¿Midjourney funciona sin internet?": the model named first, then the verb.
+_VERB_SECOND = frozenset("funciona corre se es puede tiene runs works is can needs".split())  # noqa: SIM905
 _ASKS_OPEN = frozenset("open abierto abierta download descargar descargo".split())  # noqa: SIM905
 _OTHER_TOPICS = frozenset(
     "train training trained entrenar entreno entrenarlo fine tune lora loras controlnet "  # noqa: SIM905
     "commercial comercial client cliente price cost precio".split()
 )
 _YES_NO_START = frozenset(
-    "is are can could does do puedo puede se es son hay tiene".split()  # noqa: SIM905
+    "is are can could does do puedo puede se es son hay tiene need necesito tengo".split()  # noqa: SIM905
 )
 
 
@@ -364,9 +395,15 @@ def kind_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAn
     comparison's facts for one catalog model, with the facts."""
     catalog = catalog or default_catalog()
     ws = words(text)
-    if len(ws) > 14 or not ws or ws[0] not in _YES_NO_START or not set(ws) & _OPEN_WORDS:
+    named_first = len(ws) > 1 and ws[1] in _VERB_SECOND and ws[0] not in _WH
+    asks = bool(ws) and (ws[0] in _YES_NO_START or named_first)
+    # "Do I need a subscription / to pay…?", "¿sin pagar?": not "do I own it when I pay?"
+    paying = bool(set(ws) & {"pay", "paying", "pagar", "pago"})
+    must = bool(set(ws) & (_NEED_WORDS | _FREE_WORDS | {"tengo", "hay", "have"}))
+    pays = bool(set(ws) & (_PAY_WORDS - {"pay", "paying", "pagar", "pago"})) or (paying and must)
+    if len(ws) > 14 or not asks or not set(ws) & (_OPEN_WORDS | _PAY_WORDS):
         return None
-    if set(ws) & _OTHER_TOPICS:  # "can I train Midjourney on my photos?" is another question
+    if set(ws) & _OTHER_TOPICS and not pays:  # "can I train Midjourney on my photos?"
         return None
     named = mentioned_models(text, catalog)
     rows = {r.id: r for r in compare_models(catalog).rows}
@@ -374,7 +411,10 @@ def kind_answer(text: str, lang: Lang, catalog: Catalog | None = None) -> ToolAn
         return None
     row = rows[named[0].id]
     asks_closed = bool({"closed", "cerrado", "cerrada"} & set(ws))
-    if asks_closed:
+    free = bool(set(ws) & _FREE_WORDS)  # "without paying", "gratis": asks the opposite
+    if pays and free:
+        yes = row.kind == "open"
+    elif pays or asks_closed:
         yes = row.kind == "closed"
     elif set(ws) & _ASKS_OPEN:
         yes = row.kind == "open"

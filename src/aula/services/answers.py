@@ -59,11 +59,13 @@ def answer_question(
     now: datetime | None = None,
     *,
     allow_locked: bool = False,
+    sync_key: str | None = None,
 ) -> AnswerOutcome:
     """Grade and store the answer (durable when this returns). Raises ``InvalidAnswer`` for
     choices the question cannot take, and ``NodeLocked`` (storing nothing) for a question whose
     node is still locked, unless ``allow_locked`` (a history replayed as given).
-    Blocking: call it from a thread."""
+    ``sync_key``: the answer was queued offline under this key and is stored once (the store
+    raises ``AlreadySynced`` the second time). Blocking: call it from a thread."""
     result = grade(question, choice_ids)
     lesson = course.lesson(question.lesson)
     if lesson is None:  # a loaded course has every question in a lesson
@@ -112,6 +114,7 @@ def answer_question(
             snapshot_version(course), changes(before.states, predicted.states)
         ),
         snapshot_first_try=attempt == 1,
+        sync_key=sync_key,
     )
     if (record.attempt == 1) == (attempt == 1):
         after = replace(predicted, through_answer_id=record.id, answer=record)

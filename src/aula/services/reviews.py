@@ -72,12 +72,24 @@ class NothingToReview(LookupError):
 
 
 def rate_item(
-    store: Store, learner_id: str, kind: ItemKind, item_id: str, rating: Rating
+    store: Store,
+    learner_id: str,
+    kind: ItemKind,
+    item_id: str,
+    rating: Rating,
+    sync_key: str | None = None,
 ) -> ReviewCardRecord:
-    """Rate the learner's card now, save its new schedule and log the review (one transaction)."""
+    """Rate the learner's card now, save its new schedule and log the review (one transaction).
+    ``sync_key``: the rating was queued offline under this key, applied once."""
     now = now_utc()
     card = store.rate_card(
-        learner_id, kind, item_id, int(rating), lambda card_json: rate(card_json, rating, now), now
+        learner_id,
+        kind,
+        item_id,
+        int(rating),
+        lambda card_json: rate(card_json, rating, now),
+        now,
+        sync_key=sync_key,
     )
     if card is None:
         raise NothingToReview(f"There is nothing to review for {kind} '{item_id}'.")

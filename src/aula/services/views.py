@@ -17,9 +17,13 @@ def record_slide_view(
     lesson: Lesson,
     slide: Slide,
     now: datetime | None = None,
+    sync_key: str | None = None,
 ) -> None:
     """Mark the slide seen, make it the current one, and schedule the glossary terms it
-    shows for review (the learner has met them). One transaction."""
+    shows for review (the learner has met them). One transaction. ``sync_key``: queued
+    offline under this key, applied once."""
     now = now or datetime.now(UTC)
     cards = new_cards(terms_met(course, slide.terms), now)
-    store.record_slide_view(learner_id, lesson.id, slide.id, slide.number, at=now, cards=cards)
+    store.record_slide_view(
+        learner_id, lesson.id, slide.id, slide.number, at=now, cards=cards, sync_key=sync_key
+    )

@@ -18,9 +18,11 @@ from .records import (
     SnapshotRecord,
 )
 from .resume import ResumeRefused
+from .synckeys import AlreadySynced
 from .writer import StoreClosedError
 
 __all__ = [
+    "AlreadySynced",
     "AnswerRecord",
     "ItemKind",
     "LessonRecords",

@@ -18,11 +18,11 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, cohorts, learners, progress, resume, reviews, snapshots, turns
+from . import answers, cohorts, learners, progress, resume, reviews, snapshots, synckeys, turns
 from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .generations import Generations
-from .migration import upgrade
+from .migration import stored_revision, upgrade, written_head
 from .records import (
     AnswerRecord,
     ItemKind,
@@ -48,6 +48,19 @@ from .validation import (
 from .writer import StoreClosedError, Writer, WriterStats
 
 T = TypeVar("T")
+
+
+def _sync_key(key: str | None) -> str | None:
+    """An idempotency key from a browser's offline queue: 8 to 64 letters, digits or '-'."""
+    if key is None:
+        return None
+    if (
+        not isinstance(key, str)
+        or not 8 <= len(key) <= 64
+        or not all(c.isascii() and (c.isalnum() or c == "-") for c in key)
+    ):
+        raise ValueError("sync_key must be 8 to 64 ASCII letters, digits or '-'")
+    return key
 
 
 class StoreUnavailable(Exception):
@@ -120,6 +133,18 @@ class Store:
     def writer_stats(self) -> WriterStats:
         """A copy of what group commit has done so far: writes, commits, the largest batch."""
         return replace(self._writer.stats)
+
+    def observe_batches(self, observer: Callable[[int], None] | None) -> None:
+        """Have ``observer`` called with the size of every group-commit batch (metrics); it
+        runs on the writer thread and must be quick and never raise."""
+        self._writer.on_batch = observer
+
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """(the revision the database is at, the newest this Aula knows): equal when the
+        schema is at head. Reads the version table only; ``StoreUnavailable`` when the
+        database cannot be reached."""
+        with self._reading() as connection:
+            return stored_revision(connection), written_head()
 
     def close(self) -> None:
         """Finish the writes already queued, stop the writer, release the connections.
@@ -216,19 +241,27 @@ class Store:
         slide_number: int,
         at: datetime | None = None,
         cards: Sequence[NewCard] = (),
+        sync_key: str | None = None,
     ) -> None:
         """Mark the slide seen and make it the learner's current slide in the lesson; create
-        the review ``cards`` the learner does not have yet, in the same transaction."""
+        the review ``cards`` the learner does not have yet, in the same transaction.
+        ``sync_key``: the view was queued offline under this key; applied once
+        (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         slide_id = check_id("slide_id", slide_id)
         slide_number = check_slide_number(slide_number)
         when = instant_or_now("at", at)
+        key = _sync_key(sync_key)
 
         def work(connection: Connection) -> None:
             learners.claim(connection, learner_id, when)
+            if key is not None:
+                synckeys.check(connection, learner_id, key)
             progress.record_view(connection, learner_id, lesson_id, slide_id, slide_number, when)
             reviews.create_missing(connection, learner_id, cards)
+            if key is not None:
+                synckeys.save(connection, learner_id, key, "view", when)
 
         self._write(work, learner_id)
 
@@ -263,13 +296,16 @@ class Store:
         cards: Sequence[NewCard] = (),
         snapshot: SnapshotRecord | None = None,
         snapshot_first_try: bool = True,
+        sync_key: str | None = None,
     ) -> AnswerRecord:
         """Store the answer as the next attempt at the question, with the review ``cards`` the
         learner does not have yet, in one transaction; durable when this returns.
 
         ``snapshot`` is the learner's lesson state with this answer folded in, computed by the
         caller assuming the answer is (or is not) a first try: it is kept, through this
-        answer's id, when that held and it folds in every answer up to this one."""
+        answer's id, when that held and it folds in every answer up to this one.
+        ``sync_key``: the answer was queued offline under this key; it is stored once
+        (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
         node_id = check_id("node_id", node_id)
@@ -277,12 +313,17 @@ class Store:
         chosen = check_choice_ids(choice_ids)
         correct = check_bool("correct", correct)
         when = instant_or_now("at", at)
+        key = _sync_key(sync_key)
 
         def work(connection: Connection) -> AnswerRecord:
             learners.claim(connection, learner_id, when)
+            if key is not None:
+                synckeys.check(connection, learner_id, key)
             record = answers.record(
                 connection, learner_id, lesson_id, node_id, question_id, chosen, correct, when
             )
+            if key is not None:
+                synckeys.save(connection, learner_id, key, "answer", when, record.id)
             reviews.create_missing(connection, learner_id, cards)
             if snapshot is not None and (record.attempt <= 1) == snapshot_first_try:
                 through = replace(snapshot, through_answer_id=record.id)
@@ -361,18 +402,24 @@ class Store:
         rating: int,
         reschedule: Callable[[str], tuple[str, datetime]],
         at: datetime | None = None,
+        sync_key: str | None = None,
     ) -> ReviewCardRecord | None:
         """Reschedule the learner's card with ``reschedule(card_json) -> (card_json, due)``
-        and log the review, in one transaction; None (and nothing written) without a card."""
+        and log the review, in one transaction; None (and nothing written) without a card.
+        ``sync_key``: the review was queued offline under this key; applied once
+        (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         item_kind = check_item_kind(item_kind)
         item_id = check_id("item_id", item_id)
         rating = check_rating(rating)
         when = instant_or_now("at", at)
+        key = _sync_key(sync_key)
 
         def work(connection: Connection) -> ReviewCardRecord | None:
             if not learners.lock(connection, learner_id):
                 return None
+            if key is not None:
+                synckeys.check(connection, learner_id, key)
             card = reviews.card(connection, learner_id, item_kind, item_id)
             if card is None:
                 return None
@@ -381,6 +428,8 @@ class Store:
             due = check_instant("due", due)
             reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
+            if key is not None:
+                synckeys.save(connection, learner_id, key, "review", when)
             return ReviewCardRecord(learner_id, item_kind, item_id, card_json, due)
 
         return self._write(work, learner_id)
@@ -484,6 +533,12 @@ class Store:
         return self._write(
             lambda connection: resume.redeem(connection, token, receiver, when), None
         )
+
+    def synced_count(self, learner_id: str) -> int:
+        """How many writes the learner queued offline were applied (each key once)."""
+        learner_id = check_id("learner_id", learner_id)
+        with self._reading() as connection:
+            return synckeys.applied(connection, learner_id)
 
     def is_retired(self, learner_id: str) -> bool:
         """Whether this id's progress moved to another browser."""

@@ -24,6 +24,9 @@ WRITE = "aula_write"
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer in another process may make us wait before 'database is locked'."""
 
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for PostgreSQL to accept a connection."""
+
 _POSTGRES_NAMES = {"postgres", "postgresql", "postgresql+psycopg"}
 _SQLITE_NAMES = {"sqlite", "sqlite+pysqlite"}
 
@@ -77,7 +80,13 @@ def create_engine(url: URL, *, synchronous: Synchronous = "FULL", pool_size: int
     # pre_ping: a server restart must not turn the next request into an error. Each server
     # process holds at most ``pool_size`` connections: size it so that processes x pool_size
     # stays below the server's max_connections.
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)
+    # connect_timeout: a server that does not answer is an error (a 503, a failed /readyz)
+    # within seconds, not a request hanging for the kernel's TCP timeout (unless the URL
+    # sets its own).
+    connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": CONNECT_TIMEOUT}
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, connect_args=connect_args
+    )
 
 
 SQLITE_POOL = 64

@@ -183,6 +183,19 @@ lesson_snapshots = sa.Table(
     sa.PrimaryKeyConstraint("learner_id", "lesson_id"),
 )
 
+sync_keys = sa.Table(
+    "sync_keys",
+    metadata,
+    # The idempotency key a browser gave a write it queued offline: applied once, ever.
+    sa.Column("key", sa.String(64), primary_key=True),
+    _learner(),
+    sa.Column("kind", sa.String(16), nullable=False),  # answer, view or review
+    sa.Column("answer_id", sa.Integer, nullable=True),  # the answer it stored, if one
+    _at("applied_at"),
+    sa.CheckConstraint("kind IN ('answer', 'view', 'review')", name="kind"),
+    sa.Index(None, "learner_id"),
+)
+"""Writes queued offline (``aula-offline.js``) and synced: each key is applied once."""
 
 # Accounts, cohorts and the teacher's dashboard (issue 15). Anonymous learning needs none of
 # these: a user is an optional login in front of one learner id.
@@ -291,6 +304,7 @@ LEARNER_TABLES = (
     lesson_snapshots,
     resume_tokens,
     instructor_turns,
+    sync_keys,
     memberships,
     asked_questions,
 )

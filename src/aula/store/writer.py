@@ -78,6 +78,8 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self.stats = WriterStats()
+        self.on_batch: Callable[[int], None] | None = None
+        """Called on the writer thread with the size of each batch taken (for metrics)."""
 
     @property
     def closed(self) -> bool:
@@ -166,6 +168,8 @@ class Writer:
     def _write(self, jobs: list[_Job[Any]]) -> None:
         self.stats.jobs += len(jobs)
         self.stats.largest_batch = max(self.stats.largest_batch, len(jobs))
+        if self.on_batch is not None:
+            self.on_batch(len(jobs))
         if len(jobs) == 1:
             self._alone(jobs[0])
             return

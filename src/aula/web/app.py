@@ -32,6 +32,7 @@ from aula.web.errors import (
 from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
+from aula.web.observe import COMMIT_BATCH, LogLine, ObserveMiddleware, stderr_line
 from aula.web.pagecache import PageCache
 from aula.web.routes import all_routes
 
@@ -50,9 +51,11 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 class AulaStarlette(Starlette):
     """Starlette with the security headers and the language outside everything, even the
     handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
-    those), and the page cache, when on, outside them (a kept response carries its headers)."""
+    those), the page cache, when on, outside them (a kept response carries its headers), and
+    the request log and metrics outside that, so they time and see every response."""
 
     page_cache: PageCache | None = None
+    log_requests: LogLine | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         aula: Aula = self.state.aula
@@ -66,14 +69,17 @@ class AulaStarlette(Starlette):
         # language comes from the query, a cookie or Accept-Language: all in the cache's key.
         if seconds > 0 and aula.settings.workers == 1 and aula.store.engine_name == "sqlite":
             self.page_cache = PageCache(app, aula.store.generations, seconds=seconds)
-            return self.page_cache
-        return app
+            app = self.page_cache
+        return ObserveMiddleware(app, log=self.log_requests)
 
 
-def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
+def create_app(
+    aula: Aula, *, owns_store: bool = False, log_line: LogLine | None = None
+) -> Starlette:
     """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
     store refuses further use, so whoever opened the store closes it: ``build_app`` passes
-    True; a test that opens a store and runs several clients on one app does not."""
+    True; a test that opens a store and runs several clients on one app does not.
+    ``log_line``: where the request lines go instead of standard error (tests)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -108,6 +114,8 @@ def create_app(aula: Aula, *, owns_store: bool = False) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.log_requests = log_line or (stderr_line if aula.settings.request_log == "json" else None)
     app.state.aula = aula
     aula.bind(app.router)
+    aula.store.observe_batches(COMMIT_BATCH.observe)
     return app

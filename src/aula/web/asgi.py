@@ -11,10 +11,10 @@ from starlette.applications import Starlette
 
 from aula.content import load_course
 from aula.instructor import Instructor
-from aula.settings import Settings, from_process
+from aula.settings import Settings, SettingsError, from_process
 from aula.store import Store, default_sqlite_path
 from aula.web.app import Aula, create_app
-from aula.web.identity import Identity, load_or_create_secret
+from aula.web.identity import MIN_SECRET_LENGTH, Identity, load_or_create_secret
 
 OVERRIDES_VARIABLE = "AULA_SETTINGS_JSON"
 
@@ -42,9 +42,34 @@ def secret_dir(settings: Settings) -> Path:
     return data_dir(settings)
 
 
+def shared_secret(settings: Settings) -> str | None:
+    """The key in ``secret_key_file`` (several servers, one key), or None when not set.
+
+    Never made up: a server that signed with a key of its own would sign its learners out of
+    every other server, so a missing, unreadable or short file stops the start."""
+    path = settings.secret_key_file
+    if path is None:
+        return None
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"setting 'secret_key_file': cannot read {path} ({exc})") from None
+    if len(key) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"setting 'secret_key_file': the key in {path} is shorter than "
+            f"{MIN_SECRET_LENGTH} characters (make one with: python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    return key
+
+
 def identity(settings: Settings) -> Identity:
     """The cookie signer: the configured key or the kept one, older keys, lifetime, proxies."""
-    secret = (settings.secret_key or "").strip() or load_or_create_secret(secret_dir(settings))
+    secret = (
+        (settings.secret_key or "").strip()
+        or shared_secret(settings)
+        or load_or_create_secret(secret_dir(settings))
+    )
     previous = (settings.previous_secret_keys or "").split(",")
     return Identity(
         secret,

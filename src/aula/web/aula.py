@@ -29,6 +29,7 @@ from aula.content.model import Course
 from aula.i18n import N_, _
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.services.sync import offline_version
 from aula.settings import Settings
 from aula.store import Store
 from aula.web.assets import Assets
@@ -80,6 +81,7 @@ class Aula:
         )
         self.env.globals["static"] = self.static_url
         self.env.globals["course"] = self.course
+        self.env.globals["offline_version"] = offline_version(self.course)
         self.env.globals["language_name"] = i18n.language_name
         self.env.globals["Markup"] = Markup  # fixed markup passed into a translated sentence
         self.env.filters["number"] = i18n.format_number

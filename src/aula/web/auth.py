@@ -28,7 +28,20 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "aula_session"
 # Reachable without an account when ``access`` is not "open": signing in, and what it needs.
 OPEN_PREFIXES = ("/login", "/account/link/", "/auth/", "/static/", "/api/login")
-OPEN_PATHS = frozenset({"/favicon.ico", "/api/session", "/account/link", "/logout", "/about"})
+# /healthz, /livez, /readyz and /metrics are for load balancers and monitoring, which never sign in.
+OPEN_PATHS = frozenset(
+    {
+        "/favicon.ico",
+        "/api/session",
+        "/account/link",
+        "/logout",
+        "/about",
+        "/healthz",
+        "/livez",
+        "/readyz",
+        "/metrics",
+    }
+)
 
 
 def session_cookie(aula: Aula, token: str, secure: bool) -> str:

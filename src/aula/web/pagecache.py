@@ -93,7 +93,8 @@ class PageCache:
                 entry.stamp, entry.learner
             ):
                 self.hits += 1
-                await send(entry.start)
+                # A copy: outer middleware (the request id) adds its headers to what it is sent.
+                await send({**entry.start, "headers": list(entry.start["headers"])})
                 await send({"type": "http.response.body", "body": entry.body})
                 return
             self._drop(key)
@@ -106,7 +107,7 @@ class PageCache:
         async def keep(message: Message) -> None:
             nonlocal start, whole
             if message["type"] == "http.response.start":
-                start = message
+                start = {**message, "headers": list(message.get("headers", []))}
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 whole = not message.get("more_body", False)

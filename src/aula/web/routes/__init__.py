@@ -15,7 +15,9 @@ from aula.web.routes import (
     api,
     instructor,
     labs,
+    offline,
     openapi,
+    ops,
     pages,
     progress,
     review,
@@ -36,6 +38,8 @@ def all_routes() -> list[BaseRoute]:
         accounts,
         teach,
         api,
+        offline,
         openapi,
+        ops,
     )
     return [route for module in modules for route in module.routes]

@@ -297,15 +297,47 @@ async def join_page(request: Request) -> Response:
     return aula.render(request, "join.html", context)
 
 
+class JoinBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(max_length=64)
+
+
 async def join_post(request: Request) -> Response:
+    """
+    summary: Join a cohort with its code (twin of the join form). Needs the X-CSRF-Token header.
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [code]
+            properties:
+              code: {type: string, maxLength: 64}
+    responses:
+      200: {description: "`{cohort: {id, name}, joined: bool}` (false: already in it)"}
+      400: {description: The body is not JSON.}
+      403: {description: Missing or wrong CSRF token.}
+      404: {description: No cohort has that code; nothing changed.}
+      415: {description: The body is not sent as JSON.}
+      422: {description: Invalid fields.}
+    """
     aula = aula_of(request)
-    form = await read_form(request)
-    form_csrf(request, form)
-    code = _field(form, "code")[:64]
+    api = request.url.path.startswith("/api/")
+    if api:
+        header_csrf(request)
+        code = (await read_json(request, JoinBody)).code
+    else:
+        form = await read_form(request)
+        form_csrf(request, form)
+        code = _field(form, "code")[:64]
     try:
-        cohort, _new = await aula.db(join, aula.store, code, aula.learner(request))
+        cohort, new = await aula.db(join, aula.store, code, aula.learner(request))
     except JoinRefused as refused:
         raise InputError(refused.message, status_code=404, fields={"code": "unknown"}) from None
+    if api:
+        return JSONResponse({"cohort": {"id": cohort.id, "name": cohort.name}, "joined": new})
     return RedirectResponse(f"{aula.url('account')}?done=joined-{cohort.id}", status_code=303)
 
 
@@ -405,4 +437,5 @@ routes = [
     Route("/join", join_page, methods=["GET"], name="join"),
     Route("/join/{code}", join_page, methods=["GET"], name="join-link"),
     Route("/join", join_post, methods=["POST"], name="join-post"),
+    Route("/api/cohorts/join", join_post, methods=["POST"], name="api-join"),
 ]

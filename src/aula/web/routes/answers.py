@@ -14,6 +14,7 @@ from aula.services.views import record_slide_view
 from aula.web.aula import aula_of
 from aula.web.forms import form_csrf, local_path, read_form
 from aula.web.lookup import lesson_or_404, path_param, question_or_404, slide_or_404
+from aula.web.observe import ANSWERS_STORED
 
 
 async def answer_form(request: Request) -> Response:
@@ -27,6 +28,7 @@ async def answer_form(request: Request) -> Response:
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
     learner = aula.learner(request)
     outcome = await aula.db(answer_question, aula.store, aula.course, learner, question, chosen)
+    ANSWERS_STORED.inc()
     # Without JavaScript no beacon reports slide views: the form says which slide it was on.
     raw = str(form.get("slide", ""))
     if raw.isascii() and raw.isdigit() and (slide := lesson.slide(int(raw[:6]))) is not None:

@@ -17,6 +17,7 @@ from aula.web.aula import aula_of
 from aula.web.etag import course_json
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
+from aula.web.observe import ANSWERS_STORED
 from aula.web.pagecache import cacheable
 from aula.web.views import (
     course_data,
@@ -181,6 +182,7 @@ async def answer(request: Request) -> Response:
     outcome = await aula.db(
         answer_question, aula.store, aula.course, learner, question, body.choice_ids
     )
+    ANSWERS_STORED.inc()
     data = grade_data(outcome.grade)
     data.update(
         answer_id=outcome.record.id,

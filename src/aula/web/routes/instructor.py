@@ -20,6 +20,7 @@ from aula.web.aula import Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
 from aula.web.lookup import question_or_404
+from aula.web.observe import INSTRUCTOR_SECONDS
 
 MAX_QUESTION = 1000
 
@@ -67,7 +68,13 @@ def _question(text: object) -> str:
 async def _ask(request: Request, question: str, lesson_id: str | None) -> Answer:
     aula = aula_of(request)
     learner = aula.learner(request)
-    return await aula.db(conversation.ask, aula.store, aula.ask(), learner, question, lesson_id)
+    return await aula.db(_timed_ask, aula, learner, question, lesson_id)
+
+
+def _timed_ask(aula: Aula, learner: str, question: str, lesson_id: str | None) -> Answer:
+    # Timed in the worker thread: the answer's own time, not the wait for a free thread.
+    with INSTRUCTOR_SECONDS.time():
+        return conversation.ask(aula.store, aula.ask(), learner, question, lesson_id)
 
 
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:

@@ -122,6 +122,8 @@
           const { response, replaced } = await swap(form.action, { method: "POST", body: new FormData(form) }, into, form.querySelector(".feedback"));
           afterSwap(response, replaced);
         } catch {
+          if (await offlineAnswer(form)) return;
+          if (await offlineAsk(form, into)) return;
           problem(into || form.querySelector(".feedback"), "The server could not be reached. Check your connection and try again.");
         }
       });
@@ -140,18 +142,202 @@
     }
   }
 
-  // Slide views are a write, so the page reports them (a GET never writes). Failures are
-  // harmless: "Next" and the next answer posted from this slide record it too.
+  // Slide views are a write, so the page reports them (a GET never writes). Offline, the view
+  // is queued and synced later; "Next" and the next answer posted from this slide record it too.
   function slideView() {
     const player = document.querySelector(".player[data-view-url]");
-    const csrf = document.querySelector('meta[name="csrf-token"]')?.content;
+    const csrf = meta("csrf-token");
     if (!player || !csrf) return;
+    const view = { lesson_id: player.dataset.lesson, slide: Number(player.dataset.slide) };
+    if (!navigator.onLine) {
+      queueWrite({ kind: "view", ...view }).catch(() => {});
+      return;
+    }
     fetch(player.dataset.viewUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ lesson_id: player.dataset.lesson, slide: Number(player.dataset.slide) }),
-    }).catch(() => {});
+      body: JSON.stringify(view),
+    }).catch(() => queueWrite({ kind: "view", ...view }).catch(() => {}));
+  }
+
+  // Offline (aula-offline.js, docs/offline.md): a service worker keeps the lesson once it has
+  // been opened; answers, slide views and term reviews made offline are queued with an
+  // idempotency key and synced when the connection is back. Offline answers are not graded in
+  // the browser: the server grades them when they arrive.
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content || "";
+  const RATINGS = { again: 1, hard: 2, good: 3, easy: 4 };
+
+  // A message from #sync-status's data attributes (translated by the server), {names} filled.
+  function say(name, values = {}) {
+    const text = document.getElementById("sync-status")?.dataset[name] || "";
+    return text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  }
+
+  function syncStatus(text, state) {
+    const box = document.getElementById("sync-status");
+    if (!box) return;
+    box.textContent = text;
+    box.dataset.state = state;
+    box.hidden = !text;
+  }
+
+  async function queueWrite(write) {
+    const queue = window.AulaQueue;
+    if (!queue) throw new Error("no offline queue");
+    const queued = await queue.add({ ...write, version: meta("aula-version"), token: meta("csrf-token") });
+    const waiting = await queue.size();
+    syncStatus(say("queued", { count: waiting }), "queued");
+    try {
+      const registration = await navigator.serviceWorker?.getRegistration();
+      await registration?.sync?.register(queue.SYNC_TAG); // Background Sync, where supported
+    } catch {
+      // Elsewhere the page syncs when it is back online, or on the next load.
+    }
+    return queued;
+  }
+
+  function showSynced(message) {
+    const results = message?.results || [];
+    if (!results.length) return;
+    const done = results.filter((r) => r.status !== "rejected");
+    const refused = results.filter((r) => r.status === "rejected");
+    for (const result of results) {
+      if (!result.question_id) continue;
+      const box = document.querySelector(`#question-${CSS.escape(result.question_id)} .feedback .offline-note`);
+      if (!box) continue;
+      if (result.status === "rejected") box.textContent = say("refusedOne", { reason: result.reason });
+      else if (result.correct === null || result.correct === undefined) box.textContent = say("syncedOne");
+      else box.textContent = say(result.correct ? "syncedRight" : "syncedWrong");
+    }
+    const parts = [];
+    if (done.length) parts.push(say("synced", { count: done.length }));
+    if (refused.length) parts.push(say("refused", { count: refused.length, reason: [...new Set(refused.map((r) => r.reason))].join(" ") }));
+    syncStatus(parts.join(" "), refused.length ? "rejected" : "synced");
+  }
+
+  async function syncNow() {
+    const queue = window.AulaQueue;
+    if (!queue || !navigator.onLine) return;
+    try {
+      if (!(await queue.size())) return;
+      syncStatus(say("syncing"), "syncing");
+      showSynced(await queue.sync(meta("aula-session"), meta("aula-sync")));
+    } catch {
+      syncStatus(say("unreachable"), "queued");
+    }
+  }
+
+  function offlineNote(form, text) {
+    const p = document.createElement("p");
+    p.className = "offline-note";
+    p.setAttribute("role", "status");
+    p.textContent = text;
+    form.querySelector(".feedback")?.replaceChildren(p);
+  }
+
+  // An answer to a knowledge check, queued (with the slide it was given on) instead of sent.
+  async function offlineAnswer(form) {
+    if (!form.matches("form.check[data-question][data-lesson]") || !window.AulaQueue) return false;
+    const data = new FormData(form);
+    const choices = data.getAll("choice").filter((c) => typeof c === "string");
+    if (!choices.length) return false;
+    const slide = Number(data.get("slide") || 0);
+    if (slide) await queueWrite({ kind: "view", lesson_id: form.dataset.lesson, slide });
+    await queueWrite({ kind: "answer", lesson_id: form.dataset.lesson, question_id: form.dataset.question, choice_ids: choices });
+    offlineNote(form, say("queuedAnswer"));
+    return true;
+  }
+
+  // The instructor offline: the passages of the cached course that share the question's words.
+  async function offlineAsk(form, into) {
+    if (!form.dataset.offlineIndex || !window.AulaQueue) return false;
+    const box = into || form.parentElement.querySelector(".ask-answer");
+    const question = new FormData(form).get("q");
+    if (!box || typeof question !== "string") return false;
+    let index;
+    try {
+      index = await (await fetch(form.dataset.offlineIndex, { credentials: "same-origin" })).json();
+    } catch {
+      return false;
+    }
+    const found = window.AulaQueue.search(index, question);
+    const note = document.createElement("p");
+    note.className = "offline-note";
+    note.textContent = say("simpler");
+    const list = document.createElement("ol");
+    list.className = "offline-answers";
+    for (const doc of found) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = doc.url;
+      link.textContent = doc.title;
+      const text = document.createElement("p");
+      text.textContent = doc.text;
+      item.append(link, text);
+      list.append(item);
+    }
+    const none = document.createElement("p");
+    none.textContent = say("noMatch");
+    box.replaceChildren(note, found.length ? list : none);
+    return true;
+  }
+
+  // Forms that post without data-swap, when offline: "Next"/"Continue" (a slide view) and term
+  // reviews are queued; any other write says it needs the connection.
+  async function offlineSubmit(event) {
+    const form = event.target;
+    if (navigator.onLine || !(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (form.dataset.swap || form.matches(".theme-form")) return; // their own handlers cope
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const player = document.querySelector(".player[data-lesson]");
+    try {
+      if (form.dataset.offline === "view" && player) {
+        await queueWrite({ kind: "view", lesson_id: player.dataset.lesson, slide: Number(player.dataset.slide) });
+        if (player.dataset.next) window.location.assign(player.dataset.next);
+        return;
+      }
+      if (form.dataset.offline === "review" && RATINGS[event.submitter?.value]) {
+        await queueWrite({ kind: "review", term_id: form.dataset.term, rating: RATINGS[event.submitter.value] });
+        form.querySelector("fieldset")?.setAttribute("disabled", "");
+        return;
+      }
+      if (form.dataset.offlineIndex && (await offlineAsk(form, null))) return;
+    } catch {
+      // fall through to the message below
+    }
+    syncStatus(say("needsServer"), "offline");
+  }
+
+  async function serviceWorker() {
+    const script = meta("aula-sw");
+    if (!("serviceWorker" in navigator) || !script) return;
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data?.type !== "cached") return;
+      document.documentElement.dataset.offlineReady = event.data.version;
+    });
+    try {
+      await navigator.serviceWorker.register(script);
+    } catch {
+      return;
+    }
+    const player = document.querySelector(".player[data-offline]");
+    if (!player) return;
+    const registration = await navigator.serviceWorker.ready;
+    registration.active?.postMessage({ type: "cache-lesson", url: player.dataset.offline });
+  }
+
+  function offline() {
+    if (typeof BroadcastChannel !== "undefined" && window.AulaQueue) {
+      new BroadcastChannel(window.AulaQueue.CHANNEL).addEventListener("message", (event) => showSynced(event.data));
+    }
+    document.addEventListener("submit", offlineSubmit, true);
+    window.addEventListener("online", syncNow);
+    window.addEventListener("offline", () => syncStatus(say("offline"), "offline"));
+    if (!navigator.onLine) syncStatus(say("offline"), "offline");
+    serviceWorker().catch(() => {});
+    syncNow();
   }
 
   // Dark mode: switch at once, remember it in a cookie (the form still works without JS).
@@ -209,6 +395,7 @@
       slideKeys(player);
       slideSwipe(player);
     }
+    offline();
     slideView();
     viewToggles();
     enhance(document);
