@@ -19,6 +19,14 @@ $(VENV)/.dev-deps: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q -e '.[dev,embeddings]'
 	touch $@
 
+# The LRS the xAPI tests run (ralph, file-system backend) pins FastAPI and Starlette versions
+# Aula cannot share, so it gets a venv of its own; tests/services/lrs.py starts it.
+RALPH := ralph-malph[backend-fs,lrs]==5.1.0
+$(VENV)-ralph/.done:
+	$(PYTHON) -m venv $(VENV)-ralph
+	$(VENV)-ralph/bin/pip install -q '$(RALPH)' 'requests>=2.32'  # ralph's OIDC module imports it
+	touch $@
+
 serve: $(VENV)/.run-deps
 	$(BIN)/aula serve
 
@@ -33,7 +41,7 @@ lint: $(VENV)/.dev-deps
 # The PostgreSQL tests use AULA_TEST_DATABASE_URL, or the local server when one answers.
 LOCAL_PG := postgresql://postgres@127.0.0.1:5432/test
 
-test: $(VENV)/.dev-deps lint
+test: $(VENV)/.dev-deps $(VENV)-ralph/.done lint
 	scripts/ensure-chromium
 	if [ -z "$$AULA_TEST_DATABASE_URL" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 		export AULA_TEST_DATABASE_URL=$(LOCAL_PG); fi; $(BIN)/pytest

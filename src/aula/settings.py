@@ -37,7 +37,9 @@ OTHER_VARIABLES = frozenset(
     {"AULA_DEBUG", "AULA_COURSE_DIR", "AULA_CACHE_DIR", "AULA_SETTINGS_JSON"}
 )
 OTHER_PREFIXES = ("AULA_TEST_",)
-SECRET_FIELDS = frozenset({"secret_key", "llm_api_key", "previous_secret_keys", "oidc_providers"})
+SECRET_FIELDS = frozenset(
+    {"secret_key", "llm_api_key", "previous_secret_keys", "oidc_providers", "lrs_password"}
+)
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,26 @@ class Settings(BaseSettings):
         gt=0,
     )
 
+    public_url: str | None = Field(
+        None,
+        description="the address learners and other systems reach this server at "
+        "(https://aula.example.org); names the course's xAPI activities and LTI endpoints "
+        "(default: http://HOST:PORT)",
+    )
+    lrs_url: str | None = Field(
+        None,
+        description="xAPI endpoint of a Learning Record Store (https://lrs.example.org/xAPI/): "
+        "statements are queued with each answer and sent in the background (off when empty)",
+    )
+    lrs_username: str | None = Field(None, description="Basic-auth user for lrs_url")
+    lrs_password: str | None = Field(None, description="Basic-auth password for lrs_url")
+    outbox_retry_max_seconds: int = Field(
+        600,
+        description="longest wait between two attempts to deliver a statement or a score "
+        "(the wait doubles from 1 s up to this)",
+        ge=1,
+        le=86_400,
+    )
     access: Literal["open", "signed-in", "invitation"] = Field(
         "open",
         description="who may learn: open (anonymous learners, the default), signed-in "
@@ -301,7 +323,15 @@ class Settings(BaseSettings):
             raise ValueError("'llm_model' is required when llm_url is set (AULA_LLM_MODEL)")
         if self.llm_url and not self.llm_url.startswith(("http://", "https://")):
             raise ValueError("'llm_url' must start with http:// or https://")
+        for name in ("lrs_url", "public_url"):
+            value = getattr(self, name)
+            if value and not value.startswith(("http://", "https://")):
+                raise ValueError(f"'{name}' must start with http:// or https://")
         return self
+
+    def base_url(self) -> str:
+        """``public_url`` without its trailing slash, or this server's own address."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @classmethod
     def settings_customise_sources(

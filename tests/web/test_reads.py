@@ -49,6 +49,8 @@ PAGES = [
     "/api/progress/export",
     "/api/progress/streak",
     "/resume/ABCD-EFGH-JKLM",
+    "/lti/jwks.json",
+    "/lti/config.json",
     "/manifest.webmanifest",
     "/sw.js",
     "/api/lessons/open-vs-closed/offline",

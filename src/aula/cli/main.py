@@ -15,6 +15,8 @@ from aula import __version__
 COMMANDS = {
     "ask": "aula.cli.ask:ask",
     "check": "aula.cli.check:check",
+    "export": "aula.cli.export:export",
+    "lti": "aula.cli.lti:lti",
     "lab": "aula.cli.lab:lab",
     "schema": "aula.cli.schema:schema_command",
     "serve": "aula.cli.serve:serve",

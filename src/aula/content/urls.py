@@ -14,6 +14,12 @@ SLIDE_PATH = "/lessons/{lesson_id}/slides/{number:int}"
 NODE_PATH = "/lessons/{lesson_id}/nodes/{node_id}"
 GLOSSARY_PATH = "/glossary"
 LAB_PATH = "/labs/{slug}"
+# LTI 1.3: what an LMS admin registers (docs/lms.md).
+LTI_LOGIN_PATH = "/lti/login"
+LTI_LAUNCH_PATH = "/lti/launch"
+LTI_DEEP_LINK_PATH = "/lti/deep-link"
+LTI_JWKS_PATH = "/lti/jwks.json"
+LTI_CONFIG_PATH = "/lti/config.json"
 
 
 def lesson_url(lesson_id: str) -> str:

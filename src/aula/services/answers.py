@@ -17,7 +17,9 @@ from aula.learning import (
     nodes_to_schedule,
     terms_met,
 )
+from aula.services.lti import score_messages
 from aula.services.progress import LessonState, judge, lesson_state, snapshot_version
+from aula.services.xapi import Xapi, answer_statements, to_outbox
 from aula.store import AnswerRecord, NewCard, Store
 
 
@@ -59,11 +61,14 @@ def answer_question(
     now: datetime | None = None,
     *,
     allow_locked: bool = False,
+    xapi: Xapi | None = None,
     sync_key: str | None = None,
 ) -> AnswerOutcome:
     """Grade and store the answer (durable when this returns). Raises ``InvalidAnswer`` for
     choices the question cannot take, and ``NodeLocked`` (storing nothing) for a question whose
     node is still locked, unless ``allow_locked`` (a history replayed as given).
+    With ``xapi``, the statements the answer makes (answered, mastered, progressed,
+    completed) join the outbox in the same transaction: an acknowledged answer is reported.
     ``sync_key``: the answer was queued offline under this key and is stored once (the store
     raises ``AlreadySynced`` the second time). Blocking: call it from a thread."""
     result = grade(question, choice_ids)
@@ -100,7 +105,14 @@ def answer_question(
     node = lesson.skill_tree.node(question.node)
     items = terms_met(course, node.terms if node else ())
     items += nodes_to_schedule(lesson, predicted.states)
-    # One transaction: the answer, the cards it earns and the snapshot moved past it.
+    messages = []
+    if xapi is not None:
+        statements = answer_statements(xapi, course, question, provisional, before, predicted)
+        messages = to_outbox(statements)
+    # A learner launched from an LMS: the score it shows them, when this answer changes it.
+    messages += score_messages(store, learner_id, before, predicted, now)
+    # One transaction: the answer, the cards it earns, the snapshot moved past it and the
+    # statements reporting it.
     record = store.record_answer(
         learner_id,
         lesson.id,
@@ -114,6 +126,7 @@ def answer_question(
             snapshot_version(course), changes(before.states, predicted.states)
         ),
         snapshot_first_try=attempt == 1,
+        messages=messages,
         sync_key=sync_key,
     )
     if (record.attempt == 1) == (attempt == 1):

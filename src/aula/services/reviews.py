@@ -13,6 +13,7 @@ from aula.content.model import Course, Node, Question, Term
 from aula.learning import Grade, Rating, rate, rating_from_answer
 from aula.services.answers import answer_question
 from aula.services.progress import course_states
+from aula.services.xapi import Xapi
 from aula.store import ItemKind, ReviewCardRecord, Store
 
 
@@ -110,12 +111,13 @@ def review_node(
     learner_id: str,
     question: Question,
     choice_ids: list[str],
+    xapi: Xapi | None = None,
 ) -> NodeReview:
     """Answer a skill's review question; the card is rated from the first answer. Raises
     ``NothingToReview`` (before storing anything) when the learner has no card for the node."""
     if store.review_card(learner_id, "node", question.node) is None:
         raise NothingToReview(f"There is nothing to review for node '{question.node}'.")
-    outcome = answer_question(store, course, learner_id, question, choice_ids)
+    outcome = answer_question(store, course, learner_id, question, choice_ids, xapi=xapi)
     rating = rating_from_answer(outcome.grade.correct, attempt=1)
     card = rate_item(store, learner_id, "node", question.node, rating)
     return NodeReview(outcome.record.id, outcome.grade, rating, card)

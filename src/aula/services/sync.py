@@ -23,6 +23,7 @@ from aula.learning import InvalidAnswer, Rating
 from aula.services.answers import NodeLocked, answer_question
 from aula.services.reviews import NothingToReview, rate_item
 from aula.services.views import record_slide_view
+from aula.services.xapi import Xapi
 from aula.store import AlreadySynced, Store
 
 Kind = Literal["answer", "view", "review"]
@@ -91,9 +92,11 @@ def sync_queue(
     learner_id: str,
     learner_token: str,
     writes: Sequence[QueuedWrite],
+    xapi: Xapi | None = None,
 ) -> list[SyncResult]:
-    """Apply each write once, in order; one result per write. Blocking: call from a thread."""
-    return [_apply(store, course, learner_id, learner_token, write) for write in writes]
+    """Apply each write once, in order; one result per write. Blocking: call from a thread.
+    ``xapi``: an answer applied here reports its statements like one given online."""
+    return [_apply(store, course, learner_id, learner_token, write, xapi) for write in writes]
 
 
 def _refused(write: QueuedWrite, reason: str) -> SyncResult:
@@ -101,7 +104,12 @@ def _refused(write: QueuedWrite, reason: str) -> SyncResult:
 
 
 def _apply(
-    store: Store, course: Course, learner_id: str, learner_token: str, write: QueuedWrite
+    store: Store,
+    course: Course,
+    learner_id: str,
+    learner_token: str,
+    write: QueuedWrite,
+    xapi: Xapi | None,
 ) -> SyncResult:
     if not hmac.compare_digest(write.token.encode(), learner_token.encode()):
         return _refused(write, OTHER_LEARNER)
@@ -109,7 +117,7 @@ def _apply(
         return _refused(write, OLD_COURSE)
     try:
         if write.kind == "answer":
-            return _answer(store, course, learner_id, write)
+            return _answer(store, course, learner_id, write, xapi)
         if write.kind == "view":
             return _view(store, course, learner_id, write)
         return _review(store, course, learner_id, write)
@@ -132,12 +140,14 @@ def _apply(
         return _refused(write, f"Not applied: {refused}.")
 
 
-def _answer(store: Store, course: Course, learner_id: str, write: QueuedWrite) -> SyncResult:
+def _answer(
+    store: Store, course: Course, learner_id: str, write: QueuedWrite, xapi: Xapi | None
+) -> SyncResult:
     question = course.question(write.question_id)
     if question is None or question.lesson != write.lesson_id:
         return _refused(write, "This course has no such question in that lesson.")
     outcome = answer_question(
-        store, course, learner_id, question, write.choice_ids, sync_key=write.key
+        store, course, learner_id, question, write.choice_ids, sync_key=write.key, xapi=xapi
     )
     return SyncResult(
         write.key, "applied", "", question.id, outcome.grade.correct, outcome.record.id

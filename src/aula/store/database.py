@@ -18,7 +18,19 @@ from typing import Self, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from . import answers, cohorts, learners, progress, resume, reviews, snapshots, synckeys, turns
+from . import (
+    answers,
+    cohorts,
+    learners,
+    lti,
+    outbox,
+    progress,
+    resume,
+    reviews,
+    snapshots,
+    synckeys,
+    turns,
+)
 from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
 from .generations import Generations
@@ -27,7 +39,12 @@ from .records import (
     AnswerRecord,
     ItemKind,
     LessonRecords,
+    LtiLink,
+    LtiPlatform,
     NewCard,
+    OutboxItem,
+    OutboxKind,
+    OutboxRecord,
     ReviewCardRecord,
     ReviewLogRecord,
     SlideViewRecord,
@@ -207,6 +224,7 @@ class Store:
         answer: str,
         at: datetime | None = None,
         refused: bool | None = None,
+        messages: Sequence[OutboxItem] = (),
     ) -> None:
         """Keep the question and its answer; only the learner's last 3 turns are kept. NUL
         characters, which PostgreSQL text cannot hold, are dropped on both engines. With
@@ -222,6 +240,7 @@ class Store:
             turns.record(connection, learner_id, question, answer, when)
             if refused is not None:
                 cohorts.record_question(connection, learner_id, question, refused, when)
+            outbox.add(connection, messages, when)
 
         self._write(work, learner_id)
 
@@ -242,10 +261,11 @@ class Store:
         at: datetime | None = None,
         cards: Sequence[NewCard] = (),
         sync_key: str | None = None,
+        messages: Sequence[OutboxItem] = (),
     ) -> None:
         """Mark the slide seen and make it the learner's current slide in the lesson; create
-        the review ``cards`` the learner does not have yet, in the same transaction.
-        ``sync_key``: the view was queued offline under this key; applied once
+        the review ``cards`` the learner does not have yet and queue ``messages``, in the same
+        transaction. ``sync_key``: the view was queued offline under this key; applied once
         (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
         lesson_id = check_id("lesson_id", lesson_id)
@@ -262,6 +282,7 @@ class Store:
             reviews.create_missing(connection, learner_id, cards)
             if key is not None:
                 synckeys.save(connection, learner_id, key, "view", when)
+            outbox.add(connection, messages, when)
 
         self._write(work, learner_id)
 
@@ -297,6 +318,7 @@ class Store:
         snapshot: SnapshotRecord | None = None,
         snapshot_first_try: bool = True,
         sync_key: str | None = None,
+        messages: Sequence[OutboxItem] = (),
     ) -> AnswerRecord:
         """Store the answer as the next attempt at the question, with the review ``cards`` the
         learner does not have yet, in one transaction; durable when this returns.
@@ -304,6 +326,8 @@ class Store:
         ``snapshot`` is the learner's lesson state with this answer folded in, computed by the
         caller assuming the answer is (or is not) a first try: it is kept, through this
         answer's id, when that held and it folds in every answer up to this one.
+        ``messages`` (xAPI statements, scores for a platform) join the outbox in the same
+        transaction: queued exactly when the answer is stored.
         ``sync_key``: the answer was queued offline under this key; it is stored once
         (``AlreadySynced``, nothing written, if it was before)."""
         learner_id = check_id("learner_id", learner_id)
@@ -325,6 +349,7 @@ class Store:
             if key is not None:
                 synckeys.save(connection, learner_id, key, "answer", when, record.id)
             reviews.create_missing(connection, learner_id, cards)
+            outbox.add(connection, messages, when)
             if snapshot is not None and (record.attempt <= 1) == snapshot_first_try:
                 through = replace(snapshot, through_answer_id=record.id)
                 snapshots.save(connection, learner_id, lesson_id, through, when)
@@ -551,3 +576,80 @@ class Store:
         times = [a.answered_at for a in self.answers(learner_id)]
         times += [r.reviewed_at for r in self.review_logs(learner_id)]
         return sorted(times)
+
+    # The outbox: messages for an LRS or an LTI platform, delivered in the background
+
+    def enqueue(self, messages: Sequence[OutboxItem], at: datetime | None = None) -> None:
+        """Queue messages on their own (those not tied to a learner's write)."""
+        when = instant_or_now("at", at)
+        items = list(messages)
+        self._write(lambda connection: outbox.add(connection, items, when))
+
+    def outbox_due(self, kind: OutboxKind, now: datetime, limit: int = 50) -> list[OutboxRecord]:
+        """Undelivered messages of ``kind`` due for an attempt at ``now``, oldest first."""
+        now = check_instant("now", now)
+        limit = check_int("limit", limit, range(1, 10_001))
+        with self._reading() as connection:
+            return outbox.due(connection, kind, now, limit)
+
+    def outbox_claim(
+        self, kind: OutboxKind, now: datetime, limit: int = 50, lease: float = 120.0
+    ) -> list[OutboxRecord]:
+        """Take the messages of ``kind`` due at ``now`` for delivery: no other deliverer gets
+        them for ``lease`` seconds (unless this one reports them failed or delivered)."""
+        now = check_instant("now", now)
+        limit = check_int("limit", limit, range(1, 10_001))
+        until = now + timedelta(seconds=lease)
+        return self._write(lambda connection: outbox.claim(connection, kind, now, limit, until))
+
+    def outbox_pending(self) -> list[OutboxRecord]:
+        """Every undelivered message, oldest first."""
+        with self._reading() as connection:
+            return outbox.pending(connection)
+
+    def outbox_delivered(self, ids: Sequence[int], at: datetime | None = None) -> None:
+        when = instant_or_now("at", at)
+        done = list(ids)
+        self._write(lambda connection: outbox.delivered(connection, done, when))
+
+    def outbox_failed(self, ids: Sequence[int], error: str, retry_at: datetime) -> None:
+        """Count a failed attempt and when to try again; the message stays queued."""
+        retry_at = check_instant("retry_at", retry_at)
+        failed = list(ids)
+        self._write(lambda connection: outbox.failed(connection, failed, error, retry_at))
+
+    # LTI 1.3
+
+    def save_lti_platform(self, platform: LtiPlatform, at: datetime | None = None) -> None:
+        """Register an LMS (or update its addresses and deployments)."""
+        when = instant_or_now("at", at)
+        self._write(lambda connection: lti.save_platform(connection, platform, when))
+
+    def lti_platforms(self) -> list[LtiPlatform]:
+        with self._reading() as connection:
+            return lti.platforms(connection)
+
+    def use_lti_nonce(self, nonce: str, at: datetime | None = None) -> bool:
+        """Record a launch's nonce; ``False`` if it was used before (a replay)."""
+        when = instant_or_now("at", at)
+        if not isinstance(nonce, str) or not 0 < len(nonce) <= 255:
+            raise ValueError("nonce must be 1 to 255 characters")
+        return self._write(lambda connection: lti.use_nonce(connection, nonce, when))
+
+    def save_lti_link(self, link: LtiLink, at: datetime | None = None) -> None:
+        """Remember where the learner's score in the lesson goes (creates the learner)."""
+        learner_id = check_id("learner_id", link.learner_id)
+        check_id("lesson_id", link.lesson_id)
+        when = instant_or_now("at", at)
+
+        def work(connection: Connection) -> None:
+            learners.claim(connection, learner_id, when)
+            lti.save_link(connection, link, when)
+
+        self._write(work)
+
+    def lti_links(self, learner_id: str, lesson_id: str) -> list[LtiLink]:
+        learner_id = check_id("learner_id", learner_id)
+        lesson_id = check_id("lesson_id", lesson_id)
+        with self._reading() as connection:
+            return lti.links(connection, learner_id, lesson_id)

@@ -94,3 +94,55 @@ class LessonRecords:
     position: int | None
     answer: AnswerRecord | None = None
     """The answer asked for by id, when it is the learner's and in the lesson."""
+
+
+OutboxKind = Literal["xapi", "ags"]
+"""Where an outbox message goes: an xAPI statement to the LRS, a score to an LTI platform."""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message to queue: its kind and its JSON text."""
+
+    kind: OutboxKind
+    payload: str
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """A queued message and how its delivery went so far."""
+
+    id: int
+    kind: OutboxKind
+    payload: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LtiPlatform:
+    """An LMS registered as an LTI 1.3 platform."""
+
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    deployment_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LtiLink:
+    """A learner launched from a platform: their score in the lesson (or one of its nodes)
+    goes to ``lineitem_url`` for the platform's user ``user_id``."""
+
+    learner_id: str
+    lesson_id: str
+    issuer: str
+    client_id: str
+    user_id: str
+    lineitem_url: str
+    node_id: str | None = None

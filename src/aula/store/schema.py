@@ -197,6 +197,62 @@ sync_keys = sa.Table(
 )
 """Writes queued offline (``aula-offline.js``) and synced: each key is applied once."""
 
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # What to deliver: an xAPI statement to the LRS, a score to an LTI platform (AGS).
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),  # JSON, opaque here
+    _at("created_at"),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    _at("next_attempt_at"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("delivered_at", UTCDateTime(), nullable=True),
+    sa.CheckConstraint("kind IN ('xapi', 'ags')", name="kind"),
+    # The deliverer's question: what is undelivered and due, oldest first.
+    sa.Index(None, "delivered_at", "next_attempt_at"),
+)
+"""Messages for other systems, written in the transaction of what they report (durable), sent
+by a background deliverer with retry; never learner data that a reset or a resume moves."""
+
+lti_platforms = sa.Table(
+    "lti_platforms",
+    metadata,
+    sa.Column("issuer", sa.String(255), nullable=False),
+    sa.Column("client_id", sa.String(255), nullable=False),
+    sa.Column("auth_login_url", sa.Text, nullable=False),
+    sa.Column("auth_token_url", sa.Text, nullable=False),
+    sa.Column("key_set_url", sa.Text, nullable=False),
+    sa.Column("deployment_ids", sa.Text, nullable=False),  # JSON list of strings
+    _at("created_at"),
+    sa.PrimaryKeyConstraint("issuer", "client_id"),
+)
+"""LMSs registered with ``aula lti add-platform`` (LTI 1.3)."""
+
+lti_nonces = sa.Table(
+    "lti_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(255), primary_key=True),
+    _at("used_at"),
+)
+"""Nonces of LTI launches already accepted: the same id_token twice is a replay."""
+
+lti_links = sa.Table(
+    "lti_links",
+    metadata,
+    _learner(),
+    _id("lesson_id"),
+    sa.Column("issuer", sa.String(255), nullable=False),
+    sa.Column("client_id", sa.String(255), nullable=False),
+    sa.Column("user_id", sa.String(255), nullable=False),  # the platform's ``sub``
+    sa.Column("lineitem_url", sa.Text, nullable=False),  # where the score goes (AGS)
+    sa.Column("node_id", sa.String(ID_LENGTH), nullable=True),  # a skill node, or the lesson
+    _at("updated_at"),
+    sa.PrimaryKeyConstraint("learner_id", "lesson_id", "issuer"),
+)
+"""Where a learner launched from an LMS gets their score sent (AGS line item)."""
+
 # Accounts, cohorts and the teacher's dashboard (issue 15). Anonymous learning needs none of
 # these: a user is an optional login in front of one learner id.
 
@@ -307,5 +363,6 @@ LEARNER_TABLES = (
     sync_keys,
     memberships,
     asked_questions,
+    lti_links,
 )
 """Every table holding a learner's data, children of ``learners``."""

@@ -15,8 +15,10 @@ from starlette.types import ASGIApp
 
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
+from aula.services.delivery import Deliverer, Sender, xapi_sender
+from aula.services.lti import ags_sender
 from aula.services.reviews import NothingToReview
-from aula.store import ResumeRefused, StoreUnavailable
+from aula.store import OutboxKind, ResumeRefused, StoreUnavailable
 from aula.web.aula import Aula, aula_of
 from aula.web.auth import AccountMiddleware
 from aula.web.compression import compression
@@ -73,17 +75,39 @@ class AulaStarlette(Starlette):
         return ObserveMiddleware(app, log=self.log_requests)
 
 
+def outbox_deliverer(aula: Aula) -> Deliverer | None:
+    """The background sender of xAPI statements (when an LRS is configured) and of LTI scores
+    (when a platform is registered; registering one takes a restart to start it)."""
+    settings = aula.settings
+    senders: dict[OutboxKind, Sender] = {}
+    if settings.lrs_url:
+        senders["xapi"] = xapi_sender(
+            settings.lrs_url, settings.lrs_username, settings.lrs_password
+        )
+    if aula.store.lti_platforms():
+        senders["ags"] = ags_sender(aula.store, aula.lti_keys)
+    if not senders:
+        return None
+    return Deliverer(aula.store, senders, longest=settings.outbox_retry_max_seconds)
+
+
 def create_app(
-    aula: Aula, *, owns_store: bool = False, log_line: LogLine | None = None
+    aula: Aula, *, owns_store: bool = False, log_line: LogLine | None = None, deliver: bool = True
 ) -> Starlette:
     """``owns_store``: close the store (drain its writer) when the server shuts down. A closed
     store refuses further use, so whoever opened the store closes it: ``build_app`` passes
     True; a test that opens a store and runs several clients on one app does not.
-    ``log_line``: where the request lines go instead of standard error (tests)."""
+    ``log_line``: where the request lines go instead of standard error (tests).
+    ``deliver``: run the outbox's background deliverer (tests that deliver by hand say no)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        deliverer = outbox_deliverer(aula) if deliver else None
+        if deliverer is not None:
+            deliverer.start()
         yield
+        if deliverer is not None:
+            deliverer.stop()
         if owns_store:
             aula.store.close()
 

@@ -87,9 +87,9 @@ def build_app(settings: Settings) -> Starlette:
     store = Store.open(database_url(settings), pool_size=settings.db_pool_size)
     # Index now, not on the first question; optional embeddings fill in in the background.
     instructor = Instructor.for_course(course, settings=settings.instructor(), background=True)
-    return create_app(
-        Aula(settings, course, store, identity(settings), instructor), owns_store=True
-    )
+    aula = Aula(settings, course, store, identity(settings), instructor)
+    aula.lti_keys.ensure()  # the JWKS an LMS fetches is there before it asks (a GET writes nothing)
+    return create_app(aula, owns_store=True)
 
 
 def app_from_environment() -> Starlette:

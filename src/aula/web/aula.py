@@ -29,7 +29,9 @@ from aula.content.model import Course
 from aula.i18n import N_, _
 from aula.instructor import Instructor
 from aula.instructor.generative import is_own_host
+from aula.services.lti import ToolKeys
 from aula.services.sync import offline_version
+from aula.services.xapi import Xapi
 from aula.settings import Settings
 from aula.store import Store
 from aula.web.assets import Assets
@@ -103,6 +105,18 @@ class Aula:
         """The course's language, when the interface speaks it; else English."""
         lang = self.course.language
         return lang if lang in i18n.interface_languages() else i18n.SOURCE_LANGUAGE
+
+    @cached_property
+    def lti_keys(self) -> ToolKeys:
+        """Aula's LTI signing keys, kept next to the cookie key (made by ``aula serve``)."""
+        from aula.web.asgi import secret_dir  # the app module imports this one
+
+        return ToolKeys(secret_dir(self.settings) / "lti-keys")
+
+    @cached_property
+    def xapi(self) -> Xapi | None:
+        """Where xAPI statements point, when an LRS is configured (else none are made)."""
+        return Xapi(self.settings.base_url()) if self.settings.lrs_url else None
 
     @cached_property
     def assets(self) -> Assets:

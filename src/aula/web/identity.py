@@ -18,8 +18,15 @@ from collections.abc import Iterable
 from hashlib import sha256
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
+from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, Signer, TimestampSigner
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    Signer,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -90,6 +97,8 @@ class Identity:
         self._sessions = TimestampSigner([*older, secret], salt="aula.session")
         self._flows = TimestampSigner([*older, secret], salt="aula.oidc")
         self._csrf_key = sha256(f"aula.csrf:{secret}".encode()).digest()
+        # Short-lived sealed values (LTI's state and nonce between login and launch).
+        self._sealer = URLSafeTimedSerializer([*older, secret], salt="aula.sealed")
         self.secure_cookie = secure_cookie
         self.max_age = max_age
         self.trusted_proxies = parse_networks(trusted_proxies)
@@ -161,6 +170,17 @@ class Identity:
                 return bool(value.decode("latin-1").split(",")[0].strip().lower() == "https")
         return False
 
+    def seal(self, value: Any) -> str:
+        """``value`` (JSON-able) signed and timestamped, for a cookie or a hidden field."""
+        return str(self._sealer.dumps(value))
+
+    def unseal(self, sealed: str, max_age: int) -> Any:
+        """What ``seal`` sealed, or None if it is forged or older than ``max_age`` seconds."""
+        try:
+            return self._sealer.loads(sealed, max_age=max_age)
+        except BadSignature:  # SignatureExpired is one
+            return None
+
     def sign_session(self, token: str) -> str:
         return self._sessions.sign(token).decode()
 
@@ -220,13 +240,15 @@ class LearnerMiddleware:
         state["new_learner"] = is_new
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            # A route may switch the learner (an LTI launch signs its user in): their cookie.
+            current = state.get("learner_id", learner_id)
+            if message["type"] == "http.response.start" and (renew or current != learner_id):
                 headers = MutableHeaders(scope=message)
                 secure = self.identity.secure_for(scope)
-                headers.append("set-cookie", self.identity.cookie_header(learner_id, secure=secure))
+                headers.append("set-cookie", self.identity.cookie_header(current, secure=secure))
             await send(message)
 
-        await self.app(scope, receive, send_with_cookie if renew else send)
+        await self.app(scope, receive, send_with_cookie)
 
     def _from_cookie(self, scope: Scope) -> tuple[str, bool] | None:
         for name, value in scope.get("headers", []):
@@ -273,7 +295,11 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], *self.HEADERS]
+                # A response with a policy of its own keeps it (the LTI deep-linking answer
+                # posts a form to the LMS): two policies would both apply.
+                own = {name.lower() for name, _ in message["headers"]}
+                added = [(n, v) for n, v in self.HEADERS if n not in own]
+                message["headers"] = [*message["headers"], *added]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

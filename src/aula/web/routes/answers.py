@@ -27,7 +27,9 @@ async def answer_form(request: Request) -> Response:
     form_csrf(request, form)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
     learner = aula.learner(request)
-    outcome = await aula.db(answer_question, aula.store, aula.course, learner, question, chosen)
+    outcome = await aula.db(
+        answer_question, aula.store, aula.course, learner, question, chosen, xapi=aula.xapi
+    )
     ANSWERS_STORED.inc()
     # Without JavaScript no beacon reports slide views: the form says which slide it was on.
     raw = str(form.get("slide", ""))

@@ -180,7 +180,7 @@ async def answer(request: Request) -> Response:
     question = question_or_404(aula.course, body.question_id)
     learner = aula.learner(request)
     outcome = await aula.db(
-        answer_question, aula.store, aula.course, learner, question, body.choice_ids
+        answer_question, aula.store, aula.course, learner, question, body.choice_ids, xapi=aula.xapi
     )
     ANSWERS_STORED.inc()
     data = grade_data(outcome.grade)

@@ -73,8 +73,9 @@ async def _ask(request: Request, question: str, lesson_id: str | None) -> Answer
 
 def _timed_ask(aula: Aula, learner: str, question: str, lesson_id: str | None) -> Answer:
     # Timed in the worker thread: the answer's own time, not the wait for a free thread.
+    xapi = (aula.xapi, aula.course) if aula.xapi else None
     with INSTRUCTOR_SECONDS.time():
-        return conversation.ask(aula.store, aula.ask(), learner, question, lesson_id)
+        return conversation.ask(aula.store, aula.ask(), learner, question, lesson_id, xapi=xapi)
 
 
 async def _render(request: Request, question: str = "", answer: Answer | None = None) -> Response:

@@ -145,7 +145,9 @@ async def sync(request: Request) -> Response:
             )
         )
     writes = [s for s in slots if isinstance(s, QueuedWrite)]
-    applied = iter(await aula.db(sync_queue, aula.store, aula.course, learner, token, writes))
+    applied = iter(
+        await aula.db(sync_queue, aula.store, aula.course, learner, token, writes, xapi=aula.xapi)
+    )
     results = [s if isinstance(s, SyncResult) else next(applied) for s in slots]
     return JSONResponse(
         {

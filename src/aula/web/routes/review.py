@@ -96,7 +96,9 @@ async def review_node(request: Request) -> Response:
         raise HTTPException(404, f"Question '{question.id}' is not in node '{node_id}'.")
     learner = aula.learner(request)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
-    done = await aula.db(reviews.review_node, aula.store, aula.course, learner, question, chosen)
+    done = await aula.db(
+        reviews.review_node, aula.store, aula.course, learner, question, chosen, aula.xapi
+    )
     return RedirectResponse(f"{aula.url('review')}?answer={done.answer_id}#result", 303)
 
 
