@@ -183,17 +183,18 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
-    def _write(self, work: Callable[[Connection], T], learner: str | None) -> T:
+    def _write(self, work: Callable[[Connection], T], learner: str | tuple[()] | None) -> T:
         """Run ``work`` in a write transaction on the writer thread; its result once durable.
         ``work`` may run twice (only one run commits) and must only use its connection.
-        ``learner``: whose data it changes (None: anyone's), for ``generations``."""
+        ``learner``: whose data it changes (None: anyone's; ``()``: nothing a learner sees, such
+        as the delivery queue), for ``generations``."""
         # The writer raises the database's error to each caller whose write was not committed
         # (nothing is acknowledged unless written): a database that is away becomes a 503.
         try:
             with _available("written"):
                 return self._writer.run(work)
         finally:  # after the commit (or the failure): what was read before it may be stale
-            self.generations.moved(None if learner is None else (learner,))
+            self.generations.moved((learner,) if isinstance(learner, str) else learner)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -583,7 +584,7 @@ class Store:
         """Queue messages on their own (those not tied to a learner's write)."""
         when = instant_or_now("at", at)
         items = list(messages)
-        self._write(lambda connection: outbox.add(connection, items, when))
+        self._write(lambda connection: outbox.add(connection, items, when), ())
 
     def outbox_due(self, kind: OutboxKind, now: datetime, limit: int = 50) -> list[OutboxRecord]:
         """Undelivered messages of ``kind`` due for an attempt at ``now``, oldest first."""
@@ -600,7 +601,7 @@ class Store:
         now = check_instant("now", now)
         limit = check_int("limit", limit, range(1, 10_001))
         until = now + timedelta(seconds=lease)
-        return self._write(lambda connection: outbox.claim(connection, kind, now, limit, until))
+        return self._write(lambda connection: outbox.claim(connection, kind, now, limit, until), ())
 
     def outbox_pending(self) -> list[OutboxRecord]:
         """Every undelivered message, oldest first."""
@@ -610,20 +611,20 @@ class Store:
     def outbox_delivered(self, ids: Sequence[int], at: datetime | None = None) -> None:
         when = instant_or_now("at", at)
         done = list(ids)
-        self._write(lambda connection: outbox.delivered(connection, done, when))
+        self._write(lambda connection: outbox.delivered(connection, done, when), ())
 
     def outbox_failed(self, ids: Sequence[int], error: str, retry_at: datetime) -> None:
         """Count a failed attempt and when to try again; the message stays queued."""
         retry_at = check_instant("retry_at", retry_at)
         failed = list(ids)
-        self._write(lambda connection: outbox.failed(connection, failed, error, retry_at))
+        self._write(lambda connection: outbox.failed(connection, failed, error, retry_at), ())
 
     # LTI 1.3
 
     def save_lti_platform(self, platform: LtiPlatform, at: datetime | None = None) -> None:
         """Register an LMS (or update its addresses and deployments)."""
         when = instant_or_now("at", at)
-        self._write(lambda connection: lti.save_platform(connection, platform, when))
+        self._write(lambda connection: lti.save_platform(connection, platform, when), ())
 
     def lti_platforms(self) -> list[LtiPlatform]:
         with self._reading() as connection:
@@ -634,7 +635,7 @@ class Store:
         when = instant_or_now("at", at)
         if not isinstance(nonce, str) or not 0 < len(nonce) <= 255:
             raise ValueError("nonce must be 1 to 255 characters")
-        return self._write(lambda connection: lti.use_nonce(connection, nonce, when))
+        return self._write(lambda connection: lti.use_nonce(connection, nonce, when), ())
 
     def save_lti_link(self, link: LtiLink, at: datetime | None = None) -> None:
         """Remember where the learner's score in the lesson goes (creates the learner)."""
@@ -646,7 +647,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             lti.save_link(connection, link, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def lti_links(self, learner_id: str, lesson_id: str) -> list[LtiLink]:
         learner_id = check_id("learner_id", learner_id)
