@@ -57,6 +57,13 @@ class Entry:
     born: float
     start: Message
     body: bytes
+    cost: int
+
+
+def _cost(key: Key, body: bytes) -> int:
+    """Bytes an entry holds, counted against ``max_bytes``: its body, its key (the request's
+    headers, which a client chooses) and a little for the rest."""
+    return len(body) + len(key[0]) + len(key[1]) + sum(len(n) + len(v) for n, v in key[2]) + 512
 
 
 class PageCache:
@@ -124,10 +131,10 @@ class PageCache:
             and not any(name == b"set-cookie" for name, _ in start.get("headers", []))
         ):
             body = b"".join(chunks)
-            self._keep(key, Entry(state["learner_id"], stamp, now, start, body))
+            self._keep(key, Entry(state["learner_id"], stamp, now, start, body, _cost(key, body)))
 
     def _keep(self, key: Key, entry: Entry) -> None:
-        cost = len(entry.body) + 1024
+        cost = entry.cost
         if cost > self.max_bytes // 16:
             return
         self._drop(key)
@@ -139,4 +146,4 @@ class PageCache:
     def _drop(self, key: Key) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= len(entry.body) + 1024
+            self.size -= entry.cost
