@@ -119,6 +119,7 @@ def N_(message: str) -> str:
     return message
 
 
+@functools.cache  # a few languages; Locale.parse per call was ~2.5% of a page's CPU
 def language_name(lang: str) -> str:
     """A language's name in itself, capitalised: "English", "Español"."""
     try:
@@ -140,12 +141,19 @@ def format_number(value: float, *, digits: int | None = None) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=_locale())
 
 
-def format_percent(fraction: float, *, digits: int = 0) -> str:
-    """0.8 -> "80%" in English, "80 %" in Spanish."""
-    pattern = Locale.parse(_locale()).percent_formats[None].pattern.split(";")[0]
+@functools.cache
+def _percent_pattern(locale: str, digits: int) -> str:
+    pattern: str = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
     if digits > 0:
         pattern = pattern.replace("0", "0." + "0" * digits, 1)
-    return babel_numbers.format_percent(fraction, format=pattern, locale=_locale())
+    return pattern
+
+
+def format_percent(fraction: float, *, digits: int = 0) -> str:
+    """0.8 -> "80%" in English, "80 %" in Spanish."""
+    locale = _locale()
+    pattern = _percent_pattern(locale, digits)
+    return babel_numbers.format_percent(fraction, format=pattern, locale=locale)
 
 
 def format_money(value: float, currency: str = "USD", *, cents: bool | None = None) -> str:

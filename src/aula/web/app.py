@@ -36,6 +36,7 @@ from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
 from aula.web.observe import COMMIT_BATCH, LogLine, ObserveMiddleware, stderr_line
+from aula.web.pagecache import PageCache
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -53,19 +54,26 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 class AulaStarlette(Starlette):
     """Starlette with the security headers and the language outside everything, even the
     handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
-    those), and the request log and metrics outside that, so they time and see every
-    response."""
+    those), the page cache, when on, outside them (a kept response carries its headers), and
+    the request log and metrics outside that, so they time and see every response."""
 
+    page_cache: PageCache | None = None
     log_requests: LogLine | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         aula: Aula = self.state.aula
         inner = super().build_middleware_stack()
         # The language is chosen outside the handler of 500s too, so that page is translated.
-        inner = SecurityHeadersMiddleware(
+        app: ASGIApp = SecurityHeadersMiddleware(
             LanguageMiddleware(inner, aula.languages, aula.default_language)
         )
-        return ObserveMiddleware(inner, log=self.log_requests)
+        seconds = aula.settings.page_cache_seconds
+        # Only one process writing this database, so every write is seen (pagecache.py). The
+        # language comes from the query, a cookie or Accept-Language: all in the cache's key.
+        if seconds > 0 and aula.settings.workers == 1 and aula.store.engine_name == "sqlite":
+            self.page_cache = PageCache(app, aula.store.generations, seconds=seconds)
+            app = self.page_cache
+        return ObserveMiddleware(app, log=self.log_requests)
 
 
 def outbox_deliverer(aula: Aula) -> Deliverer | None:

@@ -60,6 +60,8 @@ class Aula:
     env: Environment = field(init=False)
     _router: Router = field(init=False, repr=False)
     _urls: dict[tuple[object, ...], str] = field(init=False, repr=False, default_factory=dict)
+    json_bodies: dict[str, bytes] = field(init=False, repr=False, default_factory=dict)
+    """Course JSON by ETag (``etag.course_json``): the course is immutable while served."""
     _read_limiter: anyio.CapacityLimiter = field(
         init=False, repr=False, default_factory=lambda: anyio.CapacityLimiter(READ_THREADS)
     )
@@ -71,6 +73,9 @@ class Aula:
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=[FragmentExtension, "jinja2.ext.i18n"],
+            # The templates ship with the code: no stat() of each template on every render
+            # (bench/pages.py). ``aula serve --reload`` restarts the process on a change.
+            auto_reload=False,
         )
         # ``_()``, ``ngettext()`` and ``{% trans %}`` in the request's language (newstyle:
         # placeholders are filled and autoescaped by Jinja).

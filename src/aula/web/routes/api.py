@@ -18,6 +18,7 @@ from aula.web.etag import course_json
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
 from aula.web.observe import ANSWERS_STORED
+from aula.web.pagecache import cacheable
 from aula.web.views import (
     course_data,
     grade_data,
@@ -57,6 +58,7 @@ async def session(request: Request) -> Response:
     )
 
 
+@cacheable
 async def course(request: Request) -> Response:
     """
     summary: The course, its lessons and glossary index (twin of `/`).
@@ -67,6 +69,7 @@ async def course(request: Request) -> Response:
     return course_json(request, lambda: course_data(aula_of(request).course))
 
 
+@cacheable
 async def lesson(request: Request) -> Response:
     """
     summary: A lesson with its slides (code and terminal output), questions without answers,
@@ -83,6 +86,7 @@ async def lesson(request: Request) -> Response:
     return course_json(request, lambda: lesson_data(aula.localized(request), found))
 
 
+@cacheable
 async def slide(request: Request) -> Response:
     """
     summary: One slide (twin of `/lessons/{lesson_id}/slides/{number}`).
@@ -100,6 +104,7 @@ async def slide(request: Request) -> Response:
     return course_json(request, lambda: slide_data(found, one))
 
 
+@cacheable
 async def node(request: Request) -> Response:
     """
     summary: A skill-tree node with its questions (without answers) and the learner's state.
@@ -122,6 +127,7 @@ async def node(request: Request) -> Response:
     return JSONResponse(data)
 
 
+@cacheable
 async def glossary(request: Request) -> Response:
     """
     summary: Glossary terms, optionally filtered (twin of `/glossary`).
@@ -137,6 +143,7 @@ async def glossary(request: Request) -> Response:
     return course_json(request, lambda: {"q": query, "terms": [term_data(t) for t in terms]})
 
 
+@cacheable
 async def progress(request: Request) -> Response:
     """
     summary: The learner's progress in every lesson.

@@ -32,6 +32,7 @@ from aula.services.reviews import due_items
 from aula.web.aula import ZONE_COOKIE, aula_of, wants_fragment
 from aula.web.labs import LABS
 from aula.web.lookup import answer_id_param, lesson_or_404, node_or_404, path_param, slide_or_404
+from aula.web.pagecache import cacheable
 from aula.web.summary import step_url
 from aula.web.views import sources_data
 
@@ -46,6 +47,7 @@ def _view(request: Request, slide: Slide | None = None) -> str:
     return slide.code.opens if slide is not None and slide.code is not None else "code"
 
 
+@cacheable
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
@@ -163,6 +165,7 @@ def check_context(
     }
 
 
+@cacheable
 async def slide_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
@@ -217,6 +220,7 @@ async def slide_page(request: Request) -> Response:
     return aula.render(request, "lesson.html", context)
 
 
+@cacheable
 async def summary_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
@@ -237,6 +241,7 @@ async def summary_page(request: Request) -> Response:
     return aula.render(request, "summary.html", context)
 
 
+@cacheable
 async def node_page(request: Request) -> Response:
     aula = aula_of(request)
     lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
@@ -260,6 +265,7 @@ async def node_page(request: Request) -> Response:
     return aula.render(request, "node.html", context)
 
 
+@cacheable
 async def glossary_page(request: Request) -> Response:
     aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]

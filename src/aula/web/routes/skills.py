@@ -14,6 +14,7 @@ from aula.learning import layout, render_svg
 from aula.services.progress import LessonState, lesson_state
 from aula.web.aula import Aula, aula_of
 from aula.web.lookup import lesson_or_404, path_param
+from aula.web.pagecache import cacheable
 
 
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:
@@ -46,6 +47,7 @@ def skills_data(state: LessonState) -> dict[str, Any]:
     }
 
 
+@cacheable
 async def skills_page(request: Request) -> Response:
     aula, state = await _lesson_state(request)
     lesson = state.lesson
@@ -65,6 +67,7 @@ async def skills_page(request: Request) -> Response:
     return aula.render(request, "skills.html", context)
 
 
+@cacheable
 async def skills_json(request: Request) -> Response:
     """
     summary: The skill tree with each node's state for this learner (twin of the skills page).

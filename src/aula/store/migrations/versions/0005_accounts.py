@@ -1,6 +1,6 @@
 """Accounts, sessions, login throttling, one-time links, cohorts, questions asked, audit log.
 
-Revision ID: 0005_i15_accounts
+Revision ID: 0005_accounts
 Revises: 0004_resume
 Create Date: 2026-11-30
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_i15_accounts"
+revision: str = "0005_accounts"
 down_revision: str | None = "0004_resume"
 branch_labels: str | None = None
 depends_on: str | None = None

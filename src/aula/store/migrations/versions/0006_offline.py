@@ -1,7 +1,7 @@
 """Idempotency keys of the writes a browser queued offline and synced (issue 17).
 
-Revision ID: 0005_i17_offline
-Revises: 0005_i15_accounts (written against 0004_resume; re-chained after merging main)
+Revision ID: 0006_offline
+Revises: 0005_accounts
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_i17_offline"
-down_revision: str | None = "0005_i15_accounts"
+revision: str = "0006_offline"
+down_revision: str | None = "0005_accounts"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -1,8 +1,8 @@
 """The outbox (xAPI statements and LTI scores queued with what they report, sent later) and
 LTI 1.3: registered platforms, used launch nonces, where a learner's score goes.
 
-Revision ID: 0006_i16_lms
-Revises: 0005_i17_offline
+Revision ID: 0007_lms
+Revises: 0006_offline
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_i16_lms"
-down_revision: str | None = "0005_i17_offline"
+revision: str = "0007_lms"
+down_revision: str | None = "0006_offline"
 branch_labels: str | None = None
 depends_on: str | None = None
 
