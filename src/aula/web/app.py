@@ -85,7 +85,11 @@ def outbox_deliverer(aula: Aula) -> Deliverer | None:
         senders["xapi"] = xapi_sender(
             settings.lrs_url, settings.lrs_username, settings.lrs_password
         )
-    if aula.store.lti_platforms():
+    try:
+        platforms = bool(aula.store.lti_platforms())
+    except StoreUnavailable:  # the database is away at start: /readyz says so; send when back
+        platforms = True
+    if platforms:
         senders["ags"] = ags_sender(aula.store, aula.lti_keys)
     if not senders:
         return None
