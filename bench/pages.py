@@ -13,9 +13,10 @@ page >= 0.1x nginx with p99 <= 50 ms at 64 connections. Needs Debian's wrk and n
 from __future__ import annotations
 
 import argparse
+import os
 
 import httpx
-from server import WrkResult, aula_server, nginx, wrk
+from server import WrkResult, aula_server, cpu_seconds, nginx, wrk
 
 LESSON = "open-vs-closed"
 PAGES = {
@@ -42,9 +43,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Aula's and nginx's processes")
     parser.add_argument("--db", help="database URL for Aula (default: a temporary SQLite file)")
     parser.add_argument("--pages", nargs="*", choices=sorted(PAGES), default=list(PAGES))
+    parser.add_argument(
+        "-s", "--setting", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        help="an `aula serve -s` setting, e.g. -s page_cache_seconds 0",
+    )  # fmt: skip
     options = parser.parse_args()
-    with aula_server(options.db, workers=options.workers) as aula:
+    settings = [(name, value) for name, value in options.setting]
+    with aula_server(options.db, workers=options.workers, settings=settings) as aula:
         print(f"aula serve: first 200 after {aula.started_in:.2f} s, workers={options.workers}")
+        print(f"settings: {settings or 'defaults'}; load average {os.getloadavg()[0]:.1f}")
         with httpx.Client(base_url=aula.url) as client:
             client.get("/").raise_for_status()  # the learner's cookie
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
@@ -62,10 +69,13 @@ def main() -> None:
             for name in options.pages:
                 size = len(bodies[name][0])
                 theirs = wrk(f"{static}/{name}", headers, options.seconds, options.connections)
+                cpu = cpu_seconds(aula.process.pid)
                 ours = wrk(aula.url + PAGES[name], headers, options.seconds, options.connections)
+                cpu = cpu_seconds(aula.process.pid) - cpu
                 ratio = ours.requests_per_s / theirs.requests_per_s
                 print(f"{name} ({PAGES[name]}, {size:,} bytes): aula/nginx = {ratio:.3f}x")
-                print("  " + row("aula", ours))
+                per_request = 1e6 * cpu / max(1, ours.requests)
+                print("  " + row("aula", ours) + f"  ({per_request:,.0f} us CPU/request)")
                 print("  " + row("nginx", theirs))
         print(f"\naula server memory after the run: {aula.rss_mb():.0f} MB RSS")
 

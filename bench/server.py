@@ -330,6 +330,7 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     errors: int  # socket errors and non-2xx/3xx answers
+    requests: int = 0  # answered in all
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -358,4 +359,5 @@ def wrk(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
         errors += sum(int(g) for g in found.groups())
-    return WrkResult(rate, p50, p99, errors)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return WrkResult(rate, p50, p99, errors, total)

@@ -137,7 +137,13 @@ async def http_learner(url: str, questions: list[tuple[str, str]], count: int) -
 async def http_answers(url: str, answers: int, clients: int) -> tuple[float, int]:
     """Acknowledged answers/s from ``clients`` learners at once, and how many were not."""
     lesson = httpx.get(f"{url}/api/lessons/open-vs-closed", timeout=30).json()
-    questions = [(q["id"], q["choices"][0]["id"]) for q in lesson["questions"] if q["choices"]]
+    # Only the open nodes' questions: an answer for a locked node is refused (409, issue 10).
+    open_nodes = {n["id"] for n in lesson["skill_tree"]["nodes"] if not n["prerequisites"]}
+    questions = [
+        (q["id"], q["choices"][0]["id"])
+        for q in lesson["questions"]
+        if q["choices"] and q["node"] in open_nodes
+    ]
     each = answers // clients
     await http_learner(url, questions, 5)  # warm up
     start = time.perf_counter()

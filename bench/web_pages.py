@@ -45,17 +45,22 @@ async def rate(client: httpx.AsyncClient, path: str, n: int) -> float:
 
 async def main(n: int) -> None:
     course = load_course()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(str(Path(tmp) / "aula.db"))
-        app = create_app(Aula(Settings(), course, store, Identity("bench")))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://aula.bench") as client:
-            results = [(label, await rate(client, path, n)) for label, path in PAGES]
-        store.close()
-    base = results[0][1]
     print(f"{n} sequential requests each, in-process ASGI, SQLite file")
-    for label, per_second in results:
-        print(f"{label:32} {per_second:8.0f} req/s  {per_second / base:5.2f}x baseline")
+    # The page cache (web/pagecache.py) serves a learner's page again until they write: on,
+    # this measures that; off, a page rendered for every request (a first view).
+    for cache_seconds in (0.0, 5.0):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store.open(str(Path(tmp) / "aula.db"))
+            settings = Settings(page_cache_seconds=cache_seconds)
+            app = create_app(Aula(settings, course, store, Identity("bench")))
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://aula.bench") as c:
+                results = [(label, await rate(c, path, n)) for label, path in PAGES]
+            store.close()
+        base = results[0][1]
+        print(f"\npage_cache_seconds={cache_seconds:g}")
+        for label, per_second in results:
+            print(f"{label:32} {per_second:8.0f} req/s  {per_second / base:5.2f}x baseline")
 
 
 if __name__ == "__main__":

@@ -125,8 +125,48 @@ def test_numbers_money_and_dates_follow_the_language() -> None:
     assert i18n.format_money(12.5) == "$12.50"
     assert i18n.format_money(1599) == "$1,599"
     assert i18n.format_ago(now - dt.timedelta(days=3), now) == "3 days ago"
+    assert i18n.format_ago(dt.datetime(2026, 12, 2, 12), now) == "in 2 days"  # naive is UTC
 
 
 def test_language_names_are_written_in_themselves() -> None:
     assert i18n.language_name("es") == "Español"
     assert i18n.language_name("en") == "English"
+
+
+def test_every_template_parses_for_extraction() -> None:
+    # Babel's Jinja extractor skips a template it cannot parse without a word: every template
+    # must parse with the extensions babel.cfg names, or its strings would never be translated.
+    from configparser import ConfigParser
+    from importlib import import_module
+
+    from jinja2 import Environment
+
+    config = ConfigParser()
+    config.read(ROOT / "babel.cfg")
+    section = next(s for s in config.sections() if s.startswith("jinja2:"))
+    extensions = []
+    for name in config[section]["extensions"].split(","):
+        module, _, attr = name.strip().rpartition(".")
+        extensions.append(getattr(import_module(module), attr))
+    env = Environment(extensions=extensions, trim_blocks=True, lstrip_blocks=True)
+    templates = sorted((ROOT / "src" / "aula" / "web" / "templates").rglob("*.html"))
+    assert templates
+    for path in templates:
+        env.parse(path.read_text(encoding="utf-8"), name=str(path))
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "es_ES.UTF-8"}, "es"),
+        ({"LANGUAGE": "es:en", "LANG": "en_GB.UTF-8"}, "es"),
+        ({"LC_ALL": "C", "LANG": "es_ES.UTF-8"}, "en"),  # the first one set decides
+        ({"LC_MESSAGES": "es_MX"}, "es"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_cli_language_comes_from_the_environment(
+    environ: dict[str, str], expected: str
+) -> None:
+    assert i18n.language_from_environment(environ) == expected

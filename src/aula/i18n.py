@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -52,6 +53,22 @@ def translations(lang: str) -> _gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE or lang not in interface_languages():
         return _gettext.NullTranslations()
     return Translations.load(LOCALE_DIR, [lang], DOMAIN)
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The CLI's language: the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``
+    that is set (``es_ES.UTF-8`` and ``es:en`` give ``es``), when Aula speaks it; else English."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if not value:
+            continue
+        for part in value.split(":"):
+            lang = part.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            if lang in interface_languages():
+                return lang
+        return SOURCE_LANGUAGE  # the first one set decides, as gettext does ("C" is English)
+    return SOURCE_LANGUAGE
 
 
 def current_language() -> str:
@@ -102,6 +119,7 @@ def N_(message: str) -> str:
     return message
 
 
+@functools.cache  # a few languages; Locale.parse per call was ~2.5% of a page's CPU
 def language_name(lang: str) -> str:
     """A language's name in itself, capitalised: "English", "Español"."""
     try:
@@ -123,12 +141,19 @@ def format_number(value: float, *, digits: int | None = None) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=_locale())
 
 
-def format_percent(fraction: float, *, digits: int = 0) -> str:
-    """0.8 -> "80%" in English, "80 %" in Spanish."""
-    pattern = Locale.parse(_locale()).percent_formats[None].pattern.split(";")[0]
+@functools.cache
+def _percent_pattern(locale: str, digits: int) -> str:
+    pattern: str = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
     if digits > 0:
         pattern = pattern.replace("0", "0." + "0" * digits, 1)
-    return babel_numbers.format_percent(fraction, format=pattern, locale=_locale())
+    return pattern
+
+
+def format_percent(fraction: float, *, digits: int = 0) -> str:
+    """0.8 -> "80%" in English, "80 %" in Spanish."""
+    locale = _locale()
+    pattern = _percent_pattern(locale, digits)
+    return babel_numbers.format_percent(fraction, format=pattern, locale=locale)
 
 
 def format_money(value: float, currency: str = "USD", *, cents: bool | None = None) -> str:
@@ -156,6 +181,10 @@ def _whole_pattern() -> str:
 def format_ago(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     """A past moment as "3 days ago" / "hace 3 días"; a future one as "in 3 days"."""
     now = now or dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:  # the store's times are UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
     return babel_dates.format_timedelta(
         moment - now, add_direction=True, threshold=1, locale=_locale()
     )

@@ -125,6 +125,13 @@ class Settings(BaseSettings):
         "more need PostgreSQL to pay off",
         ge=1,
     )
+    page_cache_seconds: float = Field(
+        5.0,
+        description="keep each learner's rendered pages this long unless they write (0: off); "
+        "used only with SQLite and one worker, where this process sees every write",
+        ge=0,
+        le=3600,
+    )
     connections: int = Field(
         4096,
         description="client connections each server process holds open at once, idle "

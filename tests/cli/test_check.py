@@ -31,7 +31,7 @@ def test_valid_course_prints_one_summary_line(
     result = aula("check", str(mini_course))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "ok: mini: 1 lesson, 2 slides, 2 nodes, 3 questions, 2 terms; 3 snippet(s) run"
+        "ok: mini: 1 lesson, 2 slides, 2 nodes, 3 questions, 2 terms; 3 snippets run"
         f" (contained by {containment()})"
     ]
 
@@ -69,3 +69,18 @@ def test_missing_folder_is_a_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "course folder not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_command_speaks_the_environments_language(
+    mini_course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "")
+    monkeypatch.setenv("LC_ALL", "")
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    spanish = aula("check", "--no-run", str(mini_course))
+    assert spanish.returncode == 0, spanish.stderr
+    assert "lección" in spanish.stdout
+    assert "Valida la carpeta de un curso" in aula("check", "--help").stdout
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    english = aula("check", "--no-run", str(mini_course))
+    assert "lesson" in english.stdout and "lección" not in english.stdout

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from aula.content import Course
+from aula.web.aula import Aula
 
 from .conftest import csrf_token
 
@@ -63,6 +64,19 @@ def test_glossary_twin_filters(client: TestClient) -> None:
     assert all("vram" in json.dumps(t).lower() for t in data["terms"])
     assert "weights" not in ids
     assert data["terms"][0]["analogy"]["kind"] == "usage-bar"
+
+
+def test_course_json_is_encoded_once_per_version_address_and_language(
+    client: TestClient,
+) -> None:
+    aula: Aula = client.app.state.aula  # type: ignore[attr-defined]
+    first = client.get("/api/glossary", params={"q": "vram"})
+    second = client.get("/api/glossary", params={"q": "vram"})
+    assert second.content == first.content
+    assert aula.json_bodies[first.headers["etag"].removeprefix("W/")] == first.content
+    other = client.get("/api/glossary", params={"q": "weights"})
+    assert other.content != first.content  # another address, other bytes
+    assert len(aula.json_bodies) == 2
 
 
 def answer(

@@ -91,6 +91,23 @@ def test_cookies_expire_on_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
     assert identity.unsign(value) is None
 
 
+def test_a_cookie_read_before_still_ages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signatures already checked are remembered (Identity._verified): the age is not."""
+    identity = Identity("a-key-of-some-length", max_age=3600)
+    value = identity.sign("learner-1")
+    assert identity.read(value) == ("learner-1", False)
+    assert identity.read(value) == ("learner-1", False)  # remembered
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 2000)
+    assert identity.read(value) == ("learner-1", True)  # past half its life: send it again
+    monkeypatch.setattr(time, "time", lambda: now - 100)
+    assert identity.read(value) is None  # signed in the future
+    forged = value[:-2] + ("AA" if not value.endswith("AA") else "BB")
+    monkeypatch.setattr(time, "time", lambda: now)
+    assert identity.read(forged) is None
+    assert identity.read(forged) is None
+
+
 def test_keys_rotate_and_old_cookies_are_reissued() -> None:
     old = Identity("the-old-key-0123456789")
     value = old.sign("learner-1")

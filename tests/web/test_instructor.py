@@ -219,3 +219,16 @@ def test_bad_input_gets_an_answer_or_a_refusal_never_an_error(
     page = client.post("/instructor", data={"q": question, "csrf_token": csrf_token(client)})
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text
+
+
+def test_explain_in_the_learners_language(client: TestClient, course: Course) -> None:
+    q = course.lessons[0].skill_tree.nodes[0].questions[0]
+    wrong = next(c.id for c in q.choices if not c.correct)
+    token = csrf_token(client)
+    body = {"question_id": q.id, "choice_ids": [wrong]}
+    headers = {"x-csrf-token": token}
+    spanish = client.post("/api/instructor/explain?lang=es", json=body, headers=headers).json()
+    assert spanish["answer"].startswith("No exactamente.")
+    assert "De «" in spanish["answer"]  # the supporting passage, quoted from the Spanish text
+    english = client.post("/api/instructor/explain", json=body, headers=headers).json()
+    assert english["answer"].startswith("Not quite.")

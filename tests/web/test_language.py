@@ -71,6 +71,7 @@ def test_every_page_links_its_other_languages(client: TestClient) -> None:
     links = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', page.text))
     assert set(links) == {"en", "es"}
     assert links["es"] == "/glossary?q=vram&amp;lang=es"
+    assert '<link rel="alternate" hreflang="x-default" href="/glossary">' in page.text
 
 
 def test_the_switcher_sets_a_cookie_and_writes_nothing(client: TestClient) -> None:
@@ -119,3 +120,31 @@ def test_course_json_etags_differ_by_language(client: TestClient) -> None:
     assert again.status_code == 304
     other = client.get("/api/glossary", headers={"if-none-match": spanish.headers["etag"]})
     assert other.status_code == 200
+
+
+def test_json_twins_take_lang(client: TestClient) -> None:
+    node = "/api/lessons/open-vs-closed/nodes/two-kingdoms"
+    spanish = client.get(f"{node}?lang=es").json()
+    english = client.get(node).json()
+    assert spanish["title"] == "Los dos reinos"
+    assert english["title"] == "The Two Kingdoms"
+    assert client.get(f"{node}?lang=es").headers["content-language"] == "es"
+
+
+def test_course_text_and_fragments_follow_the_language(client: TestClient) -> None:
+    # The slide's frame is a cached fragment: each language must get its own.
+    slide = "/lessons/open-vs-closed/slides/2"
+    spanish = client.get(slide, headers={"accept-language": "es"}).text
+    english = client.get(slide).text
+    assert "Los dos reinos" in spanish and "The Two Kingdoms" not in spanish
+    assert "The Two Kingdoms" in english and "Los dos reinos" not in english
+    again = client.get(slide, headers={"accept-language": "es"}).text
+    assert "Los dos reinos" in again
+
+
+def test_a_404_page_is_in_the_learners_language(client: TestClient) -> None:
+    missing = client.get("/lessons/nope", headers={"accept-language": "es"})
+    assert missing.status_code == 404
+    assert "No encontrado" in missing.text and "No hay ninguna lección" in missing.text
+    api = client.get("/api/lessons/nope?lang=es")
+    assert api.json()["error"]["message"] == "No hay ninguna lección «nope» en este curso."

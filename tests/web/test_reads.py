@@ -102,6 +102,26 @@ def test_no_get_writes_for_a_learner_with_progress(client: TestClient, app: Star
     assert counts(app) == before
 
 
+def test_no_get_writes_in_spanish_either(client: TestClient, app: Starlette) -> None:
+    # Another language is a cookie or a header, never a row: the same pages in Spanish, by
+    # ?lang=, by Accept-Language and after the switcher, leave every table as it was.
+    token = csrf_token(client)
+    answer = {"question_id": "tk-runs-locally", "choice_ids": ["stable-diffusion"]}
+    assert (
+        client.post("/api/answers", json=answer, headers={"x-csrf-token": token}).status_code == 200
+    )
+    before = counts(app)
+    for path in PAGES:
+        spanish = f"{path}{'&' if '?' in path else '?'}lang=es"
+        assert client.get(spanish).status_code in {200, 303}, spanish
+        assert client.get(path, headers={"accept-language": "es"}).status_code in {200, 303}
+    switched = client.post("/preferences/language", data={"lang": "es", "csrf_token": token})
+    assert switched.status_code == 303 and "aula_lang=es" in switched.headers["set-cookie"]
+    for path in PAGES:
+        assert client.get(path).status_code in {200, 303}, path
+    assert counts(app) == before
+
+
 def test_no_route_module_imports_another() -> None:
     folder = Path(routes_package.__file__).parent
     for path in folder.glob("*.py"):

@@ -10,44 +10,74 @@ import click
 
 from aula.content import check_course
 from aula.content.loader import CheckReport
+from aula.i18n import _, ngettext
 from aula.settings import SettingsError, load_settings
 
 
 def _summary(report: CheckReport) -> str:
     assert report.course is not None
     counts = report.course.counts()
-    parts = ", ".join(f"{n} {name if n != 1 else name.rstrip('s')}" for name, n in counts.items())
-    ran = f"; {report.snippets_run} snippet(s) run" if report.snippets_run else ""
+    parts = ", ".join(_count(name, n) for name, n in counts.items())
+    ran = (
+        "; " + ngettext("%(num)d snippet run", "%(num)d snippets run", report.snippets_run)
+        if report.snippets_run
+        else ""
+    )
     if report.snippets_run:
-        contained = f" (contained by {report.containment})"
-    else:  # all cached: say what a run would use
-        contained = f" (snippets contained by {report.containment})" if report.containment else ""
-    return f"ok: {report.course.id}: {parts}{ran}{contained}{_languages(report)}"
+        contained = " " + _("(contained by %(how)s)", how=report.containment)
+    elif report.containment:  # all cached: say what a run would use
+        contained = " " + _("(snippets contained by %(how)s)", how=report.containment)
+    else:
+        contained = ""
+    summary = _("ok: %(course)s: %(parts)s", course=report.course.id, parts=parts)
+    return summary + ran + contained + _languages(report)
 
 
 def _languages(report: CheckReport) -> str:
     """``; es: 27/27 translated`` (with stale and incomplete ones when there are any)."""
     out = ""
     for lang, row in report.translations.items():
-        out += f"; {lang}: {row['translated']}/{row['items']} translated"
-        for name in ("stale", "incomplete"):
-            if row[name]:
-                out += f", {row[name]} {name}"
+        out += "; " + _(
+            "%(lang)s: %(done)s/%(items)s translated",
+            lang=lang,
+            done=row["translated"],
+            items=row["items"],
+        )
+        if row["stale"]:
+            out += ", " + _("%(count)s stale", count=row["stale"])
+        if row["incomplete"]:
+            out += ", " + _("%(count)s incomplete", count=row["incomplete"])
     return out
 
 
-@click.command(name="check")
+def _count(name: str, n: int) -> str:
+    if name == "lessons":
+        return ngettext("%(num)d lesson", "%(num)d lessons", n)
+    if name == "slides":
+        return ngettext("%(num)d slide", "%(num)d slides", n)
+    if name == "nodes":
+        return ngettext("%(num)d node", "%(num)d nodes", n)
+    if name == "questions":
+        return ngettext("%(num)d question", "%(num)d questions", n)
+    if name == "terms":
+        return ngettext("%(num)d term", "%(num)d terms", n)
+    return f"{n} {name if n != 1 else name.rstrip('s')}"
+
+
+@click.command(name="check", help=_("Validate a course folder (default: the built-in course)."))
 @click.argument(
     "path", required=False, type=click.Path(path_type=Path, file_okay=False, exists=False)
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-@click.option("--no-run", is_flag=True, help="Do not run runnable code (skips its checks).")
-@click.option("--rerun", is_flag=True, help="Ignore cached snippet output and run again.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the findings as JSON."))
+@click.option("--no-run", is_flag=True, help=_("Do not run runnable code (skips its checks)."))
+@click.option("--rerun", is_flag=True, help=_("Ignore cached snippet output and run again."))
 @click.option(
     "--max-age",
     type=click.IntRange(min=1),
-    help="Warn about facts checked longer ago than this many days "
-    "(default: AULA_FACTS_MAX_AGE_DAYS, 180).",
+    help=_(
+        "Warn about facts checked longer ago than this many days "
+        "(default: AULA_FACTS_MAX_AGE_DAYS, 180)."
+    ),
 )
 def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool, max_age: int | None) -> None:
     """Validate a course folder (default: the built-in course)."""
@@ -69,12 +99,12 @@ def check(path: Path | None, as_json: bool, no_run: bool, rerun: bool, max_age: 
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for finding in report.findings:
-            label = "" if finding.severity == "error" else "warning: "
+            label = "" if finding.severity == "error" else _("warning: ")
             click.echo(f"{finding.file}:{finding.line}: {label}{finding.message}", err=True)
         if report.ok:
             click.echo(_summary(report))
         else:
             n = len(report.errors)
-            click.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
+            click.echo(ngettext("%(num)d problem found", "%(num)d problems found", n), err=True)
     if not report.ok:
         raise SystemExit(1)

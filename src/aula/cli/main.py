@@ -9,6 +9,7 @@ import sys
 import click
 
 from aula import __version__
+from aula.i18n import _, language_from_environment, set_language
 
 # Each command is imported when it runs (click's "lazy loading" pattern): ``aula ask`` need
 # not import the web server and the database, nor ``aula serve`` the labs.
@@ -57,14 +58,21 @@ def main(ctx: click.Context) -> None:
 
 
 def run() -> None:
-    """Run the CLI; an unexpected error prints one line (``AULA_DEBUG=1`` shows the traceback)."""
+    """Run the CLI; an unexpected error prints one line (``AULA_DEBUG=1`` shows the traceback).
+
+    Messages are in the language of the environment (``LANG=es_ES.UTF-8 aula check``); the
+    commands are imported after it is set, so their help is too."""
+    set_language(language_from_environment())
     try:
         main(standalone_mode=True)
     except Exception as exc:  # the last line of defence: users see a message, not a traceback
         if os.environ.get("AULA_DEBUG"):
             raise
-        click.echo(f"aula: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo(
-            "Run again with AULA_DEBUG=1 to see the details, and please report it.", err=True
+            _("aula: internal error: %(kind)s: %(error)s", kind=type(exc).__name__, error=exc),
+            err=True,
+        )
+        click.echo(
+            _("Run again with AULA_DEBUG=1 to see the details, and please report it."), err=True
         )
         sys.exit(70)

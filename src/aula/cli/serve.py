@@ -161,7 +161,13 @@ def _run(host: str, port: int, workers: int, connections: int, reload: bool) -> 
         import uvicorn
 
         uvicorn.run(
-            "aula.web.asgi:app_from_environment", factory=True, host=host, port=port, reload=True
+            "aula.web.asgi:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            reload=True,
+            # Templates are not re-read while serving (aula.py): a change restarts instead.
+            reload_includes=["*.py", "*.html"],
         )
         return
     from granian import Granian

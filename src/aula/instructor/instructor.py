@@ -417,22 +417,28 @@ class Instructor:
         )
         return Answer(text, tuple(sources), info)
 
-    def explain_wrong_answer(self, question: Question, choice_ids: Iterable[str]) -> Answer:
+    def explain_wrong_answer(
+        self, question: Question, choice_ids: Iterable[str], lang: Lang | None = None
+    ) -> Answer:
         """Explain a knowledge-check answer from the course's own text, offline.
 
         The chosen wrong choices' feedback, the question's explanation, and the course passage
         (slide, section or term, not the check itself) that best supports the right answer.
+        ``lang``: the learner's language (pass the question in it, e.g. from
+        ``aula.content.localize.localized``); the passage comes from the course's text in it
+        when there is one. Default: the course's own language.
         """
+        index = self.index_for(lang) if lang else self.index
         chosen = [c for c in (question.choice(i) for i in choice_ids) if c is not None]
         wrong = [c for c in chosen if not c.correct]
         right = chosen and not wrong and {c.id for c in chosen} == question.correct_ids
-        parts = [messages.explain_intro(bool(right))]
+        parts = [messages.explain_intro(bool(right), index.lang)]
         parts += [c.feedback.text for c in wrong if c.feedback]
         parts.append(question.explanation.text)
-        support = self._support(question)
+        support = self._support(question, index)
         if support is not None:
-            chunk = self.index.chunks[support.chunk]
-            see = messages.SEE_ALSO.format(title=chunk.title, quote=support.text(self.index))
+            chunk = index.chunks[support.chunk]
+            see = messages.see_also(index.lang, chunk.title, support.text(index))
             parts.append(see)
             sources: tuple[SourceRef, ...] = (
                 SourceRef(chunk.title, chunk.url, round(support.score, 3)),
@@ -441,12 +447,14 @@ class Instructor:
             sources = ()
         return Answer("\n\n".join(" ".join(p.split()) for p in parts), sources, self._extractive())
 
-    def _support(self, question: Question) -> Quote | None:
+    def _support(self, question: Question, index: CourseIndex | None = None) -> Quote | None:
+        index = index or self.index
         right = " ".join(c.text.text for c in question.choices if c.correct)
-        query, scored = self.search(f"{question.prompt.text} {right}", lesson_id=question.lesson)
+        text = f"{question.prompt.text} {right}"
+        query, scored = self.search(text, lesson_id=question.lesson, index=index)
         teaching = [
             i
             for i in np.argsort(-scored.rank, kind="stable")
-            if self.index.chunks[int(i)].kind not in ("question", "node", "terminal")
+            if index.chunks[int(i)].kind not in ("question", "node", "terminal")
         ]
-        return best_quote(self.index, query, scored, [int(i) for i in teaching[:3]])
+        return best_quote(index, query, scored, [int(i) for i in teaching[:3]])

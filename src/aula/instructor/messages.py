@@ -41,8 +41,21 @@ def empty_question(lang: Lang) -> str:
     return _EMPTY[lang]
 
 
-def explain_intro(correct: bool) -> str:
-    return "That is right." if correct else "Not quite."
+_INTRO = {
+    ("en", True): "That is right.",
+    ("en", False): "Not quite.",
+    ("es", True): "Correcto.",
+    ("es", False): "No exactamente.",
+}
+
+
+def explain_intro(correct: bool, lang: Lang = "en") -> str:
+    return _INTRO.get((lang, correct), _INTRO[("en", correct)])
 
 
 SEE_ALSO = "From “{title}”: {quote}"
+_SEE_ALSO = {"en": SEE_ALSO, "es": "De «{title}»: {quote}"}
+
+
+def see_also(lang: Lang, title: str, quote: str) -> str:
+    return _SEE_ALSO.get(lang, SEE_ALSO).format(title=title, quote=quote)

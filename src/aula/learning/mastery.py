@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aula.content.model import Node, Question
+from aula.i18n import N_, _, current_language
 from aula.learning.history import Attempt, chronological
 
 # Guess and slip are kept inside these bounds so that no single answer is ever conclusive
@@ -297,7 +298,7 @@ def guided_path(
     clock = max(seen.values(), default=-1)
     p = p_known
     firsts = retries = 0
-    for _ in range(_MAX_PRACTICE + len(node.questions)):
+    for _step in range(_MAX_PRACTICE + len(node.questions)):
         q = guided_question_from(node, done, seen)
         if q is None:
             return None
@@ -316,7 +317,7 @@ def guided_path(
     return None
 
 
-_RULES: dict[tuple[int, float, BKTParams], tuple[Node, str]] = {}
+_RULES: dict[tuple[int, float, BKTParams, str], tuple[Node, str]] = {}
 
 
 def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAMS) -> str:
@@ -326,7 +327,7 @@ def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAM
     the lesson asks them (``guided_question``): the node masters at the last one, not before.
     Memoised per node object: pages show it for every node on every request.
     """
-    key = (id(node), threshold, params)
+    key = (id(node), threshold, params, current_language())  # the text is in that language
     found = _RULES.get(key)
     if found is not None and found[0] is node:
         return found[1]
@@ -339,17 +340,18 @@ def mastery_rule(node: Node, threshold: float, params: BKTParams = DEFAULT_PARAM
 
 def _mastery_rule(node: Node, threshold: float, params: BKTParams) -> str:
     if not node.questions:
-        return "This node has no questions yet, so it cannot be mastered."
+        return _("This node has no questions yet, so it cannot be mastered.")
     needed = guided_path(node, params.prior, threshold, params)
     if needed is None:
-        return "Answer its questions right to master it."
+        return _("Answer its questions right to master it.")
     n = len(node.questions)
     k, r = needed.first_tries, needed.practice
     if r == 0:
         if k == n:
-            return f"Answer {_all(n)} right on the first try."
-        first = "its first question" if k == 1 else f"its first {_number(k)} questions"
-        return f"Answer {first} right on the first try."
+            return _("Answer %(what)s right on the first try.", what=_all(n))
+        if k == 1:
+            return _("Answer its first question right on the first try.")
+        return _("Answer its first %(count)s questions right on the first try.", count=_number(k))
     return _with_practice(_all(n), n, r)
 
 
@@ -385,16 +387,22 @@ def next_step(
         return None
     m = needed.first_tries + needed.practice
     if m == 1:
-        return "Answer the next question right to master it."
-    return f"Answer the next {_number(m)} questions right to master it."
+        return _("Answer the next question right to master it.")
+    return _("Answer the next %(count)s questions right to master it.", count=_number(m))
 
 
 def _with_practice(what: str, n: int, r: int) -> str:
-    them = "it" if n == 1 else "them"
-    they = "it comes" if n == 1 else "they come"
-    return (
-        f"Answer {what} right on the first try, "
-        f"then answer {them} right {_more_times(r)} as {they} round again."
+    if n == 1:
+        return _(
+            "Answer its question right on the first try, then answer it right %(times)s as it "
+            "comes round again.",
+            times=_more_times(r),
+        )
+    return _(
+        "Answer %(what)s right on the first try, then answer them right %(times)s as they "
+        "come round again.",
+        what=what,
+        times=_more_times(r),
     )
 
 
@@ -408,18 +416,36 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_WORDS = (
+    N_("zero"),
+    N_("one"),
+    N_("two"),
+    N_("three"),
+    N_("four"),
+    N_("five"),
+    N_("six"),
+    N_("seven"),
+    N_("eight"),
+    N_("nine"),
+    N_("ten"),
+)
 
 
 def _number(n: int) -> str:
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+    return _(_WORDS[n]) if 0 <= n < len(_WORDS) else str(n)
 
 
 def _all(n: int) -> str:
     if n == 1:
-        return "its question"
-    return "both of its questions" if n == 2 else f"all {_number(n)} of its questions"
+        return _("its question")
+    if n == 2:
+        return _("both of its questions")
+    return _("all %(count)s of its questions", count=_number(n))
 
 
 def _more_times(n: int) -> str:
-    return "once more" if n == 1 else "twice more" if n == 2 else f"{_number(n)} more times"
+    if n == 1:
+        return _("once more")
+    if n == 2:
+        return _("twice more")
+    return _("%(count)s more times", count=_number(n))

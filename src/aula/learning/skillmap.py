@@ -16,6 +16,7 @@ from html import escape
 
 from aula.content.graph import layers
 from aula.content.model import SkillTree
+from aula.i18n import N_, _, format_percent, ngettext
 from aula.learning.skills import NodeProgress, NodeState
 
 PHONE_WIDTH = 360.0
@@ -195,10 +196,10 @@ def _lane(between: list[Box], x1: float, x2: float, width: float) -> float:
 
 
 STATE_LABEL: dict[NodeState, str] = {
-    "locked": "Locked",
-    "available": "Available",
-    "in_progress": "In progress",
-    "mastered": "Mastered",
+    "locked": N_("Locked"),
+    "available": N_("Available"),
+    "in_progress": N_("In progress"),
+    "mastered": N_("Mastered"),
 }
 
 # State is told by shape and words, never colour alone: a padlock, an empty ring, a half-filled
@@ -240,7 +241,12 @@ def render_svg(
     p = escape(id_prefix)
     kinds = {b.node_id: _state(states.get(b.node_id)) for b in layout.boxes}
     done = sum(1 for s in kinds.values() if s == "mastered")
-    label = f"{layout.title}: {done} of {len(layout.boxes)} nodes mastered"
+    label = f"{layout.title}: " + ngettext(
+        "%(done)s of %(num)d node mastered",
+        "%(done)s of %(num)d nodes mastered",
+        len(layout.boxes),
+        done=done,
+    )
     w, h = f"{layout.width:g}", f"{layout.height:.0f}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="skill-map" viewBox="0 0 {w} {h}" '
@@ -270,20 +276,21 @@ def _state(value: NodeProgress | NodeState | None) -> NodeState:
 
 def describe(title: str, state: NodeState, progress: NodeProgress | None) -> str:
     """The node as a screen reader announces it."""
-    text = f"{title}: {STATE_LABEL[state].lower()}"
+    text = f"{title}: {_(STATE_LABEL[state]).lower()}"
     if progress is None:
         return text
     if state == "locked" and progress.missing:
-        return f"{text}. Master {_and(progress.missing)} to unlock it."
+        return f"{text}. " + _("Master %(skills)s to unlock it.", skills=_and(progress.missing))
     if state == "in_progress":
-        return f"{text}, {progress.percent}%. {progress.next_step or progress.rule}"
+        percent = format_percent(progress.percent / 100)
+        return f"{text}, {percent}. {progress.next_step or progress.rule}"
     if state == "available":
         return f"{text}. {progress.rule}"
     return text
 
 
 def _and(names: tuple[str, ...]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
 def _node(
@@ -317,10 +324,10 @@ def _node(
         f'<g class="node-icon" aria-hidden="true" transform="translate({text_x:.1f} '
         f'{state_y + 1:.1f})">{_ICON[state]}</g>'
     )
-    words = STATE_LABEL[state]
+    words = _(STATE_LABEL[state])
     if progress is not None and state == "in_progress":
         # the percentage when it fits; the bar and the label carry it anyway
-        longer = f"{words} · {progress.percent}%"
+        longer = f"{words} · {format_percent(progress.percent / 100)}"
         if len(longer) * STATE_CHAR_WIDTH <= w - 2 * PAD - ICON_SPACE:
             words = longer
     parts.append(

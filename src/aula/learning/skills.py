@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from aula.content.model import Lesson, Node, Question
+from aula.i18n import _
 from aula.learning.history import Attempt, chronological
 from aula.learning.mastery import (
     DEFAULT_PARAMS,
@@ -347,9 +348,9 @@ class Moment:
         """ "Mastered: The Two Kingdoms. Unlocked: The Great Divide." """
         parts = []
         if self.mastered:
-            parts.append(f"Mastered: {', '.join(self.mastered)}.")
+            parts.append(_("Mastered: %(titles)s.", titles=", ".join(self.mastered)))
         if self.unlocked:
-            parts.append(f"Unlocked: {', '.join(self.unlocked)}.")
+            parts.append(_("Unlocked: %(titles)s.", titles=", ".join(self.unlocked)))
         return " ".join(parts)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from aula.content.model import Course, Lesson
+from aula.i18n import _, format_date, ngettext
 from aula.learning.skills import NodeProgress, summarise_lesson
 
 StepKind = Literal["slide", "node", "review", "done"]
@@ -125,24 +126,40 @@ def _next_steps(
     if unseen:
         first = unseen[0]
         steps.append(
-            NextStep("slide", str(first.number), f"Read slide {first.number}: {first.title}.")
+            NextStep(
+                "slide",
+                str(first.number),
+                _("Read slide %(number)s: %(title)s.", number=first.number, title=first.title),
+            )
         )
     for n in lesson.skill_tree.nodes:
         state = states.get(n.id)
         if state is None or state.state in ("locked", "mastered") or not n.questions:
             continue
         what = state.next_step or state.rule
-        steps.append(NextStep("node", n.id, f"Master {n.title}: {what}"))
+        steps.append(
+            NextStep("node", n.id, _("Master %(title)s: %(what)s", title=n.title, what=what))
+        )
         break
     due_now = [r for r in reviews if r.due_now]
     if due_now:
         count = len(due_now)
-        steps.append(NextStep("review", "", f"Review {count} item{'s' if count != 1 else ''} now."))
+        text = ngettext("Review %(num)d item now.", "Review %(num)d items now.", count)
+        steps.append(NextStep("review", "", text))
     elif reviews:
         soonest = reviews[0].due
         steps.append(
-            NextStep("review", "", f"Come back for your first review on {soonest:%A %d %B}.")
+            NextStep(
+                "review",
+                "",
+                _(
+                    "Come back for your first review on %(day)s.",
+                    day=format_date(soonest, style="full"),
+                ),
+            )
         )
     if not steps:
-        steps.append(NextStep("done", "", "You have done everything this lesson asks. Well done!"))
+        steps.append(
+            NextStep("done", "", _("You have done everything this lesson asks. Well done!"))
+        )
     return steps

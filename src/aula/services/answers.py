@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from aula.content.model import Course, Question
+from aula.i18n import _
 from aula.learning import (
     Grade,
     ReviewItem,
@@ -27,9 +28,11 @@ class NodeLocked(LookupError):
     """An answer to a question whose node is still locked: refused, nothing stored."""
 
     def __init__(self, title: str, missing: tuple[str, ...]) -> None:
-        self.message = (
-            f"This question belongs to {title}, which is still locked: first master "
-            f"{' and '.join(missing)}. Nothing was saved."
+        self.message = _(
+            "This question belongs to %(title)s, which is still locked: first master "
+            "%(skills)s. Nothing was saved.",
+            title=title,
+            skills=_(" and ").join(missing),
         )
         super().__init__(self.message)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from aula.content.model import Course, Lesson, Question
+from aula.i18n import N_, _, current_language
 from aula.learning import (
     Attempt,
     LessonProgress,
@@ -32,11 +33,12 @@ RULES_VERSION = "replay-1"
 """Bump when the learning rules change what a history means: every snapshot is then rebuilt."""
 
 STATE_LABELS = {
-    "locked": "🔒 Locked",
-    "available": "Available",
-    "in_progress": "In progress",
-    "mastered": "⭐ Mastered",
+    "locked": N_("🔒 Locked"),
+    "available": N_("Available"),
+    "in_progress": N_("In progress"),
+    "mastered": N_("⭐ Mastered"),
 }
+"""Marked for translation; shown through ``_`` in the request's language."""
 
 
 def snapshot_version(course: Course) -> str:
@@ -183,7 +185,7 @@ def judge(
             node_id=node_id,
             title=p.title,
             state=p.state,
-            state_label=STATE_LABELS[p.state],
+            state_label=_(STATE_LABELS[p.state]),
             rule=p.rule,
             missing_titles=p.missing,
             progress=p,
@@ -194,7 +196,7 @@ def judge(
     return LessonState(lesson, folded, last, seen, position, nodes, summary, answer)
 
 
-_UNTOUCHED: dict[tuple[str, str], LessonState] = {}
+_UNTOUCHED: dict[tuple[str, str, str, str], LessonState] = {}
 """Per course version and lesson: the state of a learner who has done nothing there yet, the
 same for everyone (so a course with many lessons costs little for lessons not begun)."""
 
@@ -202,7 +204,8 @@ same for everyone (so a course with many lessons costs little for lessons not be
 def _state(course: Course, lesson: Lesson, records: LessonRecords) -> LessonState:
     untouched = not (records.snapshot or records.answers or records.views or records.position)
     if untouched and records.answer is None:
-        key = (snapshot_version(course), lesson.id)
+        # Its text (titles, rules) is in the edition's and the interface's language.
+        key = (snapshot_version(course), lesson.id, course.language, current_language())
         if key not in _UNTOUCHED:
             if len(_UNTOUCHED) > 10_000:  # a bound, should courses be reloaded many times
                 _UNTOUCHED.clear()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aula.content.model import Course, Node, Question, Term
+from aula.i18n import _
 from aula.learning import Grade, Rating, rate, rating_from_answer
 from aula.services.answers import answer_question
 from aula.services.progress import course_states
@@ -93,7 +94,9 @@ def rate_item(
         sync_key=sync_key,
     )
     if card is None:
-        raise NothingToReview(f"There is nothing to review for {kind} '{item_id}'.")
+        raise NothingToReview(
+            _("There is nothing to review for %(kind)s '%(id)s'.", kind=kind, id=item_id)
+        )
     return card
 
 
@@ -116,7 +119,9 @@ def review_node(
     """Answer a skill's review question; the card is rated from the first answer. Raises
     ``NothingToReview`` (before storing anything) when the learner has no card for the node."""
     if store.review_card(learner_id, "node", question.node) is None:
-        raise NothingToReview(f"There is nothing to review for node '{question.node}'.")
+        raise NothingToReview(
+            _("There is nothing to review for %(kind)s '%(id)s'.", kind="node", id=question.node)
+        )
     outcome = answer_question(store, course, learner_id, question, choice_ids, xapi=xapi)
     rating = rating_from_answer(outcome.grade.correct, attempt=1)
     card = rate_item(store, learner_id, "node", question.node, rating)

@@ -66,7 +66,9 @@ class AccountStore:
         self._store = store
 
     def _write(self, work: Callable[[Connection], T]) -> T:
-        return self._store._write(work)
+        # Sessions, roles, links and merges change who sees what: every learner's reads may
+        # be stale after one (``Store.generations``; these writes are rare).
+        return self._store._write(work, None)
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         with self._store._reading() as connection:

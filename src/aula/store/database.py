@@ -33,6 +33,7 @@ from . import (
 )
 from .account_store import AccountStore
 from .engine import Synchronous, create_engine, display_url, normalize_url
+from .generations import Generations
 from .migration import stored_revision, upgrade, written_head
 from .records import (
     AnswerRecord,
@@ -108,6 +109,7 @@ class Store:
         # in one transaction (one fsync). SQLite allows a single writer anyway; PostgreSQL
         # gains the same, and still locks per learner against other servers.
         self._writer = Writer(engine)
+        self.generations = Generations()
 
     @classmethod
     def open(cls, url: str, *, synchronous: Synchronous = "FULL", pool_size: int = 10) -> Store:
@@ -181,13 +183,18 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
-    def _write(self, work: Callable[[Connection], T]) -> T:
+    def _write(self, work: Callable[[Connection], T], learner: str | tuple[()] | None) -> T:
         """Run ``work`` in a write transaction on the writer thread; its result once durable.
-        ``work`` may run twice (only one run commits) and must only use its connection."""
+        ``work`` may run twice (only one run commits) and must only use its connection.
+        ``learner``: whose data it changes (None: anyone's; ``()``: nothing a learner sees, such
+        as the delivery queue), for ``generations``."""
         # The writer raises the database's error to each caller whose write was not committed
         # (nothing is acknowledged unless written): a database that is away becomes a 503.
-        with _available("written"):
-            return self._writer.run(work)
+        try:
+            with _available("written"):
+                return self._writer.run(work)
+        finally:  # after the commit (or the failure): what was read before it may be stale
+            self.generations.moved((learner,) if isinstance(learner, str) else learner)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -202,12 +209,12 @@ class Store:
         """Create the learner if new. Writes do this themselves; this is for sign-up."""
         learner_id = check_id("learner_id", learner_id)
         now = instant_or_now("at", None)
-        self._write(lambda connection: learners.claim(connection, learner_id, now))
+        self._write(lambda connection: learners.claim(connection, learner_id, now), learner_id)
 
     def reset_learner(self, learner_id: str) -> bool:
         """Erase everything stored about the learner; ``False`` if there was nothing."""
         learner_id = check_id("learner_id", learner_id)
-        return self._write(lambda connection: learners.erase(connection, learner_id))
+        return self._write(lambda connection: learners.erase(connection, learner_id), learner_id)
 
     # The instructor's conversation
 
@@ -236,7 +243,7 @@ class Store:
                 cohorts.record_question(connection, learner_id, question, refused, when)
             outbox.add(connection, messages, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def recent_turns(self, learner_id: str) -> list[turns.TurnRecord]:
         """The learner's last (up to 3) questions to the instructor, oldest first."""
@@ -278,7 +285,7 @@ class Store:
                 synckeys.save(connection, learner_id, key, "view", when)
             outbox.add(connection, messages, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def position(self, learner_id: str, lesson_id: str) -> int | None:
         """The number of the slide the learner was last on in the lesson, if any."""
@@ -349,7 +356,7 @@ class Store:
                 snapshots.save(connection, learner_id, lesson_id, through, when)
             return record
 
-        return self._write(work)
+        return self._write(work, learner_id)
 
     def answers(self, learner_id: str, lesson_id: str | None = None) -> list[AnswerRecord]:
         """The learner's answers, in one lesson or all, oldest first."""
@@ -409,7 +416,7 @@ class Store:
             if learners.lock(connection, learner_id):  # never creates a learner
                 snapshots.save(connection, learner_id, lesson_id, snapshot, now)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     # Reviews
 
@@ -451,7 +458,7 @@ class Store:
                 synckeys.save(connection, learner_id, key, "review", when)
             return ReviewCardRecord(learner_id, item_kind, item_id, card_json, due)
 
-        return self._write(work)
+        return self._write(work, learner_id)
 
     def review_card(
         self, learner_id: str, item_kind: ItemKind, item_id: str
@@ -477,7 +484,7 @@ class Store:
             learners.claim(connection, learner_id, now)
             reviews.save(connection, learner_id, item_kind, item_id, card_json, due)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def due_reviews(
         self, learner_id: str, now: datetime, limit: int | None = None
@@ -515,7 +522,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             reviews.log(connection, learner_id, item_kind, item_id, rating, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def review_logs(self, learner_id: str) -> list[ReviewLogRecord]:
         """The learner's reviews, oldest first."""
@@ -539,7 +546,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             return resume.issue(connection, learner_id, when, when + lifetime)
 
-        return self._write(work)
+        return self._write(work, learner_id)
 
     def redeem_resume_token(self, token: str, receiver: str, at: datetime | None = None) -> str:
         """Move the progress the token was made for to ``receiver``; the old id is retired and
@@ -548,7 +555,10 @@ class Store:
         when = instant_or_now("at", at)
         if not isinstance(token, str) or not 0 < len(token) <= 64:
             raise resume.ResumeRefused("unknown")
-        return self._write(lambda connection: resume.redeem(connection, token, receiver, when))
+        # Moves another learner's rows (known only inside): every learner's reads may be stale.
+        return self._write(
+            lambda connection: resume.redeem(connection, token, receiver, when), None
+        )
 
     def synced_count(self, learner_id: str) -> int:
         """How many writes the learner queued offline were applied (each key once)."""
@@ -574,7 +584,7 @@ class Store:
         """Queue messages on their own (those not tied to a learner's write)."""
         when = instant_or_now("at", at)
         items = list(messages)
-        self._write(lambda connection: outbox.add(connection, items, when))
+        self._write(lambda connection: outbox.add(connection, items, when), ())
 
     def outbox_due(self, kind: OutboxKind, now: datetime, limit: int = 50) -> list[OutboxRecord]:
         """Undelivered messages of ``kind`` due for an attempt at ``now``, oldest first."""
@@ -591,7 +601,7 @@ class Store:
         now = check_instant("now", now)
         limit = check_int("limit", limit, range(1, 10_001))
         until = now + timedelta(seconds=lease)
-        return self._write(lambda connection: outbox.claim(connection, kind, now, limit, until))
+        return self._write(lambda connection: outbox.claim(connection, kind, now, limit, until), ())
 
     def outbox_pending(self) -> list[OutboxRecord]:
         """Every undelivered message, oldest first."""
@@ -601,20 +611,20 @@ class Store:
     def outbox_delivered(self, ids: Sequence[int], at: datetime | None = None) -> None:
         when = instant_or_now("at", at)
         done = list(ids)
-        self._write(lambda connection: outbox.delivered(connection, done, when))
+        self._write(lambda connection: outbox.delivered(connection, done, when), ())
 
     def outbox_failed(self, ids: Sequence[int], error: str, retry_at: datetime) -> None:
         """Count a failed attempt and when to try again; the message stays queued."""
         retry_at = check_instant("retry_at", retry_at)
         failed = list(ids)
-        self._write(lambda connection: outbox.failed(connection, failed, error, retry_at))
+        self._write(lambda connection: outbox.failed(connection, failed, error, retry_at), ())
 
     # LTI 1.3
 
     def save_lti_platform(self, platform: LtiPlatform, at: datetime | None = None) -> None:
         """Register an LMS (or update its addresses and deployments)."""
         when = instant_or_now("at", at)
-        self._write(lambda connection: lti.save_platform(connection, platform, when))
+        self._write(lambda connection: lti.save_platform(connection, platform, when), ())
 
     def lti_platforms(self) -> list[LtiPlatform]:
         with self._reading() as connection:
@@ -625,7 +635,7 @@ class Store:
         when = instant_or_now("at", at)
         if not isinstance(nonce, str) or not 0 < len(nonce) <= 255:
             raise ValueError("nonce must be 1 to 255 characters")
-        return self._write(lambda connection: lti.use_nonce(connection, nonce, when))
+        return self._write(lambda connection: lti.use_nonce(connection, nonce, when), ())
 
     def save_lti_link(self, link: LtiLink, at: datetime | None = None) -> None:
         """Remember where the learner's score in the lesson goes (creates the learner)."""
@@ -637,7 +647,7 @@ class Store:
             learners.claim(connection, learner_id, when)
             lti.save_link(connection, link, when)
 
-        self._write(work)
+        self._write(work, learner_id)
 
     def lti_links(self, learner_id: str, lesson_id: str) -> list[LtiLink]:
         learner_id = check_id("learner_id", learner_id)

@@ -89,8 +89,15 @@ def create_engine(url: URL, *, synchronous: Synchronous = "FULL", pool_size: int
     )
 
 
+SQLITE_POOL = 64
+"""SQLite connections kept open per process: more than the threads that may read at once (the
+40 of the default thread pool, the page reads' own, the writer). SQLAlchemy's default of 5
+(+10 overflow, closed on return) made answers under 64 learners open and set up a new
+connection (WAL, pragmas) for about every other read (bench/store_writes.py)."""
+
+
 def _sqlite_engine(url: URL, synchronous: Synchronous) -> Engine:
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url, pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL // 2)
 
     @sa.event.listens_for(engine, "connect")
     def configure(dbapi_connection: Any, _record: Any) -> None:

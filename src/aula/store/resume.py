@@ -15,20 +15,28 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from aula.i18n import N_
+
 from .dialect import insert_missing
 from .schema import LEARNER_TABLES, learners, resume_tokens, retired_learners
 
 Refusal = Literal["unknown", "used", "expired", "same", "has_progress", "retired"]
 
-MESSAGES: dict[Refusal, str] = {
-    "unknown": "That resume code is not one this server gave out. Check it and try again.",
-    "used": "That resume code was already used: each code works once. Make a new one on the "
-    "device that has your progress.",
-    "expired": "That resume code has expired. Make a new one on the device that has your progress.",
-    "same": "This browser already holds that progress: open the code in the other browser.",
-    "has_progress": "This browser has progress of its own, so nothing was moved. Export or "
-    "erase it first (on the Progress page), then use the code again.",
-    "retired": "This browser's progress moved to another browser. Reload to start afresh.",
+MESSAGES: dict[Refusal, str] = {  # marked for translation; the web shows them through ``_``
+    "unknown": N_("That resume code is not one this server gave out. Check it and try again."),
+    "used": N_(
+        "That resume code was already used: each code works once. Make a new one on the "
+        "device that has your progress."
+    ),
+    "expired": N_(
+        "That resume code has expired. Make a new one on the device that has your progress."
+    ),
+    "same": N_("This browser already holds that progress: open the code in the other browser."),
+    "has_progress": N_(
+        "This browser has progress of its own, so nothing was moved. Export or "
+        "erase it first (on the Progress page), then use the code again."
+    ),
+    "retired": N_("This browser's progress moved to another browser. Reload to start afresh."),
 }
 
 

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
+from aula.i18n import _
 from aula.learning import InvalidAnswer
 from aula.services.answers import NodeLocked
 from aula.services.delivery import Deliverer, Sender, xapi_sender
@@ -35,6 +36,7 @@ from aula.web.identity import LearnerMiddleware, SecurityHeadersMiddleware
 from aula.web.language import LanguageMiddleware
 from aula.web.limits import BodyLimitMiddleware
 from aula.web.observe import COMMIT_BATCH, LogLine, ObserveMiddleware, stderr_line
+from aula.web.pagecache import PageCache
 from aula.web.routes import all_routes
 
 __all__ = ["Aula", "aula_of", "create_app"]
@@ -44,7 +46,7 @@ async def moved_away(request: Request, exc: Exception) -> Response:
     """A write from a browser whose progress moved elsewhere: say so, and start it afresh."""
     assert isinstance(exc, ResumeRefused)
     aula = aula_of(request)
-    response = render_error(request, 409, exc.message, {}, None)
+    response = render_error(request, 409, _(exc.message), {}, None)
     response.headers.append("set-cookie", aula.identity.cookie_header(aula.identity.new_learner()))
     return response
 
@@ -52,19 +54,26 @@ async def moved_away(request: Request, exc: Exception) -> Response:
 class AulaStarlette(Starlette):
     """Starlette with the security headers and the language outside everything, even the
     handler of 500s (user middleware sits inside ``ServerErrorMiddleware``, so it never sees
-    those), and the request log and metrics outside that, so they time and see every
-    response."""
+    those), the page cache, when on, outside them (a kept response carries its headers), and
+    the request log and metrics outside that, so they time and see every response."""
 
+    page_cache: PageCache | None = None
     log_requests: LogLine | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         aula: Aula = self.state.aula
         inner = super().build_middleware_stack()
         # The language is chosen outside the handler of 500s too, so that page is translated.
-        inner = SecurityHeadersMiddleware(
+        app: ASGIApp = SecurityHeadersMiddleware(
             LanguageMiddleware(inner, aula.languages, aula.default_language)
         )
-        return ObserveMiddleware(inner, log=self.log_requests)
+        seconds = aula.settings.page_cache_seconds
+        # Only one process writing this database, so every write is seen (pagecache.py). The
+        # language comes from the query, a cookie or Accept-Language: all in the cache's key.
+        if seconds > 0 and aula.settings.workers == 1 and aula.store.engine_name == "sqlite":
+            self.page_cache = PageCache(app, aula.store.generations, seconds=seconds)
+            app = self.page_cache
+        return ObserveMiddleware(app, log=self.log_requests)
 
 
 def outbox_deliverer(aula: Aula) -> Deliverer | None:
@@ -76,7 +85,11 @@ def outbox_deliverer(aula: Aula) -> Deliverer | None:
         senders["xapi"] = xapi_sender(
             settings.lrs_url, settings.lrs_username, settings.lrs_password
         )
-    if aula.store.lti_platforms():
+    try:
+        platforms = bool(aula.store.lti_platforms())
+    except StoreUnavailable:  # the database is away at start: /readyz says so; send when back
+        platforms = True
+    if platforms:
         senders["ags"] = ags_sender(aula.store, aula.lti_keys)
     if not senders:
         return None

@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Router
 
 from aula import i18n
+from aula.content.localize import available, localized
 from aula.content.model import Course
 from aula.i18n import N_, _
 from aula.instructor import Instructor
@@ -59,6 +60,8 @@ class Aula:
     env: Environment = field(init=False)
     _router: Router = field(init=False, repr=False)
     _urls: dict[tuple[object, ...], str] = field(init=False, repr=False, default_factory=dict)
+    json_bodies: dict[str, bytes] = field(init=False, repr=False, default_factory=dict)
+    """Course JSON by ETag (``etag.course_json``): the course is immutable while served."""
     _read_limiter: anyio.CapacityLimiter = field(
         init=False, repr=False, default_factory=lambda: anyio.CapacityLimiter(READ_THREADS)
     )
@@ -70,6 +73,9 @@ class Aula:
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=[FragmentExtension, "jinja2.ext.i18n"],
+            # The templates ship with the code: no stat() of each template on every render
+            # (bench/pages.py). ``aula serve --reload`` restarts the process on a change.
+            auto_reload=False,
         )
         # ``_()``, ``ngettext()`` and ``{% trans %}`` in the request's language (newstyle:
         # placeholders are filled and autoescaped by Jinja).
@@ -90,10 +96,21 @@ class Aula:
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
-        """The languages pages can be read in: the interface's, the course's default first."""
-        offered = i18n.interface_languages()
+        """The languages pages can be read in: those the course is offered in (its default
+        first) that the interface speaks too; at least the default."""
+        spoken = i18n.interface_languages()
+        offered = [lang for lang in available(self.course) if lang in spoken]
         first = self.default_language
         return (first, *(lang for lang in offered if lang != first))
+
+    def course_in(self, lang: str) -> Course:
+        """The course with its text in ``lang`` where it has a translation (ids, answers and
+        structure are the same in every language, so progress is too)."""
+        return localized(self.course, lang)
+
+    def localized(self, request: Request) -> Course:
+        """The course in the language negotiated for ``request``."""
+        return self.course_in(language_of(request))
 
     @cached_property
     def default_language(self) -> str:
@@ -203,6 +220,7 @@ class Aula:
         with i18n.use_language(lang):
             page = {
                 "request": request,
+                "course": self.course_in(lang),
                 "nav": self.nav,
                 "nav_current": current,
                 "privacy_note": self.privacy_note(),

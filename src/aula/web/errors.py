@@ -10,20 +10,27 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from aula.i18n import N_, _
+
 log = logging.getLogger("aula.web")
 
 TITLES = {
-    400: "Bad request",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    413: "Too large",
-    409: "That cannot be done",
-    415: "Send JSON",
-    422: "Cannot use this input",
-    500: "Something went wrong",
-    503: "Try again in a moment",
+    400: N_("Bad request"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    413: N_("Too large"),
+    409: N_("That cannot be done"),
+    415: N_("Send JSON"),
+    422: N_("Cannot use this input"),
+    500: N_("Something went wrong"),
+    503: N_("Try again in a moment"),
 }
+
+
+def title_of(status: int) -> str:
+    """The error's title in the current language."""
+    return _(TITLES.get(status, N_("Error")))
 
 
 class InputError(HTTPException):
@@ -50,14 +57,14 @@ def error_body(status: int, message: str, fields: dict[str, str] | None = None) 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     fields = exc.fields if isinstance(exc, InputError) else {}
-    message = str(exc.detail) if exc.detail else TITLES.get(exc.status_code, "Error")
+    message = str(exc.detail) if exc.detail else title_of(exc.status_code)
     return render_error(request, exc.status_code, message, fields, exc.headers)
 
 
 async def unavailable(request: Request, exc: Exception) -> Response:
     """The database is down, read-only or full: 503, and the client may try again."""
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-    message = (
+    message = _(
         "Progress cannot be read or saved right now (the database is unavailable); nothing "
         "was lost. Try again in a moment."
     )
@@ -79,7 +86,7 @@ async def node_locked(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    message = "The server hit an unexpected problem. Your saved progress is safe; try again."
+    message = _("The server hit an unexpected problem. Your saved progress is safe; try again.")
     return render_error(request, 500, message, {}, None)
 
 
@@ -103,7 +110,7 @@ def render_error(
             fragment.headers.update(headers)
         return fragment
     context = {
-        "title": TITLES.get(status, "Error"),
+        "title": title_of(status),
         "status": status,
         "message": message,
         "fields": fields,

@@ -11,12 +11,13 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from aula.i18n import N_, _
 from aula.web.errors import InputError
 from aula.web.identity import CSRF_FIELD, CSRF_HEADER
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FORM_FIELDS = 100
-CSRF_MESSAGE = (
+CSRF_MESSAGE = N_(
     "This request has no valid CSRF token: it may come from another site, or the page is out "
     "of date. Reload the page and try again (API clients: send the X-CSRF-Token header from "
     "GET /api/session)."
@@ -29,7 +30,9 @@ async def read_form(request: Request) -> FormData:
     except HTTPException:
         raise
     except Exception as exc:  # malformed multipart or urlencoded bodies
-        raise InputError(f"The form could not be read: {exc}", status_code=400) from None
+        raise InputError(
+            _("The form could not be read: %(error)s", error=exc), status_code=400
+        ) from None
 
 
 def _same_origin(request: Request) -> bool:
@@ -44,7 +47,7 @@ def require_csrf(request: Request, token: str | None) -> None:
     """403 unless the token matches this learner's and the request comes from this site."""
     aula = request.app.state.aula
     if not _same_origin(request) or not aula.identity.csrf_ok(aula.learner(request), token):
-        raise HTTPException(403, CSRF_MESSAGE)
+        raise HTTPException(403, _(CSRF_MESSAGE))
 
 
 def form_csrf(request: Request, form: FormData) -> None:
@@ -81,23 +84,27 @@ async def read_json(request: Request, model: type[M]) -> M:
     (nested too deep, numbers too long), 422 naming each bad field. The body's size is capped
     before this by ``BodyLimitMiddleware``."""
     if not is_json(request):
-        raise InputError("Send the body as JSON (Content-Type: application/json).", status_code=415)
+        raise InputError(
+            _("Send the body as JSON (Content-Type: application/json)."), status_code=415
+        )
     body = await request.body()
     try:
         data: Any = json.loads(body)
     except RecursionError:
         raise InputError(
-            "The body is not usable JSON: it is nested too deep.", status_code=400
+            _("The body is not usable JSON: it is nested too deep."), status_code=400
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, or a 5,000-digit number
-        raise InputError(f"The body is not valid JSON: {exc}", status_code=400) from None
+        raise InputError(
+            _("The body is not valid JSON: %(error)s", error=exc), status_code=400
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = {
             ".".join(str(p) for p in err["loc"]) or "body": str(err["msg"]) for err in exc.errors()
         }
-        raise InputError("Some fields are missing or invalid.", fields=fields) from None
+        raise InputError(_("Some fields are missing or invalid."), fields=fields) from None
 
 
 def local_path(value: object, default: str) -> str:

@@ -35,6 +35,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600  # the default of the cookie_max_age_days setti
 MIN_SECRET_LENGTH = 16  # shorter (or empty) keys in secret.key are replaced, never used
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+VERIFIED_COOKIES = 10_000  # signatures remembered (Identity.read); forgotten all at once past it
 
 
 def load_or_create_secret(folder: Path) -> str:
@@ -101,6 +102,9 @@ class Identity:
         self.secure_cookie = secure_cookie
         self.max_age = max_age
         self.trusted_proxies = parse_networks(trusted_proxies)
+        # Cookies whose signature checked out: (learner, signed at, by an older key). An HMAC
+        # per request was ~5% of a page's CPU (bench/pages.py); the age is still checked.
+        self._verified: dict[str, tuple[str, int, bool]] = {}
 
     def new_learner(self) -> str:
         return secrets.token_urlsafe(16)
@@ -115,6 +119,13 @@ class Identity:
     def read(self, value: str) -> tuple[str, bool] | None:
         """The learner id in a cookie and whether to send the cookie again (signed by an older
         key, without a timestamp, or past half its life); None if it is forged or expired."""
+        known = self._verified.get(value)
+        if known is not None:  # its signature was checked before: only its age can change
+            learner_id, signed, old_key = known
+            age = int(time.time()) - signed  # as itsdangerous counts it
+            if not 0 <= age <= self.max_age:
+                return None
+            return learner_id, old_key or time.time() - signed > self.max_age / 2
         try:
             learner, signed_at = self._signer.unsign(
                 value, max_age=self.max_age, return_timestamp=True
@@ -125,6 +136,9 @@ class Identity:
             except BadSignature:
                 old_key = True
             stale = time.time() - signed_at.timestamp() > self.max_age / 2
+            if len(self._verified) >= VERIFIED_COOKIES:
+                self._verified.clear()
+            self._verified[value] = (learner.decode(), int(signed_at.timestamp()), old_key)
             return learner.decode(), old_key or stale
         except (SignatureExpired, UnicodeDecodeError):
             return None

@@ -7,6 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from aula.content.model import Course, Lesson, Node, Question, Slide
+from aula.i18n import _
 from aula.web.forms import small_int
 
 
@@ -29,27 +30,35 @@ register_url_convertor("int", BoundedIntConvertor())
 
 def lesson_or_404(course: Course, lesson_id: str) -> Lesson:
     if (lesson := course.lesson(lesson_id)) is None:
-        raise HTTPException(404, f"There is no lesson '{lesson_id}' in this course.")
+        raise HTTPException(404, _("There is no lesson '%(id)s' in this course.", id=lesson_id))
     return lesson
 
 
 def slide_or_404(lesson: Lesson, number: int) -> Slide:
     if (slide := lesson.slide(number)) is None:
         raise HTTPException(
-            404, f"Lesson '{lesson.title}' has slides 1 to {len(lesson.slides)}, not {number}."
+            404,
+            _(
+                "Lesson '%(title)s' has slides 1 to %(last)s, not %(number)s.",
+                title=lesson.title,
+                last=len(lesson.slides),
+                number=number,
+            ),
         )
     return slide
 
 
 def node_or_404(lesson: Lesson, node_id: str) -> Node:
     if (node := lesson.skill_tree.node(node_id)) is None:
-        raise HTTPException(404, f"There is no skill-tree node '{node_id}' in this lesson.")
+        raise HTTPException(
+            404, _("There is no skill-tree node '%(id)s' in this lesson.", id=node_id)
+        )
     return node
 
 
 def question_or_404(course: Course, question_id: str) -> Question:
     if (question := course.question(question_id)) is None:
-        raise HTTPException(404, f"There is no question '{question_id}' in this course.")
+        raise HTTPException(404, _("There is no question '%(id)s' in this course.", id=question_id))
     return question
 
 
@@ -67,7 +76,7 @@ def path_param(request: Request, name: str) -> str:
     value: str = request.path_params[name]
     if not is_id(value):
         shown = value[:64].encode("unicode_escape").decode("ascii")
-        raise HTTPException(404, f"Nothing here is called '{shown}'.")
+        raise HTTPException(404, _("Nothing here is called '%(name)s'.", name=shown))
     return value
 
 

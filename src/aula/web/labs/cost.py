@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from aula.content.catalog import Catalog, PlanEntry
 from aula.content.model import Source
+from aula.i18n import N_, _, format_money, format_number, format_percent
 from aula.labs.catalog import find_gpu, find_plan
 from aula.labs.chart import cost_chart_svg
 from aula.labs.cost import (
@@ -62,7 +63,8 @@ def _entry_id(inputs: Inputs, name: str, catalog: Catalog, required: bool) -> st
     default = "" if required else (DEFAULTS[name] if DEFAULTS[name] in ids else ids[0])
     text = inputs.text(name, default)
     if not text:
-        inputs.fail(name, f"Choose a {'plan' if name == 'plan' else 'GPU'} from the catalog.")
+        message = _("Choose a plan from the catalog.") if name == "plan" else None
+        inputs.fail(name, message or _("Choose a GPU from the catalog."))
         return ""
     try:
         return (find_plan if name == "plan" else find_gpu)(text, catalog).id
@@ -78,7 +80,7 @@ def read_cost(inputs: Inputs, catalog: Catalog, *, required: bool) -> CostQuery:
     if images is None and not required and "images_per_month" not in inputs.errors:
         images = DEFAULT_IMAGES
     if images is None and "images_per_month" not in inputs.errors:
-        inputs.fail("images_per_month", "Enter how many images you make a month.")
+        inputs.fail("images_per_month", _("Enter how many images you make a month."))
     currency: Currency = inputs.choice("currency", CURRENCIES, "USD")  # type: ignore[assignment]
     rate_text = inputs.text("rate_date", "")
     rate_date = None
@@ -86,7 +88,7 @@ def read_cost(inputs: Inputs, catalog: Catalog, *, required: bool) -> CostQuery:
         try:
             rate_date = dt.date.fromisoformat(rate_text)
         except ValueError:
-            inputs.fail("rate_date", "Give the day the rate was quoted as YYYY-MM-DD.")
+            inputs.fail("rate_date", _("Give the day the rate was quoted as YYYY-MM-DD."))
     return CostQuery(
         images_per_month=images or 0,
         plan=_entry_id(inputs, "plan", catalog, required),
@@ -119,16 +121,17 @@ def run_cost(query: CostQuery, catalog: Catalog) -> CostResult:
 
 def _plan_label(plan: PlanEntry) -> str:
     if plan.per_image_usd is not None:
-        return f"{plan.name} (${plan.per_image_usd.value:g} an image)"
-    price = plan.monthly_usd.value if plan.monthly_usd else 0
-    return f"{plan.name} (${price:g} a month)"
+        price = format_money(plan.per_image_usd.value, cents=True)
+        return _("%(plan)s (%(price)s an image)", plan=plan.name, price=price)
+    price = format_money(plan.monthly_usd.value if plan.monthly_usd else 0)
+    return _("%(plan)s (%(price)s a month)", plan=plan.name, price=price)
 
 
 def _now(result: CostResult | None, key: str) -> str:
     found = next((a for a in result.assumptions if a.key == key), None) if result else None
     if found is None:
-        return "Empty: the catalog's value or the default."
-    return f"Empty: {_value(found)} ({_origin_word(found)})."
+        return _("Empty: the catalog's value or the default.")
+    return _("Empty: %(value)s (%(origin)s).", value=_value(found), origin=_(_origin_word(found)))
 
 
 def cost_fields(
@@ -153,35 +156,35 @@ def cost_fields(
     plans = tuple(Option(p.id, _plan_label(p)) for p in current_plans(catalog))
     currencies = tuple(Option(c, c) for c in CURRENCIES)
     gpus = tuple(Option(g.id, g.name) for g in catalog.gpus)
-    billing = (Option("monthly", "monthly"), Option("yearly", "yearly (subscriptions)"))
+    billing = (Option("monthly", _("monthly")), Option("yearly", _("yearly (subscriptions)")))
     use = [
         FieldView(
             "currency",
-            "Currency",
+            _("Currency"),
             "select",
             query.currency,
             currencies,
-            hint="Catalog prices are USD; other currencies convert them at the rate below.",
+            hint=_("Catalog prices are USD; other currencies convert them at the rate below."),
             error=e.get("currency", ""),
         ),
         number(
             "rate",
-            "Exchange rate, units per US dollar",
+            _("Exchange rate, units per US dollar"),
             "0.0001",
             "999",
             "any",
-            hint="Needed for EUR or GBP: an assumption, so give its date too.",
+            hint=_("Needed for EUR or GBP: an assumption, so give its date too."),
         ),
         FieldView(
             "rate_date",
-            "Date of the rate (YYYY-MM-DD)",
+            _("Date of the rate (YYYY-MM-DD)"),
             "text",
             inputs.raw("rate_date"),
             error=e.get("rate_date", ""),
         ),
         FieldView(
             "images_per_month",
-            "Images a month",
+            _("Images a month"),
             "number",
             inputs.raw("images_per_month") or str(query.images_per_month),
             error=e.get("images_per_month", ""),
@@ -191,7 +194,7 @@ def cost_fields(
         ),
         FieldView(
             "months",
-            "Months to compare",
+            _("Months to compare"),
             "number",
             inputs.raw("months") or str(query.months),
             error=e.get("months", ""),
@@ -201,51 +204,63 @@ def cost_fields(
         ),
     ]
     service = [
-        FieldView("plan", "Plan or API", "select", query.plan, plans, error=e.get("plan", "")),
+        FieldView("plan", _("Plan or API"), "select", query.plan, plans, error=e.get("plan", "")),
         FieldView(
-            "billing", "Billing", "select", query.billing, billing, error=e.get("billing", "")
+            "billing", _("Billing"), "select", query.billing, billing, error=e.get("billing", "")
         ),
-        number("plan_price", "Plan price (a month, or an image)", "0", "100000", "any"),
+        number("plan_price", _("Plan price (a month, or an image)"), "0", "100000", "any"),
     ]
     local = [
-        FieldView("gpu", "GPU", "select", query.gpu, gpus, error=e.get("gpu", "")),
-        number("gpu_price", "GPU price", "0", "1000000", "any"),
-        number("board_power_w", "Board power, W", "1", "5000", "any"),
-        number("seconds_per_image", "Seconds per image", "0.01", "3600", "any"),
-        number("kwh_price", "Electricity, per kWh", "0", "100", "any"),
-        number("resale_fraction", "Resale value, fraction of the price", "0", "0.99", "0.01"),
+        FieldView("gpu", _("GPU"), "select", query.gpu, gpus, error=e.get("gpu", "")),
+        number("gpu_price", _("GPU price"), "0", "1000000", "any"),
+        number("board_power_w", _("Board power, W"), "1", "5000", "any"),
+        number("seconds_per_image", _("Seconds per image"), "0.01", "3600", "any"),
+        number("kwh_price", _("Electricity, per kWh"), "0", "100", "any"),
+        number("resale_fraction", _("Resale value, fraction of the price"), "0", "0.99", "0.01"),
     ]
-    return [Group("Your use", use), Group("The service", service), Group("Your own GPU", local)]
+    return [
+        Group(_("Your use"), use),
+        Group(_("The service"), service),
+        Group(_("Your own GPU"), local),
+    ]
 
 
 def _value(a: Assumption) -> str:
     if a.unit == "USD":
         return money(a.value)
     if a.unit.startswith("USD/"):
-        return f"${plain(a.value)} per {a.unit.removeprefix('USD/')}"
+        per = a.unit.removeprefix("USD/")
+        return _("%(price)s per %(unit)s", price=format_money(a.value, cents=True), unit=per)
     if a.unit in ("EUR", "GBP"):
-        return f"{a.value:,.2f} {a.unit}"
+        return format_money(a.value, a.unit, cents=True)
     if a.unit.startswith(("EUR/", "GBP/")):
         currency, per = a.unit.split("/", 1)
-        return f"{plain(a.value)} {currency} per {per}"
+        price = format_money(a.value, currency, cents=True)
+        return _("%(price)s per %(unit)s", price=price, unit=per)
     if a.key == "resale_fraction":
-        return f"{a.value:.0%} of the price"
+        return _("%(share)s of the price", share=format_percent(a.value))
     return f"{plain(a.value)} {a.unit}"
 
 
 def _origin_word(a: Assumption) -> str:
-    return a.origin if a.origin in ("you", "default (edit it)") else "catalog"
+    return a.origin if a.origin in _ORIGINS else N_("catalog")
+
+
+_ORIGINS = (N_("you"), N_("default (edit it)"))
+"""Where an assumption comes from when not from the catalog; shown through ``_``."""
 
 
 def _break_even(result: CostResult) -> str:
     if result.break_even_month is not None:
-        return f"The GPU pays for itself in month {result.break_even_month}."
+        return _("The GPU pays for itself in month %(month)s.", month=result.break_even_month)
     if result.break_even_later is not None:
-        return (
-            f"Not within {result.months} months. At these rates the GPU pays for itself in "
-            f"month {result.break_even_later}."
+        return _(
+            "Not within %(months)s months. At these rates the GPU pays for itself in "
+            "month %(month)s.",
+            months=result.months,
+            month=result.break_even_later,
         )
-    return "Never at these rates: the plan costs no more each month than the GPU's electricity."
+    return _("Never at these rates: the plan costs no more each month than the GPU's electricity.")
 
 
 def cost_view(result: CostResult, sources: Mapping[str, Source]) -> dict[str, Any]:
@@ -256,21 +271,27 @@ def cost_view(result: CostResult, sources: Mapping[str, Source]) -> dict[str, An
         sourced = _origin_word(a) == "catalog"
         cited = citations.cite(a.origin, a.checked, uncertain=a.uncertain) if sourced else None
         assumptions.append(
-            {"key": a.key, "label": a.label, "value": _value(a), "origin": a.origin, "cited": cited}
+            {
+                "key": a.key,
+                "label": a.label,
+                "value": _value(a),
+                "origin": a.origin if sourced else _(a.origin),
+                "cited": cited,
+            }
         )
     return {
         "plan": result.plan,
         "gpu": result.gpu,
         "months": result.months,
-        "images": f"{result.images_per_month:,}",
+        "images": format_number(result.images_per_month, digits=0),
         "saas_total": money(result.saas_total, result.currency),
         "local_total": money(result.local_total, result.currency),
         "saas_monthly": money(result.saas_monthly, result.currency),
         "upfront": money(result.local_upfront, result.currency),
         "energy_monthly": money(result.energy_monthly, result.currency),
-        "gpu_hours": f"{result.gpu_hours_per_month:,.0f}",
+        "gpu_hours": format_number(result.gpu_hours_per_month, digits=0),
         "fits_in_a_month": result.fits_in_a_month,
-        "energy_kwh": f"{result.energy_kwh_per_month:,.1f} kWh",
+        "energy_kwh": f"{format_number(result.energy_kwh_per_month, digits=1)} kWh",
         "break_even": _break_even(result),
         "break_even_month": result.break_even_month,
         # Safe: cost_chart_svg escapes every text it draws (names, totals, the description).

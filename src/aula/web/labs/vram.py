@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aula.content.catalog import Catalog, ModelEntry, Offload, Precision, Quantiser
+from aula.i18n import N_, _, format_number, format_percent, ngettext
 from aula.labs.catalog import find_gpu, find_model
 from aula.labs.errors import LabError
 from aula.labs.planner import parse_resolution, plan
@@ -21,16 +22,21 @@ from aula.web.labs.format import gb, plain
 DEFAULTS = {"model": "sdxl", "gpu": "rtx-4090"}
 MAX_GPU_GB = 1024.0
 AUTO = "auto"
-AUTO_NOTE = (
+AUTO_NOTE = N_(
     "auto means the GPU of the server running Aula (found with nvidia-smi), not the one in "
     "your computer."
 )
-OTHER_GPU = "another GPU: give its memory below"
+OTHER_GPU = N_("another GPU: give its memory below")
 _NUMBER_GB = re.compile(r"^\s*\d+(\.\d+)?\s*(gb|gib|g)?\s*$", re.IGNORECASE)
+_VERDICTS = {  # the planner's verdicts as the page says them, through ``_``
+    "fits": N_("Fits"),
+    "may not fit": N_("May not fit"),
+    "does not fit": N_("Does not fit"),
+}
 _OFFLOAD_LABELS = {
-    "none": "none: every part stays on the GPU",
-    "model": "model: one part on the GPU at a time",
-    "sequential": "sequential: layer by layer (slowest)",
+    "none": N_("none: every part stays on the GPU"),
+    "model": N_("model: one part on the GPU at a time"),
+    "sequential": N_("sequential: layer by layer (slowest)"),
 }
 
 
@@ -60,7 +66,7 @@ def _model(inputs: Inputs, catalog: Catalog, required: bool) -> str:
     default = "" if required else _default([m.id for m in plannable(catalog)], DEFAULTS["model"])
     name = inputs.text("model", default)
     if not name:
-        inputs.fail("model", "Choose a model (a catalog name such as sdxl).")
+        inputs.fail("model", _("Choose a model (a catalog name such as sdxl)."))
         return ""
     try:
         entry = find_model(name, catalog)
@@ -86,12 +92,12 @@ def _gpu(inputs: Inputs, catalog: Catalog, required: bool) -> str:
     if name.lower() == AUTO:
         return AUTO
     if "gpu" in inputs.values and not name:  # "another GPU" chosen, but no size given
-        inputs.fail("gpu_gb", "Give the GPU's memory in GiB, or choose a GPU from the list.")
+        inputs.fail("gpu_gb", _("Give the GPU's memory in GiB, or choose a GPU from the list."))
         return ""
     default = "" if required else _default([g.id for g in catalog.gpus], DEFAULTS["gpu"])
     name = name or default
     if not name:
-        inputs.fail("gpu", "Choose a GPU, give its memory in GiB, or 'auto'.")
+        inputs.fail("gpu", _("Choose a GPU, give its memory in GiB, or 'auto'."))
         return ""
     try:
         return find_gpu(name, catalog).id
@@ -144,7 +150,7 @@ def run_plan(query: VramQuery, catalog: Catalog) -> VramPlan:
     except LabError as exc:
         if query.gpu == AUTO:  # the lab's advice names the CLI option; here it is a field
             advice = exc.message.replace("pass --gpu with a name", "choose a GPU by its name")
-            raise lab_error(LabError(f"{AUTO_NOTE} Here: {advice}."), "gpu") from None
+            raise lab_error(LabError(f"{_(AUTO_NOTE)} Here: {advice}."), "gpu") from None
         raise lab_error(exc) from None
 
 
@@ -155,24 +161,24 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
     gpus = tuple(Option(g.id, f"{g.name} ({g.vram_gb.value:g} GiB)") for g in catalog.gpus)
     typed_gb = inputs.raw("gpu_gb") or (query.gpu if _NUMBER_GB.match(query.gpu) else "")
     model = FieldView(
-        "model", "Model", "select", query.model, models, error=errors.get("model", "")
+        "model", _("Model"), "select", query.model, models, error=errors.get("model", "")
     )
     gpu = [
         FieldView(
             "gpu",
-            "GPU",
+            _("GPU"),
             "select",
             "" if typed_gb else query.gpu,
-            (*gpus, Option(AUTO, "auto: this server's GPU"), Option("", OTHER_GPU)),
-            hint=AUTO_NOTE,
+            (*gpus, Option(AUTO, _("auto: this server's GPU")), Option("", _(OTHER_GPU))),
+            hint=_(AUTO_NOTE),
             error=errors.get("gpu", ""),
         ),
         FieldView(
             "gpu_gb",
-            "Or any GPU: its memory in GiB",
+            _("Or any GPU: its memory in GiB"),
             "number",
             typed_gb,
-            hint="When filled, it is used instead of the list.",
+            hint=_("When filled, it is used instead of the list."),
             error=errors.get("gpu_gb", ""),
             min="0.1",
             max=f"{MAX_GPU_GB:g}",
@@ -182,50 +188,52 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
     settings = [
         FieldView(
             "precision",
-            "Precision",
+            _("Precision"),
             "select",
             query.precision or "",
-            (Option("", "the model's usual"), *(Option(p, p) for p in PRECISIONS)),
-            hint="The denoiser's format: fp8/int8/nf4/int4, or GGUF q8_0 to q2_k.",
+            (Option("", _("the model's usual")), *(Option(p, p) for p in PRECISIONS)),
+            hint=_("The denoiser's format: fp8/int8/nf4/int4, or GGUF q8_0 to q2_k."),
             error=errors.get("precision", ""),
         ),
         FieldView(
             "encoders",
-            "Text encoders",
+            _("Text encoders"),
             "select",
             query.encoders or "",
-            (Option("", "16-bit (not quantised)"), *(Option(p, p) for p in PRECISIONS)),
-            hint="Quantising T5 too is common with bitsandbytes, torchao and quanto.",
+            (Option("", _("16-bit (not quantised)")), *(Option(p, p) for p in PRECISIONS)),
+            hint=_("Quantising T5 too is common with bitsandbytes, torchao and quanto."),
             error=errors.get("encoders", ""),
         ),
         FieldView(
             "quantiser",
-            "Quantising library",
+            _("Quantising library"),
             "select",
             query.quantiser or "",
-            (Option("", "the precision's usual"), *(Option(q, q) for q in QUANTISERS)),
-            hint="bitsandbytes 8-bit parts cannot be offloaded; fp8 layerwise skips some layers.",
+            (Option("", _("the precision's usual")), *(Option(q, q) for q in QUANTISERS)),
+            hint=_(
+                "bitsandbytes 8-bit parts cannot be offloaded; fp8 layerwise skips some layers."
+            ),
             error=errors.get("quantiser", ""),
         ),
         FieldView(
             "offload",
-            "CPU offload",
+            _("CPU offload"),
             "select",
             query.offload,
-            tuple(Option(o, _OFFLOAD_LABELS[o]) for o in OFFLOADS),
+            tuple(Option(o, _(_OFFLOAD_LABELS[o])) for o in OFFLOADS),
             error=errors.get("offload", ""),
         ),
         FieldView(
             "resolution",
-            "Image size",
+            _("Image size"),
             "text",
             inputs.raw("resolution"),
-            hint="A side in pixels (1024) or WIDTHxHEIGHT (1216x832); empty: the model's own.",
+            hint=_("A side in pixels (1024) or WIDTHxHEIGHT (1216x832); empty: the model's own."),
             error=errors.get("resolution", ""),
         ),
         FieldView(
             "batch",
-            "Images at once",
+            _("Images at once"),
             "number",
             inputs.raw("batch") or str(query.batch),
             error=errors.get("batch", ""),
@@ -235,12 +243,12 @@ def vram_fields(inputs: Inputs, query: VramQuery, catalog: Catalog) -> list[Grou
         ),
         FieldView(
             "slicing",
-            "VAE slicing: decode a batch one image at a time",
+            _("VAE slicing: decode a batch one image at a time"),
             "checkbox",
             "1" if query.slicing else "",
         ),
     ]
-    return [Group("Model and GPU", [model, *gpu]), Group("Settings", settings)]
+    return [Group(_("Model and GPU"), [model, *gpu]), Group(_("Settings"), settings)]
 
 
 def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
@@ -253,8 +261,11 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         "gpu": result.gpu,
         "gpu_gb": gb(result.gpu_gb),
         "settings": (
-            f"{s.precision} · {s.width}×{s.height} · {s.batch} image{'s' if s.batch > 1 else ''}"
-            f" · offload: {s.offload}" + (" · VAE slicing" if s.slicing else "")
+            f"{s.precision} · {s.width}×{s.height} · "
+            + ngettext("%(num)d image", "%(num)d images", s.batch)
+            + " · "
+            + _("offload: %(mode)s", mode=s.offload)
+            + (" · " + _("VAE slicing") if s.slicing else "")
         ),
         "steps": [
             {
@@ -272,12 +283,19 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         "peak_step": peak_step,
         "reserve": gb(result.reserve_gb),
         "needed": gb(result.needed_gb),
-        "needed_range": f"{result.range_gb[0]:.1f}–{result.range_gb[1]:.1f} GiB",
+        "needed_range": (
+            f"{format_number(result.range_gb[0], digits=1)}–"
+            f"{format_number(result.range_gb[1], digits=1)} GiB"
+        ),
         "fits": result.fits,
-        "verdict": result.verdict.capitalize(),
+        "verdict": _(_VERDICTS[result.verdict]),
         "unsure": result.verdict == "may not fit",
         "usage_value": f"{usage.used_fraction:.3f}",
-        "usage_label": usage.label,
+        "usage_label": (
+            _("%(percent)s Usage", percent=format_percent(usage.percent / 100))
+            if usage.percent <= 100
+            else _("%(percent)s Usage: does not fit", percent=format_percent(usage.percent / 100))
+        ),
         "usage_percent": usage.percent,
         "suggestions": [
             {
@@ -289,6 +307,8 @@ def plan_view(result: VramPlan, query: VramQuery) -> dict[str, Any]:
         ],
         "notes": list(result.notes),
         "auto": query.gpu == AUTO,
-        "auto_note": AUTO_NOTE,
-        "reserve_note": f"{plain(result.reserve_gb)} GiB kept free for the CUDA context",
+        "auto_note": _(AUTO_NOTE),
+        "reserve_note": _(
+            "%(amount)s GiB kept free for the CUDA context", amount=plain(result.reserve_gb)
+        ),
     }

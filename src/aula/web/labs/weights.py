@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from aula.i18n import format_percent
 from aula.labs import pickles
 from aula.labs.errors import LabError
 from aula.labs.weights import WeightsReport, inspect_header_bytes
@@ -91,7 +92,7 @@ async def inspect(
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "–"
+    return format_percent(part / whole, digits=1) if whole else "–"
 
 
 def weights_view(report: WeightsReport) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from aula.web.etag import course_json
 from aula.web.forms import header_csrf, read_json
 from aula.web.lookup import lesson_or_404, node_or_404, path_param, question_or_404, slide_or_404
 from aula.web.observe import ANSWERS_STORED
+from aula.web.pagecache import cacheable
 from aula.web.views import (
     course_data,
     grade_data,
@@ -57,6 +58,7 @@ async def session(request: Request) -> Response:
     )
 
 
+@cacheable
 async def course(request: Request) -> Response:
     """
     summary: The course, its lessons and glossary index (twin of `/`).
@@ -67,6 +69,7 @@ async def course(request: Request) -> Response:
     return course_json(request, lambda: course_data(aula_of(request).course))
 
 
+@cacheable
 async def lesson(request: Request) -> Response:
     """
     summary: A lesson with its slides (code and terminal output), questions without answers,
@@ -79,10 +82,11 @@ async def lesson(request: Request) -> Response:
       404: {description: No such lesson.}
     """
     aula = aula_of(request)
-    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    return course_json(request, lambda: lesson_data(aula.course, found))
+    found = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
+    return course_json(request, lambda: lesson_data(aula.localized(request), found))
 
 
+@cacheable
 async def slide(request: Request) -> Response:
     """
     summary: One slide (twin of `/lessons/{lesson_id}/slides/{number}`).
@@ -95,11 +99,12 @@ async def slide(request: Request) -> Response:
       404: {description: No such lesson or slide.}
     """
     aula = aula_of(request)
-    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    found = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     one = slide_or_404(found, int(request.path_params["number"]))
     return course_json(request, lambda: slide_data(found, one))
 
 
+@cacheable
 async def node(request: Request) -> Response:
     """
     summary: A skill-tree node with its questions (without answers) and the learner's state.
@@ -111,15 +116,18 @@ async def node(request: Request) -> Response:
       404: {description: No such lesson or node.}
     """
     aula = aula_of(request)
-    found = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    found = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     one = node_or_404(found, path_param(request, "node_id"))
-    state = await aula.read(lesson_state, aula.store, aula.course, aula.learner(request), found)
+    state = await aula.read(
+        lesson_state, aula.store, aula.localized(request), aula.learner(request), found
+    )
     data = node_data(found, one)
     data["questions"] = [question_data(found, q) for q in one.questions]
     data["progress"] = next(n for n in state.to_dict()["nodes"] if n["id"] == one.id)
     return JSONResponse(data)
 
 
+@cacheable
 async def glossary(request: Request) -> Response:
     """
     summary: Glossary terms, optionally filtered (twin of `/glossary`).
@@ -131,10 +139,11 @@ async def glossary(request: Request) -> Response:
     """
     aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
-    terms = search_terms(aula.course.glossary, query)
+    terms = search_terms(aula.localized(request).glossary, query)
     return course_json(request, lambda: {"q": query, "terms": [term_data(t) for t in terms]})
 
 
+@cacheable
 async def progress(request: Request) -> Response:
     """
     summary: The learner's progress in every lesson.
@@ -142,7 +151,9 @@ async def progress(request: Request) -> Response:
       200: {description: "`{lessons: [...]}`"}
     """
     aula = aula_of(request)
-    states = await aula.read(course_states, aula.store, aula.course, aula.learner(request))
+    states = await aula.read(
+        course_states, aula.store, aula.localized(request), aula.learner(request)
+    )
     return JSONResponse({"lessons": [state.to_dict() for state in states]})
 
 
@@ -170,10 +181,16 @@ async def answer(request: Request) -> Response:
     aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, AnswerIn)
-    question = question_or_404(aula.course, body.question_id)
+    question = question_or_404(aula.localized(request), body.question_id)
     learner = aula.learner(request)
     outcome = await aula.db(
-        answer_question, aula.store, aula.course, learner, question, body.choice_ids, xapi=aula.xapi
+        answer_question,
+        aula.store,
+        aula.localized(request),
+        learner,
+        question,
+        body.choice_ids,
+        xapi=aula.xapi,
     )
     ANSWERS_STORED.inc()
     data = grade_data(outcome.grade)
@@ -206,11 +223,11 @@ async def slide_view(request: Request) -> Response:
     aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, SlideViewIn)
-    found = lesson_or_404(aula.course, body.lesson_id)
+    found = lesson_or_404(aula.localized(request), body.lesson_id)
     one = slide_or_404(found, body.slide)
     learner = aula.learner(request)
-    await aula.db(record_slide_view, aula.store, aula.course, learner, found, one)
-    state = await aula.db(lesson_state, aula.store, aula.course, learner, found)
+    await aula.db(record_slide_view, aula.store, aula.localized(request), learner, found, one)
+    state = await aula.db(lesson_state, aula.store, aula.localized(request), learner, found)
     return JSONResponse(state.to_dict())
 
 

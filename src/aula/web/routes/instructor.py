@@ -14,11 +14,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from aula.i18n import _
 from aula.instructor import Answer
+from aula.instructor.language import LANGS, Lang
 from aula.services import conversation
 from aula.web.aula import Aula, aula_of, wants_fragment
 from aula.web.errors import InputError
 from aula.web.forms import form_csrf, header_csrf, read_form, read_json
+from aula.web.language import language_of
 from aula.web.lookup import question_or_404
 from aula.web.observe import INSTRUCTOR_SECONDS
 
@@ -42,25 +45,31 @@ def backend_note(aula: Aula) -> str:
     status = aula.ask().status()
     backend: dict[str, Any] = status["backend"]  # type: ignore[assignment]
     if backend["kind"] == "extractive":
-        return (
+        return _(
             "Answers are quoted from this course, found on this server. Your question stays here."
         )
     model = backend.get("model") or backend["name"]
     if aula.remote_host:
-        return (
-            f"Answers are written by {model} at {aula.remote_host}, set up by this server's "
-            "operator: your question leaves this machine. If it fails, the course text answers."
+        return _(
+            "Answers are written by %(model)s at %(host)s, set up by this server's "
+            "operator: your question leaves this machine. If it fails, the course text answers.",
+            model=model,
+            host=aula.remote_host,
         )
-    return f"Answers are written by {model}, running on this machine. Your question stays here."
+    return _(
+        "Answers are written by %(model)s, running on this machine. Your question stays here.",
+        model=model,
+    )
 
 
 def _question(text: object) -> str:
     question = text.strip() if isinstance(text, str) else ""
     if not question:
-        raise InputError("Type a question first.", fields={"q": "empty"})
+        raise InputError(_("Type a question first."), fields={"q": "empty"})
     if len(question) > MAX_QUESTION:
         raise InputError(
-            f"Keep the question under {MAX_QUESTION} characters.", fields={"q": "too long"}
+            _("Keep the question under %(limit)s characters.", limit=MAX_QUESTION),
+            fields={"q": "too long"},
         )
     return question
 
@@ -87,7 +96,7 @@ async def _render(request: Request, question: str = "", answer: Answer | None = 
     if answer is not None:
         turns = turns[:-1]  # the turn just answered is shown below the form
     context = {
-        "title": "Ask the instructor",
+        "title": _("Ask the instructor"),
         "q": question,
         "answer": answer,
         "note": note,
@@ -106,18 +115,27 @@ async def ask_form(request: Request) -> Response:
     form_csrf(request, form)
     question = _question(form.get("q"))
     lesson = form.get("lesson_id")
-    lesson_id = lesson if isinstance(lesson, str) and aula.course.lesson(lesson) else None
+    lesson_id = (
+        lesson if isinstance(lesson, str) and aula.localized(request).lesson(lesson) else None
+    )
     answer = await _ask(request, question, lesson_id)
     return await _render(request, question, answer)
+
+
+def spoken(lang: str) -> Lang | None:
+    """The page's language as the instructor knows it (None: the course's own)."""
+    return next((known for known in LANGS if known == lang), None)
 
 
 async def explain_form(request: Request) -> Response:
     aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
-    question = question_or_404(aula.course, str(form.get("question_id", "")))
+    question = question_or_404(aula.localized(request), str(form.get("question_id", "")))
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
-    answer = await aula.db(aula.ask().explain_wrong_answer, question, chosen)
+    answer = await aula.db(
+        aula.ask().explain_wrong_answer, question, chosen, spoken(language_of(request))
+    )
     return await _render(request, question.prompt.text, answer)
 
 
@@ -156,7 +174,11 @@ async def ask_json(request: Request) -> Response:
     header_csrf(request)
     body = await read_json(request, AskIn)
     question = _question(body.question)
-    lesson_id = body.lesson_id if body.lesson_id and aula.course.lesson(body.lesson_id) else None
+    lesson_id = (
+        body.lesson_id
+        if body.lesson_id and aula.localized(request).lesson(body.lesson_id)
+        else None
+    )
     answer = await _ask(request, question, lesson_id)
     return JSONResponse(answer.to_dict())
 
@@ -182,10 +204,12 @@ async def explain_json(request: Request) -> Response:
     aula = aula_of(request)
     header_csrf(request)
     body = await read_json(request, ExplainIn)
-    question = question_or_404(aula.course, body.question_id)
+    question = question_or_404(aula.localized(request), body.question_id)
     known = {c.id for c in question.choices}
     chosen = [c for c in body.choice_ids if c in known]
-    answer = await aula.db(aula.ask().explain_wrong_answer, question, chosen)
+    answer = await aula.db(
+        aula.ask().explain_wrong_answer, question, chosen, spoken(language_of(request))
+    )
     return JSONResponse(answer.to_dict())
 
 

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from aula.content.catalog import Catalog
 from aula.content.urls import lab_url
+from aula.i18n import _
 from aula.labs.catalog import default_catalog
 from aula.labs.compare import compare_models
 from aula.web.aula import Aula, aula_of
@@ -47,8 +48,8 @@ def _errors(exc: InputError) -> dict[str, str]:
 
 
 async def labs_index(request: Request) -> Response:
-    labs = [{"href": lab_url(slug), "title": t, "text": text} for slug, t, text in LABS]
-    return aula_of(request).render(request, "labs/index.html", {"title": "Labs", "labs": labs})
+    labs = [{"href": lab_url(slug), "title": _(t), "text": _(text)} for slug, t, text in LABS]
+    return aula_of(request).render(request, "labs/index.html", {"title": _("Labs"), "labs": labs})
 
 
 # ---------------------------------------------------------------- weights
@@ -69,7 +70,7 @@ def _weights_page(
     message = str(error.detail) if error else ""
     beside = error.fields.get("file", "") if error else ""
     context = {
-        "title": "Weights inspector",
+        "title": _("Weights inspector"),
         "report": report,
         "message": "" if message == beside else message,  # said once, beside the field if it can
         "file_error": beside,
@@ -91,7 +92,9 @@ async def weights_upload(request: Request) -> Response:
             form_csrf(request, form)
             upload = form.get("file")
             if not isinstance(upload, UploadFile) or not upload.filename:
-                raise InputError("Choose a .safetensors file.", fields={"file": "Choose a file."})
+                raise InputError(
+                    _("Choose a .safetensors file."), fields={"file": _("Choose a file.")}
+                )
             data = await upload_prefix(upload)
             name, size = safe_name(upload.filename), upload.size
         report = await inspect(data, name, size, _caps(aula_of(request)))
@@ -145,7 +148,7 @@ async def vram_page(request: Request) -> Response:
         inputs.errors.update(_errors(exc))
     groups = vram_fields(inputs, query, catalog)
     context = {
-        "title": "VRAM planner",
+        "title": _("VRAM planner"),
         "groups": groups,
         "summary": error_summary(inputs.errors, groups),
         "plan": result,
@@ -186,8 +189,8 @@ async def vram_json(request: Request) -> Response:
 
 async def compare_page(request: Request) -> Response:
     aula = aula_of(request)
-    view = compare_view(compare_models(_catalog(aula)), aula.course.sources)
-    return aula.render(request, "labs/compare.html", {"title": "Model comparison", **view})
+    view = compare_view(compare_models(_catalog(aula)), aula.localized(request).sources)
+    return aula.render(request, "labs/compare.html", {"title": _("Model comparison"), **view})
 
 
 async def compare_json(request: Request) -> Response:
@@ -216,10 +219,10 @@ async def cost_page(request: Request) -> Response:
         inputs.errors.update(_errors(exc))
     groups = cost_fields(inputs, query, catalog, result)
     context = {
-        "title": "Cost of ownership",
+        "title": _("Cost of ownership"),
         "groups": groups,
         "summary": error_summary(inputs.errors, groups),
-        "cost": cost_view(result, aula.course.sources) if result else None,
+        "cost": cost_view(result, aula.localized(request).sources) if result else None,
     }
     return aula.render(request, "labs/cost.html", context, 422 if inputs.errors else 200)
 

@@ -22,6 +22,7 @@ from aula.content.urls import (
     node_url,
     slide_url,
 )
+from aula.i18n import _
 from aula.learning import grade
 from aula.services.continuity import learner_streak
 from aula.services.glossary import search_terms, term_search_text
@@ -31,6 +32,7 @@ from aula.services.reviews import due_items
 from aula.web.aula import ZONE_COOKIE, aula_of, wants_fragment
 from aula.web.labs import LABS
 from aula.web.lookup import answer_id_param, lesson_or_404, node_or_404, path_param, slide_or_404
+from aula.web.pagecache import cacheable
 from aula.web.summary import step_url
 from aula.web.views import sources_data
 
@@ -45,10 +47,11 @@ def _view(request: Request, slide: Slide | None = None) -> str:
     return slide.code.opens if slide is not None and slide.code is not None else "code"
 
 
+@cacheable
 async def home(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    states = await aula.read(course_states, aula.history(request), aula.course, learner)
+    states = await aula.read(course_states, aula.history(request), aula.localized(request), learner)
     lessons = [
         {
             "lesson": state.lesson,
@@ -60,7 +63,7 @@ async def home(request: Request) -> Response:
         }
         for state in states
     ]
-    due = await aula.read(due_items, aula.store, aula.course, learner)
+    due = await aula.read(due_items, aula.store, aula.localized(request), learner)
     where = [(s.lesson, s.position) for s in states if s.position and s.lesson.slides]
     carry_on = None
     if where:
@@ -78,7 +81,7 @@ async def home(request: Request) -> Response:
         aula.settings.daily_goal,
     )
     context = {
-        "title": "Home",
+        "title": _("Home"),
         "lessons": lessons,
         "reviews_due": len(due),
         "continue": carry_on,
@@ -90,7 +93,7 @@ async def home(request: Request) -> Response:
 
 async def lesson_start(request: Request) -> Response:
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     position = await aula.read(aula.store.position, aula.learner(request), lesson.id)
     return RedirectResponse(slide_url(lesson.id, position or 1), status_code=303)
 
@@ -123,9 +126,9 @@ def check_context(
     # Continue records this slide as seen, then goes on (the summary after the last slide).
     continue_action = aula.url("next-slide", lesson_id=lesson.id, number=slide.number)
     if check.next_slide is not None:
-        continue_label = f"Continue to slide {check.next_slide.number}"
+        continue_label = _("Continue to slide %(number)s", number=check.next_slide.number)
     else:
-        continue_label = "Finish: see your summary"
+        continue_label = _("Finish: see your summary")
     unlock = check.unlock_slide
     action = (
         aula.url("answer", lesson_id=lesson.id, question_id=check.question.id)
@@ -151,23 +154,28 @@ def check_context(
         "continue_label": continue_label,
         "unlock_url": f"{slide_url(lesson.id, unlock.number)}#check" if unlock else node_link,
         "unlock_label": (
-            f"Master {check.unlock_title} first, on slide {unlock.number}"
+            _(
+                "Master %(title)s first, on slide %(number)s",
+                title=check.unlock_title,
+                number=unlock.number,
+            )
             if unlock
-            else "See what this skill needs"
+            else _("See what this skill needs")
         ),
     }
 
 
+@cacheable
 async def slide_page(request: Request) -> Response:
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     slide = slide_or_404(lesson, request.path_params["number"])
     learner = aula.learner(request)
     asked = request.query_params.get("question", "")[:128] or None
     guided = await aula.read(
         guided_slide,
         aula.history(request),
-        aula.course,
+        aula.localized(request),
         learner,
         lesson,
         slide,
@@ -183,7 +191,13 @@ async def slide_page(request: Request) -> Response:
     placed = sections_of(lesson)
     context = {
         "title": f"{slide.title} ({slide.number}/{total})",
-        "description": f"{lesson.title}, slide {slide.number} of {total}: {slide.title}.",
+        "description": _(
+            "%(lesson)s, slide %(number)s of %(total)s: %(title)s.",
+            lesson=lesson.title,
+            number=slide.number,
+            total=total,
+            title=slide.title,
+        ),
         "lesson": lesson,
         "slide": slide,
         "slide_url": slide_url(lesson.id, slide.number),
@@ -200,23 +214,26 @@ async def slide_page(request: Request) -> Response:
             for sec, where in placed.values()
             if where.id != slide.id
         ],
-        "slide_terms": [t for t in aula.course.glossary if t.id in slide.terms],
-        "slide_sources": sources_data(aula.course, slide.sources),
+        "slide_terms": [t for t in aula.localized(request).glossary if t.id in slide.terms],
+        "slide_sources": sources_data(aula.localized(request), slide.sources),
     }
     return aula.render(request, "lesson.html", context)
 
 
+@cacheable
 async def summary_page(request: Request) -> Response:
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    summary = await aula.read(read_summary, aula.store, aula.course, aula.learner(request), lesson)
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
+    summary = await aula.read(
+        read_summary, aula.store, aula.localized(request), aula.learner(request), lesson
+    )
     steps = [
         {"text": step.text, "url": step_url(lesson, step, aula.url("review"))}
         for step in summary.next_steps
     ]
     context = {
-        "title": f"Summary: {lesson.title}",
-        "description": f"What you did in {lesson.title}, and what to do next.",
+        "title": _("Summary: %(lesson)s", lesson=lesson.title),
+        "description": _("What you did in %(lesson)s, and what to do next.", lesson=lesson.title),
         "lesson": lesson,
         "summary": summary,
         "steps": steps,
@@ -224,12 +241,15 @@ async def summary_page(request: Request) -> Response:
     return aula.render(request, "summary.html", context)
 
 
+@cacheable
 async def node_page(request: Request) -> Response:
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     node = node_or_404(lesson, path_param(request, "node_id"))
     learner = aula.learner(request)
-    state = await aula.read(lesson_state, aula.history(request), aula.course, learner, lesson)
+    state = await aula.read(
+        lesson_state, aula.history(request), aula.localized(request), learner, lesson
+    )
     latest = state.replay.latest
     results = {q.id: grade(q, latest[q.id]) for q in node.questions if q.id in latest}
     slides = [s for s in lesson.slides if s.id in node.slides]
@@ -245,25 +265,26 @@ async def node_page(request: Request) -> Response:
     return aula.render(request, "node.html", context)
 
 
+@cacheable
 async def glossary_page(request: Request) -> Response:
     aula = aula_of(request)
     query = request.query_params.get("q", "")[:200]
-    matches = {t.id for t in search_terms(aula.course.glossary, query)}
+    matches = {t.id for t in search_terms(aula.localized(request).glossary, query)}
     items = [
         {
             "id": t.id,
             "term": t,
             "match": t.id in matches,
             "search": term_search_text(t),
-            "sources": sources_data(aula.course, t.sources),
-            "lab_title": LAB_TITLES.get(t.lab or "", t.lab or ""),
+            "sources": sources_data(aula.localized(request), t.sources),
+            "lab_title": _(LAB_TITLES[t.lab]) if t.lab in LAB_TITLES else t.lab or "",
         }
-        for t in aula.course.glossary
+        for t in aula.localized(request).glossary
     ]
-    first = aula.course.lessons[0] if aula.course.lessons else None
+    first = aula.localized(request).lessons[0] if aula.localized(request).lessons else None
     context = {
-        "title": "Glossary",
-        "glossary_title": first.glossary_title if first else "Glossary",
+        "title": _("Glossary"),
+        "glossary_title": first.glossary_title if first else _("Glossary"),
         "terms": items,
         "matches": len(matches),
         "q": query,
@@ -275,9 +296,9 @@ async def glossary_page(request: Request) -> Response:
 async def about_page(request: Request) -> Response:
     aula = aula_of(request)
     context = {
-        "title": "About",
+        "title": _("About"),
         "database": aula.store.engine_name,
-        "counts": aula.course.counts(),
+        "counts": aula.localized(request).counts(),
     }
     return aula.render(request, "about.html", context)
 

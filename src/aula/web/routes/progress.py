@@ -58,8 +58,8 @@ async def progress_page(request: Request) -> Response:
     learner = aula.learner(request)
     retired = await aula.db(aula.store.is_retired, learner)
     context = {
-        "title": "Your progress",
-        "description": "Your streak, a code to continue on another device, and your data.",
+        "title": _("Your progress"),
+        "description": _("Your streak, a code to continue on another device, and your data."),
         "streak": await streak_of(aula, request),
         "zone": request.cookies.get(ZONE_COOKIE) or "UTC",
         "retired": retired,
@@ -83,7 +83,7 @@ async def new_code(request: Request) -> Response:
         issue_resume_code, aula.store, aula.learner(request), aula.settings.resume_hours
     )
     context = {
-        "title": "Your resume code",
+        "title": _("Your resume code"),
         "streak": await streak_of(aula, request),
         "zone": request.cookies.get(ZONE_COOKIE) or "UTC",
         "retired": False,
@@ -102,7 +102,7 @@ async def resume_page(request: Request) -> Response:
     """A resume link opened in the new browser: a confirmation form (a GET never moves data)."""
     aula = aula_of(request)
     code = path_param(request, "code")[:MAX_CODE]
-    context = {"title": "Continue your progress here", "code": code}
+    context = {"title": _("Continue your progress here"), "code": code}
     return aula.render(request, "resume.html", context)
 
 
@@ -113,11 +113,13 @@ async def resume(request: Request) -> Response:
     raw = form.get("code")
     code = raw.strip() if isinstance(raw, str) else ""
     if not code or len(code) > MAX_CODE:
-        raise InputError("Type the resume code shown on your other device.", fields={"code": "?"})
+        raise InputError(
+            _("Type the resume code shown on your other device."), fields={"code": "?"}
+        )
     try:
         await aula.db(redeem_resume_code, aula.store, code, aula.learner(request))
     except ResumeRefused as refused:
-        raise InputError(refused.message, status_code=409) from None
+        raise InputError(_(refused.message), status_code=409) from None
     return RedirectResponse(f"{aula.url('home')}?resumed=1", status_code=303)
 
 
@@ -128,7 +130,7 @@ async def export_json(request: Request) -> Response:
       200: {description: "`{format, course_id, exported_at, lessons, answers, reviews}` and cards"}
     """
     aula = aula_of(request)
-    data = await aula.read(export, aula.store, aula.course, aula.learner(request))
+    data = await aula.read(export, aula.store, aula.localized(request), aula.learner(request))
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return JSONResponse(
         data,
@@ -151,8 +153,11 @@ async def streak_json(request: Request) -> Response:
     forged = {"date", "today", "now", "day"} & set(request.query_params)
     if forged:
         raise InputError(
-            "The streak is counted on the server's clock; a date cannot be given "
-            f"({', '.join(sorted(forged))}). Nothing was changed.",
+            _(
+                "The streak is counted on the server's clock; a date cannot be given "
+                "(%(names)s). Nothing was changed.",
+                names=", ".join(sorted(forged)),
+            ),
             status_code=400,
         )
     return JSONResponse(streak_data(await streak_of(aula, request)))
@@ -195,8 +200,10 @@ async def summary_json(request: Request) -> Response:
       404: {description: No such lesson.}
     """
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
-    summary = await aula.read(read_summary, aula.store, aula.course, aula.learner(request), lesson)
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
+    summary = await aula.read(
+        read_summary, aula.store, aula.localized(request), aula.learner(request), lesson
+    )
     steps = [
         {"kind": s.kind, "text": s.text, "url": step_url(lesson, s, aula.url("review"))}
         for s in summary.next_steps
@@ -210,7 +217,7 @@ async def theme(request: Request) -> Response:
     form_csrf(request, form)
     chosen = form.get("theme")
     if chosen not in ("light", "dark", "system"):
-        raise InputError("Choose light, dark or system.", fields={"theme": "unknown"})
+        raise InputError(_("Choose light, dark or system."), fields={"theme": "unknown"})
     back = local_path(form.get("return_to"), "/")
     response: Response = (
         Response(status_code=204) if wants_fragment(request) else RedirectResponse(back, 303)

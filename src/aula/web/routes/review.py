@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from aula.content.model import Question
+from aula.i18n import _
 from aula.learning import Grade, Rating, grade
 from aula.services import reviews
 from aula.services.continuity import practice_by_skill, practice_item
@@ -36,21 +37,25 @@ def item_data(item: DueItem) -> dict[str, Any]:
 async def review_page(request: Request) -> Response:
     aula = aula_of(request)
     learner = aula.learner(request)
-    due, question = await aula.read(due_now, aula.store, aula.course, learner)
+    due, question = await aula.read(due_now, aula.store, aula.localized(request), learner)
     current = due[0] if due else None
     practising = False
     wanted = request.query_params.get("practice", "")
     if wanted:
-        item, asked = await aula.db(practice_item, aula.store, aula.course, learner, wanted)
+        item, asked = await aula.db(
+            practice_item, aula.store, aula.localized(request), learner, wanted
+        )
         if item is not None:
             current, question, practising = item, asked, True
     result, answered = await _answered(aula, request, learner)
-    soon = [] if due else (await aula.read(upcoming, aula.store, aula.course, learner))[:5]
-    groups = await aula.read(practice_by_skill, aula.store, aula.course, learner)
+    soon = (
+        [] if due else (await aula.read(upcoming, aula.store, aula.localized(request), learner))[:5]
+    )
+    groups = await aula.read(practice_by_skill, aula.store, aula.localized(request), learner)
     context = {
         "practice_groups": groups,
         "practising": practising,
-        "title": "Review",
+        "title": _("Review"),
         "due": due,
         "current": current,
         "question": question,
@@ -68,7 +73,7 @@ async def _answered(
     if answer_id is None:
         return None, None
     record = await aula.read(aula.store.answer, learner, answer_id)
-    question = aula.course.question(record.question_id) if record else None
+    question = aula.localized(request).question(record.question_id) if record else None
     if record is None or question is None:
         return None, None
     return grade(question, record.choice_ids), question
@@ -80,7 +85,7 @@ async def review_term(request: Request) -> Response:
     form_csrf(request, form)
     rating = RATINGS.get(str(form.get("rating", "")))
     if rating is None:
-        raise HTTPException(422, "Rate how well you remembered it: again, hard, good or easy.")
+        raise HTTPException(422, _("Rate how well you remembered it: again, hard, good or easy."))
     term_id = path_param(request, "term_id")
     await aula.db(rate_item, aula.store, aula.learner(request), "term", term_id, rating)
     return RedirectResponse(aula.url("review"), status_code=303)
@@ -90,14 +95,27 @@ async def review_node(request: Request) -> Response:
     aula = aula_of(request)
     form = await read_form(request)
     form_csrf(request, form)
-    question = question_or_404(aula.course, str(form.get("question_id", "")))
+    question = question_or_404(aula.localized(request), str(form.get("question_id", "")))
     node_id = request.path_params["node_id"]
     if question.node != node_id:
-        raise HTTPException(404, f"Question '{question.id}' is not in node '{node_id}'.")
+        raise HTTPException(
+            404,
+            _(
+                "Question '%(question)s' is not in node '%(node)s'.",
+                question=question.id,
+                node=node_id,
+            ),
+        )
     learner = aula.learner(request)
     chosen = [c for c in form.getlist("choice") if isinstance(c, str)]
     done = await aula.db(
-        reviews.review_node, aula.store, aula.course, learner, question, chosen, aula.xapi
+        reviews.review_node,
+        aula.store,
+        aula.localized(request),
+        learner,
+        question,
+        chosen,
+        aula.xapi,
     )
     return RedirectResponse(f"{aula.url('review')}?answer={done.answer_id}#result", 303)
 
@@ -119,7 +137,7 @@ async def review_json(request: Request) -> Response:
     """
     aula = aula_of(request)
     learner = aula.learner(request)
-    due, q = await aula.read(due_now, aula.store, aula.course, learner)
+    due, q = await aula.read(due_now, aula.store, aula.localized(request), learner)
     data: dict[str, Any] = {"due": [item_data(i) for i in due], "next": None}
     if due:
         first = item_data(due[0])
@@ -165,14 +183,26 @@ async def review_post_json(request: Request) -> Response:
     if body.kind == "term":
         rating = RATINGS.get(body.rating or "")
         if rating is None:
-            raise HTTPException(422, "A term review needs a rating: again, hard, good or easy.")
+            raise HTTPException(422, _("A term review needs a rating: again, hard, good or easy."))
         card = await aula.db(rate_item, aula.store, learner, "term", body.id, rating)
     else:
-        question = question_or_404(aula.course, body.question_id or "")
+        question = question_or_404(aula.localized(request), body.question_id or "")
         if question.node != body.id:
-            raise HTTPException(404, f"Question '{question.id}' is not in node '{body.id}'.")
+            raise HTTPException(
+                404,
+                _(
+                    "Question '%(question)s' is not in node '%(node)s'.",
+                    question=question.id,
+                    node=body.id,
+                ),
+            )
         done = await aula.db(
-            reviews.review_node, aula.store, aula.course, learner, question, body.choice_ids
+            reviews.review_node,
+            aula.store,
+            aula.localized(request),
+            learner,
+            question,
+            body.choice_ids,
         )
         data["grade"] = grade_data(done.grade)
         rating, card = done.rating, done.card

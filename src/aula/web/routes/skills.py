@@ -14,13 +14,14 @@ from aula.learning import layout, render_svg
 from aula.services.progress import LessonState, lesson_state
 from aula.web.aula import Aula, aula_of
 from aula.web.lookup import lesson_or_404, path_param
+from aula.web.pagecache import cacheable
 
 
 async def _lesson_state(request: Request) -> tuple[Aula, LessonState]:
     aula = aula_of(request)
-    lesson = lesson_or_404(aula.course, path_param(request, "lesson_id"))
+    lesson = lesson_or_404(aula.localized(request), path_param(request, "lesson_id"))
     state = await aula.read(
-        lesson_state, aula.history(request), aula.course, aula.learner(request), lesson
+        lesson_state, aula.history(request), aula.localized(request), aula.learner(request), lesson
     )
     return aula, state
 
@@ -46,6 +47,7 @@ def skills_data(state: LessonState) -> dict[str, Any]:
     }
 
 
+@cacheable
 async def skills_page(request: Request) -> Response:
     aula, state = await _lesson_state(request)
     lesson = state.lesson
@@ -65,6 +67,7 @@ async def skills_page(request: Request) -> Response:
     return aula.render(request, "skills.html", context)
 
 
+@cacheable
 async def skills_json(request: Request) -> Response:
     """
     summary: The skill tree with each node's state for this learner (twin of the skills page).
@@ -81,7 +84,7 @@ async def skills_json(request: Request) -> Response:
 
 async def first_lesson_skills(request: Request) -> Response:
     aula = aula_of(request)
-    first = aula.course.lessons[0].id
+    first = aula.localized(request).lessons[0].id
     return RedirectResponse(aula.url("skills", lesson_id=first), status_code=303)
 
 

@@ -74,7 +74,7 @@ async def _cohort(request: Request) -> tuple[Aula, UserRecord, CohortRecord]:
 
 async def _dashboard(request: Request) -> tuple[Aula, UserRecord, Dashboard]:
     aula, user, cohort = await _cohort(request)
-    board = await aula.read(dashboard, aula.store, aula.course, aula.settings, cohort)
+    board = await aula.read(dashboard, aula.store, aula.localized(request), aula.settings, cohort)
     return aula, user, board
 
 

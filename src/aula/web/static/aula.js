@@ -6,6 +6,14 @@
 
 (() => {
   const FRAGMENT_HEADER = "X-Aula-Fragment";
+  // The page's messages in its language (templates/_js_messages.html): t("key", {name: value}).
+  const MESSAGES = (() => {
+    try { return JSON.parse(document.getElementById("aula-messages")?.textContent || "{}"); } catch { return {}; }
+  })();
+  const t = (key, values = {}, count = null) => {
+    const name = count === null ? key : `${key}_${count === 1 ? "one" : "other"}`;
+    return (MESSAGES[name] ?? name).replace(/\{(\w+)\}/g, (all, k) => (k in values ? String(values[k]) : all));
+  };
 
   // ← and → move between slides, unless the learner is typing or choosing.
   function slideKeys(player) {
@@ -117,7 +125,7 @@
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const into = form.dataset.into ? form.parentElement.querySelector(form.dataset.into) : null;
-        if (into) into.textContent = "Thinking…";
+        if (into) into.textContent = t("thinking");
         try {
           const { response, replaced } = await swap(form.action, { method: "POST", body: new FormData(form) }, into, form.querySelector(".feedback"));
           afterSwap(response, replaced);
@@ -384,7 +392,7 @@
         term.hidden = !match;
         if (match) shown += 1;
       }
-      if (count) count.textContent = words.length ? `${shown} term${shown === 1 ? "" : "s"} match “${input.value}”.` : `${shown} terms.`;
+      if (count) count.textContent = words.length ? t("terms_match", { count: shown, q: input.value }, shown) : t("terms", { count: shown }, shown);
     };
     input.addEventListener("input", apply);
   }

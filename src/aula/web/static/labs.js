@@ -16,15 +16,21 @@
   const out = document.getElementById("weights-report");
   const limit = BigInt(form.dataset.headerLimit || "16777216");
   const SNIFF = 1024 * 1024; // not safetensors: enough for the server to say what it is
-  const en = (n) => Number(n).toLocaleString("en-US");
+  const lang = document.documentElement.lang || "en";
+  const en = (n) => Number(n).toLocaleString(lang);
+  // The page's messages in its language (templates/_js_messages.html).
+  const MESSAGES = (() => {
+    try { return JSON.parse(document.getElementById("aula-messages")?.textContent || "{}"); } catch { return {}; }
+  })();
+  const t = (key, values = {}) => (MESSAGES[key] ?? key).replace(/\{(\w+)\}/g, (all, k) => (k in values ? String(values[k]) : all));
 
   // The numbers as aula/web/labs/format.py prints them.
   function scaled(n, units, small) {
-    for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
+    for (const [size, unit] of units) if (n >= size) return `${(n / size).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${unit}`;
     return small(n);
   }
   const count = (n) => scaled(n, [[1e9, "B"], [1e6, "M"], [1e3, "K"]], (v) => en(Math.round(v)));
-  const size = (n) => scaled(n, [[1e9, "GB"], [1e6, "MB"], [1e3, "KB"]], (v) => `${en(Math.round(v))} bytes`);
+  const size = (n) => scaled(n, [[1e9, "GB"], [1e6, "MB"], [1e3, "KB"]], (v) => t("bytes", { count: en(Math.round(v)) }));
 
   async function headerSlice(file) {
     if (file.size < 8) return file; // the server explains why that cannot be safetensors
@@ -57,34 +63,34 @@
     const arch = report.architecture;
     const file = report.files[0];
     const read = file ? file.header_bytes + 8 : 0;
-    const ofFile = file && file.file_size ? ` of a ${size(file.file_size)} file` : "";
+    const ofFile = file && file.file_size ? t("of_file", { size: size(file.file_size) }) : "";
     const rows = [
-      ["Architecture", "architecture", arch.label + (arch.variant ? ` (${arch.variant})` : "")],
-      ["Evidence", "evidence", arch.evidence.join("; ")],
-      ["Tensors", "tensors", en(report.tensors)],
-      ["Parameters", "parameters", `${count(report.parameters)} (${en(report.parameters)})`],
-      ["Tensor data", "data", `${size(report.bytes)} (${en(report.bytes)} bytes)`],
-      ["Read", "read", `${en(read)} bytes: the 8-byte length and the ${en(read - 8)}-byte header${ofFile}`],
-      ["Layout", "layout", report.layout],
+      [t("architecture"), "architecture", arch.label + (arch.variant ? ` (${arch.variant})` : "")],
+      [t("evidence"), "evidence", arch.evidence.join("; ")],
+      [t("tensors"), "tensors", en(report.tensors)],
+      [t("parameters"), "parameters", `${count(report.parameters)} (${en(report.parameters)})`],
+      [t("tensor_data"), "data", `${size(report.bytes)} (${t("bytes", { count: en(report.bytes) })})`],
+      [t("read"), "read", t("read_bytes", { read: en(read), header: en(read - 8), of_file: ofFile })],
+      [t("layout"), "layout", report.layout],
     ];
     return el("dl", { class: "lab-facts" }, ...rows.map(([dt, key, dd]) => el("div", {}, el("dt", {}, dt), el("dd", { "data-key": key }, dd))));
   }
 
   function render(report) {
-    const share = (b) => (report.bytes ? `${((100 * b) / report.bytes).toFixed(1)}%` : "–");
+    const share = (b) => (report.bytes ? (b / report.bytes).toLocaleString(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "–");
     const dtypes = Object.entries(report.bytes_by_dtype).map(([d, b]) => [d, size(b), share(b)]);
     const parts = report.components.map((c) => [c.name, c.role, en(c.tensors), count(c.parameters), size(c.bytes)]);
     const meta = Object.entries(report.metadata).map(([k, v]) => [k, v.length <= 300 ? v : `${v.slice(0, 300)}…`]);
     const title = el("h2", { id: "report-title", tabindex: "-1" }, report.source);
-    const nodes = [title, facts(report), el("h3", {}, "Bytes by dtype")];
-    nodes.push(table("Bytes by dtype", [["dtype"], ["Size", "num"], ["Share", "num"]], dtypes));
-    nodes.push(el("h3", {}, "Components"));
-    const partHead = [["Component"], ["Role"], ["Tensors", "num"], ["Parameters", "num"], ["Size", "num"]];
-    nodes.push(table("Components", partHead, parts));
+    const nodes = [title, facts(report), el("h3", {}, t("bytes_by_dtype"))];
+    nodes.push(table(t("bytes_by_dtype"), [["dtype"], [t("size"), "num"], [t("share"), "num"]], dtypes));
+    nodes.push(el("h3", {}, t("components")));
+    const partHead = [[t("component")], [t("role")], [t("tensors"), "num"], [t("parameters"), "num"], [t("size"), "num"]];
+    nodes.push(table(t("components"), partHead, parts));
     nodes.push(el("h3", {}, el("code", {}, "__metadata__")));
-    nodes.push(meta.length ? table("Metadata", [["Key"], ["Value", "wrap"]], meta) : el("p", { class: "muted" }, "None in this file."));
+    nodes.push(meta.length ? table(t("metadata"), [[t("key")], [t("value"), "wrap"]], meta) : el("p", { class: "muted" }, t("none_in_file")));
     if (report.notes.length) {
-      nodes.push(el("h3", {}, "Notes"), el("ul", { class: "lab-notes" }, ...report.notes.map((n) => el("li", {}, n))));
+      nodes.push(el("h3", {}, t("notes")), el("ul", { class: "lab-notes" }, ...report.notes.map((n) => el("li", {}, n))));
     }
     out.replaceChildren(...nodes);
     out.hidden = false;
@@ -102,7 +108,7 @@
     if (!file) return; // the browser says the field is required
     event.preventDefault();
     problem.hidden = true;
-    status.textContent = `Reading the header of ${file.name}…`;
+    status.textContent = t("reading", { name: file.name });
     try {
       const body = await (await headerSlice(file)).arrayBuffer();
       const response = await fetch(form.dataset.api, {
@@ -118,8 +124,8 @@
         credentials: "same-origin",
       });
       const data = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(data?.error?.message ?? `The server answered ${response.status}.`);
-      status.textContent = `Sent ${en(body.byteLength)} of ${en(file.size)} bytes: the header only.`;
+      if (!response.ok) throw new Error(data?.error?.message ?? t("server_answered", { status: response.status }));
+      status.textContent = t("sent", { sent: en(body.byteLength), total: en(file.size) });
       render(data);
     } catch (error) {
       status.textContent = "";
