@@ -237,6 +237,8 @@ def test_a_swipe_moves_between_slides(browser: Browser, server: str) -> None:
 
     swipe(300, 60)  # right to left: the next slide
     expect(page).to_have_url(re.compile(r"/slides/4$"))
+    # The URL changes before the new page's scripts run: swipe only once they listen.
+    page.wait_for_load_state("load")
     swipe(60, 300)  # left to right: back
     expect(page).to_have_url(re.compile(r"/slides/3$"))
     context.close()
