@@ -39,40 +39,47 @@ def free_port() -> int:
         return port
 
 
+def start_aula(port: int, log: Path, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """``aula serve [args] --port PORT`` with ``env`` added, its output appended to ``log``;
+    returns once it answers (the server's log is the error if it never does)."""
+    with log.open("ab") as out:  # the child keeps its own copy of the file
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aula", "serve", *args, "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/session", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(log.read_text())
+        time.sleep(0.2)
+
+
+def stop_aula(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("server")
     port = free_port()
     env = {
-        **os.environ,
         "AULA_DATA_DIR": str(base / "data"),
         "AULA_CACHE_DIR": str(tmp_path_factory.getbasetemp() / "cache"),
         # BM25 alone: answers must not change while optional embeddings load in the background.
         "AULA_EMBEDDINGS": "off",
     }
-    log = (base / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aula", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/api/session", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError((base / "server.log").read_text())
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    proc = start_aula(port, base / "server.log", env)
+    yield f"http://127.0.0.1:{port}"
+    stop_aula(proc)
 
 
 @pytest.fixture(scope="session")

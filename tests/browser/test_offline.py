@@ -4,20 +4,17 @@ also when two tabs answered the same question offline."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from aula.content import Course, load_course
 
-from .conftest import free_port
+from .conftest import free_port, start_aula
 
 LESSON = "/lessons/open-vs-closed"
 
@@ -117,25 +114,8 @@ def test_two_offline_tabs_answering_one_question_sync_each_answer_once(
 
 
 def start_server(course: Path, port: int, data: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "AULA_DATA_DIR": str(data), "AULA_EMBEDDINGS": "off"}
-    with log.open("ab") as out:  # the child keeps its own copy of the file
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "aula", "serve", str(course), "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/session", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(log.read_text())
-        time.sleep(0.2)
+    env = {"AULA_DATA_DIR": str(data), "AULA_EMBEDDINGS": "off"}
+    return start_aula(port, log, env, str(course))
 
 
 def cache_names(page: Page) -> list[str]:

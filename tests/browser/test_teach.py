@@ -4,14 +4,9 @@ the matrix and the item analysis worked out by hand below."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -19,7 +14,7 @@ from aula.content import Course, load_course
 from aula.services.accounts import add_user
 from aula.store import Store
 
-from .conftest import assert_accessible, free_port
+from .conftest import assert_accessible, free_port, start_aula, stop_aula
 
 PASSWORD = "correct horse battery staple"
 SLIDE = "/lessons/open-vs-closed/slides/1"
@@ -44,34 +39,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             add_user(store, email, role, PASSWORD, 24)  # type: ignore[arg-type]
     port = free_port()
     env = {
-        **os.environ,
         "AULA_DATA_DIR": str(base),
         "AULA_EMBEDDINGS": "off",
         "AULA_CACHE_DIR": str(tmp_path_factory.getbasetemp() / "cache"),
     }
-    log = (base / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aula", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/api/session", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError((base / "server.log").read_text())
-        time.sleep(0.2)
-    yield url, db
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    proc = start_aula(port, base / "server.log", env)
+    yield f"http://127.0.0.1:{port}", db
+    stop_aula(proc)
 
 
 def sign_in(page: Page, url: str, email: str) -> None:
